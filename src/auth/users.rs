@@ -1,0 +1,125 @@
+//! SQL of users.
+
+use sqlx::Row;
+
+use super::Role;
+use crate::db::{Db, is_unique_violation, now};
+use crate::orgs::OrgId;
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct User {
+    pub id: i64,
+    pub org_id: OrgId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub division_id: Option<i64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("มีชื่อผู้ใช้ \"{0}\" อยู่แล้ว (username \"{0}\" is taken)")]
+    UsernameTaken(String),
+    #[error("ชื่อผู้ใช้ต้องเป็นอักษรอังกฤษ ตัวเลข . _ - ยาว 3–64 ตัว (username must be 3–64 of a-z 0-9 . _ -)")]
+    InvalidUsername,
+    #[error("{0}")]
+    WeakPassword(&'static str),
+    #[error(transparent)]
+    Db(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for UserError {
+    fn from(e: sqlx::Error) -> Self {
+        UserError::Db(e.into())
+    }
+}
+
+pub struct NewUser<'a> {
+    pub org: OrgId,
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password: &'a str,
+    pub role: Role,
+    pub division_id: Option<i64>,
+}
+
+pub async fn create(db: &Db, new: &NewUser<'_>, actor: &str) -> Result<User, UserError> {
+    let username = new.username.trim().to_lowercase();
+    if !(3..=64).contains(&username.len()) || !username.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
+    {
+        return Err(UserError::InvalidUsername);
+    }
+    super::password::check_strength(new.password).map_err(UserError::WeakPassword)?;
+    let hash = super::password::hash(new.password)?;
+    let mut tx = db.write(new.org).await?;
+    let inserted = sqlx::query(
+        "INSERT INTO users (org_id, username, display_name, password_hash, role, division_id, active, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING id",
+    )
+    .bind(new.org.0)
+    .bind(&username)
+    .bind(new.display_name)
+    .bind(&hash)
+    .bind(new.role.code())
+    .bind(new.division_id)
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await;
+    let id: i64 = match inserted {
+        Ok(row) => row.try_get(0)?,
+        Err(e) if is_unique_violation(&e) => return Err(UserError::UsernameTaken(username)),
+        Err(e) => return Err(e.into()),
+    };
+    let user = User {
+        id,
+        org_id: new.org,
+        username,
+        display_name: new.display_name.to_string(),
+        role: new.role,
+        division_id: new.division_id,
+    };
+    // The password hash is not audited: the log is readable by auditors.
+    let after = serde_json::to_value(&user).map_err(anyhow::Error::from)?;
+    crate::audit::record(&mut tx, new.org, actor, "create", "user", &id.to_string(), None, Some(&after)).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
+    let role: String = r.try_get("role")?;
+    Ok(User {
+        id: r.try_get("id")?,
+        org_id: OrgId(r.try_get("org_id")?),
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        role: Role::parse(&role).unwrap_or(Role::Executive),
+        division_id: r.try_get("division_id")?,
+    })
+}
+
+/// Checks a login. Returns the user only for an active account and the right password.
+pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, org_id, username, display_name, role, division_id, password_hash FROM users
+         WHERE username = $1 AND active = 1",
+    )
+    .bind(username.trim().to_lowercase())
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else {
+        super::password::verify(password, super::password::dummy_hash());
+        return Ok(None);
+    };
+    let hash: String = row.try_get("password_hash")?;
+    if super::password::verify(password, &hash) { Ok(Some(user_from_row(&row)?)) } else { Ok(None) }
+}
+
+pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, org_id, username, display_name, role, division_id FROM users WHERE id = $1 AND active = 1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(user_from_row).transpose()
+}

@@ -1,0 +1,394 @@
+//! The `prongsai` command line: one enum of subcommands; `main` parses and dispatches.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::auth::Role;
+use crate::auth::users::{self, NewUser};
+use crate::config::{DEFAULT_DATABASE, Settings};
+use crate::db::{DatabaseUrl, Db};
+use crate::measures::report::{self, Format, ReportSource};
+use crate::orgs::store::{self as orgs, NewOrg};
+use crate::thai::FiscalYear;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "prongsai",
+    version,
+    about = "Prongsai (โปร่งใส): ITA integrity and transparency work of a Thai local government, proven in public"
+)]
+pub struct Cli {
+    /// Database: sqlite://PATH (default) or postgres://USER@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE, global = true)]
+    pub database_url: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Start the web server.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Load the demo organization (mae-khatuan) first if it is not there.
+        #[arg(long)]
+        demo: bool,
+        /// Public base URL for links and QR codes (else PRONGSAI_PUBLIC_URL).
+        #[arg(long)]
+        public_url: Option<String>,
+    },
+    /// Apply database migrations and load the ITA catalogue.
+    Migrate,
+    /// Manage organizations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Demo data.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Import records from files.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Export records to files.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+    /// Render reports.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Measure rendering speed (run a release build for meaningful figures).
+    Bench {
+        /// Warm renders to time.
+        #[arg(long, default_value_t = 50)]
+        iterations: u32,
+    },
+    /// Exit 0 when the server at URL answers /healthz.
+    Healthcheck {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OrgCommand {
+    /// Create an organization.
+    Add {
+        #[arg(long)]
+        slug: String,
+        /// Full Thai name, e.g. องค์การบริหารส่วนตำบลแม่คะตวน.
+        #[arg(long)]
+        name: String,
+        /// อบต., เทศบาลตำบล, เทศบาลเมือง or เทศบาลนคร.
+        #[arg(long, default_value = "อบต.")]
+        kind: String,
+        #[arg(long, default_value = "")]
+        province: String,
+        #[arg(long, default_value = "")]
+        district: String,
+        /// A division (repeat the flag); default: สำนักปลัด, กองคลัง, กองช่าง.
+        #[arg(long = "division")]
+        divisions: Vec<String>,
+    },
+    /// List organizations.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DemoCommand {
+    /// Put the demo organization (slug mae-khatuan) and its data into the database.
+    Load,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user. The password comes from --password, PRONGSAI_PASSWORD or standard input.
+    Add {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        username: String,
+        /// Display name, e.g. นางสาวสมใจ ใจดี.
+        #[arg(long)]
+        name: String,
+        /// admin, staff or executive.
+        #[arg(long, default_value = "staff")]
+        role: String,
+        /// Division name (must exist in the organization).
+        #[arg(long)]
+        division: Option<String>,
+        #[arg(long, env = "PRONGSAI_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Import a measures report in the seed's markdown table format.
+    Measures {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        year: String,
+        /// Replace the year's existing measures.
+        #[arg(long)]
+        replace: bool,
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// Export a year's measures.
+    Measures {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        year: String,
+        #[arg(long, default_value = "md")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Render the measures report.
+    Measures {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        year: String,
+        /// pdf, docx, html or md.
+        #[arg(long, default_value = "pdf")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Recompute every hash chain; exit 1 if any entry was changed or removed.
+    Verify,
+}
+
+/// Parses arguments, runs the command, prints errors in Thai and English.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PRONGSAI_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ผิดพลาด (error): {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_year(year: &str) -> anyhow::Result<i64> {
+    year.parse::<FiscalYear>().map(|y| y.be() as i64).map_err(|e| anyhow::anyhow!("{} ({e})", e.message_th()))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let url: DatabaseUrl = cli.database_url.parse()?;
+    match cli.command {
+        Command::Healthcheck { url } => return healthcheck(&url).await,
+        Command::Bench { iterations } => return crate::docs::bench::run(iterations),
+        _ => {}
+    }
+    let db = Db::connect(&url).await?;
+    match cli.command {
+        Command::Serve { bind, demo, public_url } => {
+            if demo {
+                crate::demo::load(&db).await?;
+            }
+            let settings = Settings::new(url.clone(), public_url);
+            let listener = tokio::net::TcpListener::bind(&bind)
+                .await
+                .with_context(|| format!("cannot listen on {bind} (เปิดพอร์ตไม่ได้)"))?;
+            let addr = listener.local_addr()?;
+            println!("Prongsai is serving http://{addr}/  (database: {})", crate::config::describe_database(&url));
+            if demo {
+                println!(
+                    "Demo organization: http://{addr}/o/{}/   staff login: http://{addr}/login   user: {}   password: {}",
+                    crate::demo::SLUG,
+                    crate::demo::ADMIN_USER,
+                    crate::demo::PASSWORD
+                );
+            }
+            let state = crate::app::AppState::new(db, settings);
+            crate::app::serve(state, listener, async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        }
+        Command::Migrate => println!("migrations applied ({})", crate::config::describe_database(&url)),
+        Command::Org { command: OrgCommand::Add { slug, name, kind, province, district, divisions } } => {
+            let divisions: Vec<&str> = if divisions.is_empty() {
+                vec!["สำนักปลัด", "กองคลัง", "กองช่าง"]
+            } else {
+                divisions.iter().map(String::as_str).collect()
+            };
+            let new = NewOrg {
+                slug: &slug,
+                name: &name,
+                kind: &kind,
+                province: &province,
+                district: &district,
+                divisions: &divisions,
+            };
+            let org = orgs::create(&db, &new, "cli").await?;
+            println!("created organization {} ({}) id {}", org.slug, org.name, org.id);
+        }
+        Command::Org { command: OrgCommand::List } => {
+            for o in orgs::list(&db).await? {
+                println!("{}\t{}\t{}", o.slug, o.name, o.province);
+            }
+        }
+        Command::Demo { command: DemoCommand::Load } => crate::demo::load(&db).await?,
+        Command::User { command: UserCommand::Add { org, username, name, role, division, password } } => {
+            let org = orgs::require_by_slug(&db, &org).await?;
+            let role = Role::parse(&role)
+                .ok_or_else(|| anyhow::anyhow!("role must be admin, staff or executive (บทบาทไม่ถูกต้อง)"))?;
+            let division_id = match division {
+                None => None,
+                Some(d) => Some(
+                    orgs::divisions(&db, org.id)
+                        .await?
+                        .into_iter()
+                        .find(|x| x.name == d)
+                        .ok_or_else(|| anyhow::anyhow!("no division \"{d}\" in {} (ไม่พบกอง/สำนักนี้)", org.slug))?
+                        .id,
+                ),
+            };
+            let password = match password {
+                Some(p) => p,
+                None => {
+                    let mut line = String::new();
+                    std::io::stdin().read_to_string(&mut line)?;
+                    line.trim_end_matches(['\n', '\r']).to_string()
+                }
+            };
+            let user = users::create(
+                &db,
+                &NewUser {
+                    org: org.id,
+                    username: &username,
+                    display_name: &name,
+                    password: &password,
+                    role,
+                    division_id,
+                },
+                "cli",
+            )
+            .await?;
+            println!("created user {} ({}) in {}", user.username, role.code(), org.slug);
+        }
+        Command::Import { command: ImportCommand::Measures { org, year, replace, file } } => {
+            let org = orgs::require_by_slug(&db, &org).await?;
+            let year = parse_year(&year)?;
+            let text =
+                std::fs::read_to_string(&file).with_context(|| format!("reading {} (อ่านไฟล์ไม่ได้)", file.display()))?;
+            match crate::measures::import::import(&db, org.id, year, &text, replace, "cli").await? {
+                Ok(s) => println!(
+                    "imported {} measures ({} methods, {} results, {} outcomes) into {} {year}{}",
+                    s.measures,
+                    s.methods,
+                    s.results,
+                    s.outcomes,
+                    org.slug,
+                    if s.replaced > 0 { format!(", replacing {}", s.replaced) } else { String::new() }
+                ),
+                Err(problem) => {
+                    eprintln!("{}: {problem}\nnothing was imported (ไม่ได้นำเข้าข้อมูลใด ๆ)", file.display());
+                    return Ok(ExitCode::from(2));
+                }
+            }
+        }
+        Command::Export { command: ExportCommand::Measures { org, year, format, out } } => {
+            let format: Format = format.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+            write_report(&db, &org, &year, format, &out).await?;
+        }
+        Command::Report { command: ReportCommand::Measures { org, year, format, out } } => {
+            let format: Format = format.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+            write_report(&db, &org, &year, format, &out).await?;
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let report = crate::audit::verify(&db).await?;
+            if report.problems.is_empty() {
+                println!("audit log intact: {} entries in {} chains", report.entries, report.chains);
+            } else {
+                for p in &report.problems {
+                    println!("TAMPERED {p}");
+                }
+                println!(
+                    "audit log NOT intact: {} problems in {} entries (บันทึกการเปลี่ยนแปลงถูกแก้ไข)",
+                    report.problems.len(),
+                    report.entries
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Healthcheck { .. } | Command::Bench { .. } => unreachable!("handled before connecting"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn write_report(db: &Db, org: &str, year: &str, format: Format, out: &std::path::Path) -> anyhow::Result<()> {
+    let org = orgs::require_by_slug(db, org).await?;
+    let year = parse_year(year)?;
+    let source = ReportSource::load(db, org, year).await?;
+    let engine = std::sync::Arc::new(crate::docs::pdf::PdfEngine::new());
+    let bytes = report::render(&engine, &source, format).await?;
+    std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+    println!("wrote {} ({} bytes, {} measures)", out.display(), bytes.len(), source.measures.len());
+    Ok(())
+}
+
+async fn healthcheck(url: &str) -> anyhow::Result<ExitCode> {
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = tokio::net::TcpStream::connect(addr).await.with_context(|| format!("connecting to {addr}"))?;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes()).await?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await?;
+    Ok(if response.starts_with("HTTP/1.1 200") { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

@@ -1,0 +1,258 @@
+//! The measures report as an editable Word document (DOCX), written with docx-rs.
+//!
+//! Layout follows the printed report: an A4 landscape cover page, then the title block, the
+//! introduction and the six-column table whose header row repeats on every page. The PDF comes
+//! from Typst, not from this file; DOCX is for offices that want to edit the report.
+
+use std::io::Cursor;
+
+use anyhow::{Context, ensure};
+use docx_rs::{
+    AlignmentType, Docx, FieldCharType, Footer, InstrText, LineSpacing, LineSpacingType, PageMargin, PageNumType,
+    PageOrientationType, PageSize, Paragraph, Run, RunFonts, Section, Shading, ShdType, SpecialIndentType, Tab,
+    TabValueType, Table, TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
+};
+
+use super::report_data::MeasuresReportDoc;
+
+/// The font every run names. Sarabun ships with Prongsai, so the file looks the same on any
+/// machine that has it; offices usually have "TH Sarabun New", which needs a larger size.
+pub const DEFAULT_FONT: &str = "Sarabun";
+
+/// Font choices for [`measures_report_docx_with`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocxFont {
+    /// Family name written into every run (ascii, hAnsi, eastAsia and cs slots).
+    pub name: String,
+    /// Body size in half-points (22 = 11 pt). Cover and title sizes scale from it.
+    pub body_half_points: usize,
+}
+
+impl Default for DocxFont {
+    fn default() -> Self {
+        Self { name: DEFAULT_FONT.to_string(), body_half_points: 22 }
+    }
+}
+
+// Page geometry in twips (1/20 pt; 567 twips = 1 cm).
+const PAGE_W: u32 = 16838; // A4 landscape
+const PAGE_H: u32 = 11906;
+const MARGIN_SIDE: i32 = 1134; // 2 cm
+const MARGIN_TOP: i32 = 1020; // 1.8 cm
+const MARGIN_BOTTOM: i32 = 1134; // 2 cm, the footer sits inside it
+const FOOTER_FROM_EDGE: i32 = 510; // 0.9 cm
+const TEXT_W: usize = (PAGE_W as i32 - 2 * MARGIN_SIDE) as usize;
+
+/// Column widths relative to each other, in the order of `headers`.
+const COLUMN_SHARES: [f64; 6] = [1.3, 1.6, 0.9, 0.75, 1.5, 1.2];
+
+// Cell padding. docx-rs writes none, and with zero padding Thai tone marks and the descenders
+// of ญ ฐ touch the borders.
+const CELL_PAD_X: usize = 100;
+const CELL_PAD_Y: usize = 57;
+
+const HEADER_FILL: &str = "D9D9D9";
+
+/// Writes the report as a DOCX file in [`DEFAULT_FONT`] at 11 pt.
+pub fn measures_report_docx(doc: &MeasuresReportDoc) -> anyhow::Result<Vec<u8>> {
+    measures_report_docx_with(doc, &DocxFont::default())
+}
+
+/// Writes the report as a DOCX file in the given font.
+pub fn measures_report_docx_with(doc: &MeasuresReportDoc, font: &DocxFont) -> anyhow::Result<Vec<u8>> {
+    let t = Typo::new(font);
+    let cover = Section::new()
+        .page_size(PageSize::new().size(PAGE_W, PAGE_H))
+        .page_orient(PageOrientationType::Landscape)
+        .page_margin(page_margin());
+    let cover = cover_paragraphs(doc, &t).into_iter().fold(cover, Section::add_paragraph);
+
+    let mut docx = Docx::new()
+        .default_fonts(t.fonts.clone())
+        .default_size(t.body)
+        .page_size(PAGE_W, PAGE_H)
+        .page_orient(PageOrientationType::Landscape)
+        .page_margin(page_margin())
+        // The cover is its own section, so body pages are numbered from 1 and the cover has none.
+        .page_num_type(PageNumType::new().start(1))
+        .footer(footer(doc, &t))
+        .add_section(cover);
+    for (i, line) in doc.heading_lines.iter().enumerate() {
+        let last = i + 1 == doc.heading_lines.len();
+        docx = docx.add_paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .keep_next(true)
+                .line_spacing(spacing(0, if last { 160 } else { 0 }))
+                .add_run(t.run(line).size(t.heading).bold()),
+        );
+    }
+    if !doc.intro.is_empty() {
+        docx = docx.add_paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Left)
+                .indent(None, Some(SpecialIndentType::FirstLine(1134)), None, None)
+                .line_spacing(spacing(0, 160))
+                .add_run(t.run(&doc.intro)),
+        );
+    }
+    docx = docx.add_table(measures_table(doc, &t));
+
+    let mut xml = docx.build();
+    xml.document = mark_header_row(&xml.document)?;
+    if doc.thai_digits {
+        xml.document = thai_page_numbers(&xml.document)?;
+    }
+    let mut out = Cursor::new(Vec::new());
+    xml.pack(&mut out).context("zipping the DOCX parts")?;
+    Ok(out.into_inner())
+}
+
+/// Font name and sizes, and runs made with them.
+struct Typo {
+    fonts: RunFonts,
+    body: usize,
+    heading: usize,
+    cover: usize,
+}
+
+impl Typo {
+    fn new(font: &DocxFont) -> Self {
+        let f = font.name.as_str();
+        let body = font.body_half_points;
+        Self {
+            // Thai text is complex script: Word takes its font and size from the cs slot.
+            fonts: RunFonts::new().ascii(f).hi_ansi(f).east_asia(f).cs(f),
+            body,
+            heading: body * 13 / 11, // 13 pt at the default size
+            cover: body * 18 / 11,   // 18 pt
+        }
+    }
+
+    /// A run in the report font at body size (sz and szCs).
+    fn run(&self, text: &str) -> Run {
+        Run::new().fonts(self.fonts.clone()).size(self.body).add_text(text)
+    }
+}
+
+fn page_margin() -> PageMargin {
+    PageMargin::new()
+        .top(MARGIN_TOP)
+        .bottom(MARGIN_BOTTOM)
+        .left(MARGIN_SIDE)
+        .right(MARGIN_SIDE)
+        .header(FOOTER_FROM_EDGE)
+        .footer(FOOTER_FROM_EDGE)
+        .gutter(0)
+}
+
+/// Single line spacing with the given space before and after, in twips.
+fn spacing(before: u32, after: u32) -> LineSpacing {
+    LineSpacing::new().line_rule(LineSpacingType::Auto).line(240).before(before).after(after)
+}
+
+/// The cover lines, pushed down to about a third of the page.
+fn cover_paragraphs(doc: &MeasuresReportDoc, t: &Typo) -> Vec<Paragraph> {
+    let mut ps = vec![Paragraph::new().line_spacing(spacing(3400, 0))];
+    for line in &doc.cover_lines {
+        ps.push(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .line_spacing(spacing(0, 120))
+                .add_run(t.run(line).size(t.cover).bold()),
+        );
+    }
+    ps
+}
+
+/// Footer: the organization on the left, the page number on the right.
+fn footer(doc: &MeasuresReportDoc, t: &Typo) -> Footer {
+    let page = |r: Run| r.fonts(t.fonts.clone()).size(t.body);
+    let p = Paragraph::new()
+        .line_spacing(spacing(0, 0))
+        .add_tab(Tab::new().val(TabValueType::Right).pos(TEXT_W))
+        .add_run(t.run(&doc.footer))
+        .add_run(page(Run::new().add_tab().add_text("หน้า ")))
+        .add_run(page(Run::new().add_field_char(FieldCharType::Begin, false)))
+        .add_run(page(Run::new().add_instr_text(InstrText::Unsupported("PAGE".into()))))
+        .add_run(page(Run::new().add_field_char(FieldCharType::Separate, false)))
+        .add_run(page(Run::new().add_text("1")))
+        .add_run(page(Run::new().add_field_char(FieldCharType::End, false)));
+    Footer::new().add_paragraph(p)
+}
+
+/// Widths in twips of the six columns, summing to the text width.
+fn column_widths() -> [usize; 6] {
+    let total: f64 = COLUMN_SHARES.iter().sum();
+    let mut w = COLUMN_SHARES.map(|s| (s / total * TEXT_W as f64).floor() as usize);
+    w[5] = TEXT_W - w[..5].iter().sum::<usize>();
+    w
+}
+
+fn measures_table(doc: &MeasuresReportDoc, t: &Typo) -> Table {
+    let widths = column_widths();
+    let header = TableRow::new(
+        doc.headers
+            .iter()
+            .zip(widths)
+            .map(|(h, w)| {
+                TableCell::new()
+                    .width(w, WidthType::Dxa)
+                    .vertical_align(VAlignType::Center)
+                    .shading(Shading::new().shd_type(ShdType::Clear).color("auto").fill(HEADER_FILL))
+                    .add_paragraph(
+                        Paragraph::new()
+                            .align(AlignmentType::Center)
+                            .line_spacing(spacing(0, 0))
+                            .add_run(t.run(h).bold()),
+                    )
+            })
+            .collect(),
+    )
+    // Marked as the only unsplittable row so `mark_header_row` can find it.
+    .cant_split();
+    let mut rows = vec![header];
+    for r in &doc.rows {
+        let cells = [&r.measure, &r.methods, &r.responsible, &r.period, &r.results, &r.outcomes];
+        rows.push(TableRow::new(cells.iter().zip(widths).map(|(lines, w)| body_cell(lines, w, t)).collect()));
+    }
+    Table::new(rows)
+        .set_grid(widths.to_vec())
+        .width(TEXT_W, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+        .margins(TableCellMargins::new().margin(CELL_PAD_Y, CELL_PAD_X, CELL_PAD_Y, CELL_PAD_X))
+}
+
+/// One paragraph per line, left aligned: justified Thai gets stretched gaps between words.
+fn body_cell(lines: &[String], width: usize, t: &Typo) -> TableCell {
+    let cell = TableCell::new().width(width, WidthType::Dxa).vertical_align(VAlignType::Top);
+    let mut cell = lines.iter().fold(cell, |c, line| {
+        c.add_paragraph(Paragraph::new().align(AlignmentType::Left).line_spacing(spacing(0, 0)).add_run(t.run(line)))
+    });
+    if lines.is_empty() {
+        // A cell must hold a paragraph.
+        cell = cell.add_paragraph(Paragraph::new().line_spacing(spacing(0, 0)));
+    }
+    cell
+}
+
+/// Marks the header row to repeat on every page (`w:tblHeader`), which docx-rs 0.4.22 cannot
+/// express. The header row is the document's only row with `w:cantSplit`.
+fn mark_header_row(document: &[u8]) -> anyhow::Result<Vec<u8>> {
+    replace_once(document, "<w:trPr><w:cantSplit /></w:trPr>", "<w:trPr><w:cantSplit /><w:tblHeader /></w:trPr>")
+        .context("marking the table header row")
+}
+
+/// Page numbers in Thai digits (๑, ๒, …) for the body section: `w:fmt="thaiNumbers"`, which
+/// docx-rs 0.4.22 cannot write.
+fn thai_page_numbers(document: &[u8]) -> anyhow::Result<Vec<u8>> {
+    replace_once(document, r#"<w:pgNumType w:start="1" />"#, r#"<w:pgNumType w:start="1" w:fmt="thaiNumbers" />"#)
+        .context("setting Thai page numbers")
+}
+
+fn replace_once(xml: &[u8], from: &str, to: &str) -> anyhow::Result<Vec<u8>> {
+    let xml = std::str::from_utf8(xml).context("document.xml is not UTF-8")?;
+    let n = xml.matches(from).count();
+    ensure!(n == 1, "expected `{from}` once in document.xml, found it {n} times");
+    Ok(xml.replacen(from, to, 1).into_bytes())
+}

@@ -1,0 +1,261 @@
+//! The DOCX export checked with real readers: the zip and its XML, then LibreOffice and poppler.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::docs::{MeasuresReportDoc, docx::measures_report_docx};
+
+/// Every cell line of the report, row by row, cell by cell, top to bottom.
+fn rows_of_lines(doc: &MeasuresReportDoc) -> Vec<Vec<&Vec<String>>> {
+    doc.rows.iter().map(|r| vec![&r.measure, &r.methods, &r.responsible, &r.period, &r.results, &r.outcomes]).collect()
+}
+
+fn zip_part(docx: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("the DOCX is a zip");
+    let mut part = zip.by_name(name).unwrap_or_else(|_| panic!("the DOCX has {name}"));
+    let mut s = String::new();
+    part.read_to_string(&mut s).expect("the part is UTF-8");
+    s
+}
+
+/// The text of every `<w:t>` element, entities decoded, in document order.
+fn text_runs(xml: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find("<w:t") {
+        let after = &rest[i + 4..];
+        // `<w:t>` or `<w:t xml:space=…>`, not `<w:tbl…>`, `<w:tc>`, `<w:tr>`.
+        if !(after.starts_with('>') || after.starts_with(' ')) {
+            rest = after;
+            continue;
+        }
+        let open_end = after.find('>').expect("tag closes");
+        let body = &after[open_end + 1..];
+        let close = body.find("</w:t>").expect("<w:t> is closed");
+        out.push(
+            body[..close]
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&"),
+        );
+        rest = &body[close..];
+    }
+    out
+}
+
+#[test]
+fn the_docx_is_a_zip_whose_document_holds_every_cell_line_as_one_text_run() {
+    let doc = MeasuresReportDoc::sample();
+    let xml = zip_part(&measures_report_docx(&doc).unwrap(), "word/document.xml");
+    let runs = text_runs(&xml);
+    for line in rows_of_lines(&doc).into_iter().flatten().flatten().chain(&doc.headers) {
+        assert!(runs.contains(line), "document.xml lacks the line {line:?}");
+    }
+}
+
+#[test]
+fn markup_characters_in_the_text_are_escaped_and_come_back_unchanged() {
+    let mut doc = MeasuresReportDoc::sample();
+    let tricky = r#"R&D <ข้อ ๑> "คำ" 'อ้าง' &amp;"#.to_string();
+    doc.rows[0].methods.push(tricky.clone());
+    doc.footer = "A & B <อบต.>".into();
+    let docx = measures_report_docx(&doc).unwrap();
+    let xml = zip_part(&docx, "word/document.xml");
+    assert!(!xml.contains("<ข้อ"), "a raw < reached document.xml");
+    assert!(text_runs(&xml).contains(&tricky));
+    assert!(text_runs(&zip_part(&docx, "word/footer1.xml")).contains(&doc.footer));
+}
+
+#[test]
+fn the_table_has_a_repeating_header_row_fixed_columns_and_cell_padding() {
+    let xml = zip_part(&measures_report_docx(&MeasuresReportDoc::sample()).unwrap(), "word/document.xml");
+    assert_eq!(xml.matches("<w:tblHeader").count(), 1, "exactly the first row repeats");
+    assert!(xml.find("<w:tblHeader").unwrap() < xml.find("มาตรการ/แนวทาง</w:t>").unwrap());
+    assert!(xml.contains(r#"<w:tblLayout w:type="fixed" />"#));
+    assert!(xml.contains("<w:tblCellMar>"), "docx-rs writes no padding unless asked");
+    let cols: Vec<usize> =
+        xml.split(r#"<w:gridCol w:w=""#).skip(1).map(|s| s[..s.find('"').unwrap()].parse().unwrap()).collect();
+    assert_eq!(cols.len(), 6);
+    let total: usize = cols.iter().sum();
+    assert_eq!(total, 16838 - 2 * 1134, "the table fills the text width");
+    // 1.3 : 1.6 : 0.9 : 0.75 : 1.5 : 1.2
+    let share = |i: usize| cols[i] as f64 / total as f64 * 7.25;
+    for (i, want) in [1.3, 1.6, 0.9, 0.75, 1.5, 1.2].into_iter().enumerate() {
+        assert!((share(i) - want).abs() < 0.01, "column {i} is {:.3}, want {want}", share(i));
+    }
+    assert!(!xml.contains(r#"w:val="both""#), "Thai must not be justified");
+}
+
+#[test]
+fn every_run_names_sarabun_in_all_four_font_slots_at_eleven_points() {
+    let docx = measures_report_docx(&MeasuresReportDoc::sample()).unwrap();
+    let fonts = r#"<w:rFonts w:ascii="Sarabun" w:hAnsi="Sarabun" w:cs="Sarabun" w:eastAsia="Sarabun" />"#;
+    for part in ["word/document.xml", "word/footer1.xml"] {
+        let xml = zip_part(&docx, part);
+        let runs = xml.matches("<w:r>").count();
+        assert!(runs > 0);
+        assert_eq!(xml.matches(fonts).count(), runs, "a run in {part} lacks the font (Thai needs w:cs)");
+    }
+    let body = zip_part(&docx, "word/document.xml");
+    assert!(body.contains(r#"<w:sz w:val="22" /><w:szCs w:val="22" />"#));
+    assert!(zip_part(&docx, "word/styles.xml").contains(r#"w:cs="Sarabun""#), "defaults name Sarabun too");
+}
+
+#[test]
+fn the_page_is_a4_landscape_and_body_pages_are_numbered_in_thai_digits_from_one() {
+    let xml = zip_part(&measures_report_docx(&MeasuresReportDoc::sample()).unwrap(), "word/document.xml");
+    assert_eq!(xml.matches(r#"<w:pgSz w:w="16838" w:h="11906" w:orient="landscape" />"#).count(), 2);
+    assert!(xml.contains(r#"<w:pgNumType w:start="1" w:fmt="thaiNumbers" />"#));
+    let mut arabic = MeasuresReportDoc::sample();
+    arabic.thai_digits = false;
+    let xml = zip_part(&measures_report_docx(&arabic).unwrap(), "word/document.xml");
+    assert!(!xml.contains("thaiNumbers"));
+}
+
+// ---- LibreOffice and poppler -------------------------------------------------------------
+
+/// Tests never skip: CI installs these tools, so a missing one is a failure with the fix.
+fn require_tool(name: &str) {
+    let found = Command::new(name).arg("-v").output().is_ok();
+    assert!(found, "`{name}` not found: install libreoffice-writer-nogui and poppler-utils (see .ci/run)");
+}
+
+fn fonts_conf() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts/fonts.conf")
+}
+
+/// A fresh directory under the system temp dir, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(tag: &str) -> Self {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+        let p = std::env::temp_dir().join(format!("prongsai-{tag}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&p).unwrap();
+        Self(p)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Converts with a private profile and the project's fontconfig (system fonts + Sarabun).
+fn libreoffice_pdf(docx: &[u8], dir: &Path) -> PathBuf {
+    require_tool("soffice");
+    let input = dir.join("report.docx");
+    std::fs::write(&input, docx).unwrap();
+    let out = Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", dir.join("profile").display()))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir)
+        .arg(&input)
+        .env("FONTCONFIG_FILE", fonts_conf())
+        .output()
+        .expect("soffice runs");
+    assert!(out.status.success(), "soffice failed: {}", String::from_utf8_lossy(&out.stderr));
+    let pdf = dir.join("report.pdf");
+    assert!(pdf.exists(), "soffice wrote no PDF: {}", String::from_utf8_lossy(&out.stdout));
+    pdf
+}
+
+/// Runs a poppler tool on the PDF and returns its standard output.
+fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    require_tool(tool);
+    let mut cmd = Command::new(tool);
+    cmd.args(args).arg(pdf);
+    if tool == "pdftotext" {
+        cmd.arg("-"); // to standard output
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// Stands for a page break in squeezed pdftotext output.
+const PAGE_MARK: &str = "¶";
+
+/// Finds `line` (whitespace ignored) in `text` after byte `from`; returns the byte after it.
+/// A line that a page break cuts shows up as two pieces with the rest of that page and the
+/// repeated header between them: that counts too, if exactly one page break separates them.
+fn find_line(text: &str, from: usize, line: &str) -> Option<usize> {
+    let want = squeeze(line);
+    if let Some(i) = text[from..].find(&want) {
+        return Some(from + i + want.len());
+    }
+    let splits = want.char_indices().map(|(i, _)| i).skip(1);
+    for k in splits.collect::<Vec<_>>().into_iter().rev() {
+        let (head, tail) = want.split_at(k);
+        let Some(h) = text[from..].find(head).map(|i| from + i + head.len()) else {
+            continue;
+        };
+        let Some(t) = text[h..].find(tail).map(|i| h + i) else {
+            continue;
+        };
+        if text[h..t].matches(PAGE_MARK).count() == 1 {
+            return Some(t + tail.len());
+        }
+    }
+    None
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn libreoffice_prints_every_cell_line_in_order_on_landscape_a4_in_embedded_sarabun() {
+    let doc = MeasuresReportDoc::sample();
+    let dir = Scratch::new("docx-lo");
+    let pdf = libreoffice_pdf(&measures_report_docx(&doc).unwrap(), &dir.0);
+
+    // -raw keeps the content-stream order; the default layout mode moves Thai marks that sit
+    // above or below a consonant (คู่, วิธี) onto a line of their own.
+    let text = squeeze(&poppler("pdftotext", &["-raw", "-enc", "UTF-8"], &pdf).replace('\u{c}', PAGE_MARK));
+    let find = |from: usize, line: &str| -> usize {
+        find_line(&text, from, line)
+            .unwrap_or_else(|| panic!("the PDF lacks {line:?} after byte {from} (lost in shaping or line breaking?)"))
+    };
+    let mut cursor = doc.cover_lines.iter().chain(&doc.heading_lines).fold(0, |at, l| find(at, l));
+    cursor = find(cursor, &doc.intro);
+    // Rows may break across pages, and a broken row interleaves its cells in the text stream;
+    // so lines are checked in order within each cell, and each row after the one before.
+    for row in rows_of_lines(&doc) {
+        let row_start = cursor;
+        for cell in row {
+            let end = cell.iter().fold(row_start, |at, l| find(at, l));
+            cursor = cursor.max(end);
+        }
+    }
+
+    let info = poppler("pdfinfo", &[], &pdf);
+    let field = |name: &str| {
+        info.lines().find_map(|l| l.strip_prefix(name)).map(str::trim).unwrap_or_else(|| panic!("pdfinfo lacks {name}"))
+    };
+    let pages: usize = field("Pages:").parse().unwrap();
+    let size: Vec<f64> = field("Page size:").split_whitespace().filter_map(|t| t.parse().ok()).collect();
+    assert!((size[0] - 841.89).abs() < 0.5 && (size[1] - 595.28).abs() < 0.5, "not landscape A4:\n{info}");
+    assert!(pages >= 3, "cover + at least two table pages for the sample, got {pages}");
+    // The header row repeats on every body page (the table starts on the first one).
+    assert_eq!(squeeze(&text).matches(&squeeze(&doc.headers[5])).count(), pages - 1, "header row not repeated");
+    // Body pages carry the footer and their number; the cover carries neither.
+    // LibreOffice 7.4 ignores w:fmt="thaiNumbers" and prints Arabic digits (Word prints ๑, ๒).
+    for n in 1..pages {
+        let thai: String =
+            n.to_string().chars().map(|c| char::from_u32(c as u32 - '0' as u32 + 0x0E50).unwrap()).collect();
+        let want = (format!("{}หน้า{n}", squeeze(&doc.footer)), format!("{}หน้า{thai}", squeeze(&doc.footer)));
+        assert!(text.contains(&want.0) || text.contains(&want.1), "no footer with page {n}");
+    }
+    assert!(!text.contains(&format!("หน้า{pages}")) && !text.contains("หน้า0"), "the cover is numbered");
+
+    let fonts = poppler("pdffonts", &[], &pdf);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty() && rows.iter().all(|l| l.contains("Sarabun")), "a font other than Sarabun:\n{fonts}");
+    // Columns: name type encoding emb sub uni object ID.
+    assert!(rows.iter().all(|l| l.split_whitespace().nth(3) == Some("yes")), "Sarabun not embedded:\n{fonts}");
+}

@@ -1,0 +1,11 @@
+//! Typesetting of documents: PDF (embedded Typst with the shipped Thai font) and DOCX.
+
+pub mod bench;
+pub mod docx;
+pub mod pdf;
+pub mod report_data;
+
+#[cfg(test)]
+mod docx_tests;
+
+pub use report_data::{Cell, MeasureRow, MeasuresReportDoc};

@@ -1,0 +1,162 @@
+//! PDF typesetting with embedded typst 0.15 and the shipped Sarabun font.
+//!
+//! One [`PdfEngine`] is built at server start and shared (`Send + Sync`). Each render compiles a
+//! typst template against the request's data, passed as the virtual file `data.json` (cheaper for
+//! typst's caches than `sys.inputs`), repairs Sarabun's split marks (`fix_marks`) and writes the PDF.
+
+mod fix_marks;
+mod measures;
+mod wordbox;
+mod world;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use typst::World as _;
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::Bytes;
+use typst::syntax::Source;
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt as _, WorldExt as _};
+use typst_layout::PagedDocument;
+
+use crate::docs::MeasuresReportDoc;
+pub use wordbox::{KEEP_TOGETHER, line_items};
+use world::{Job, file_id};
+
+/// The fonts shipped in `assets/fonts/` (OFL-1.1, see its README). Only these are visible to typst.
+const FONTS: &[&[u8]] = &[
+    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts/Sarabun-Regular.ttf")),
+    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts/Sarabun-Bold.ttf")),
+    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts/Sarabun-Italic.ttf")),
+    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts/Sarabun-BoldItalic.ttf")),
+];
+
+/// How many renders old a cache entry may get before it is evicted; bounds a server's memory while
+/// keeping the template's own work (fonts, std library, unchanged code) warm.
+const CACHE_MAX_AGE: usize = 10;
+
+/// A failed render. The message is for developers and logs, not for people using the site.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// The template did not compile, or compiled with warnings (which we treat as bugs).
+    #[error("typst template failed:\n{0}")]
+    Template(String),
+    /// The PDF writer refused the document.
+    #[error("PDF export failed:\n{0}")]
+    Export(String),
+    /// A virtual file name is not a valid path.
+    #[error("bad virtual file {0:?}")]
+    BadFile(String),
+}
+
+/// The long-lived typesetter: typst's standard library and the fonts, parsed once.
+pub struct PdfEngine {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+impl Default for PdfEngine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PdfEngine {
+    /// Loads the embedded fonts and builds typst's library (under a millisecond).
+    pub fn new() -> Self {
+        let fonts: Vec<Font> = FONTS.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect();
+        assert!(!fonts.is_empty(), "the embedded fonts must parse");
+        Self { library: LazyHash::new(Library::default()), book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
+    }
+
+    /// Renders the measures report (cover page, title, introduction, six-column table).
+    pub fn measures_report(&self, doc: &MeasuresReportDoc) -> anyhow::Result<Vec<u8>> {
+        self.render(measures::TEMPLATE, &measures::data(doc))
+    }
+
+    /// Renders a typst `template` that reads its data with `json("data.json")`.
+    pub fn render(&self, template: &str, data: &serde_json::Value) -> anyhow::Result<Vec<u8>> {
+        self.render_with_files(template, data, &[])
+    }
+
+    /// As [`render`](Self::render), with extra virtual files (images, sub-templates) the template
+    /// can read by name, e.g. `image("qr/7.png")`.
+    pub fn render_with_files(
+        &self,
+        template: &str,
+        data: &serde_json::Value,
+        files: &[(&str, Vec<u8>)],
+    ) -> anyhow::Result<Vec<u8>> {
+        let result = self.render_inner(template, data, files);
+        // Drop cache entries unused for a while so memory stays bounded in a long-running server.
+        comemo::evict(CACHE_MAX_AGE);
+        result.map_err(anyhow::Error::from)
+    }
+
+    fn render_inner(
+        &self,
+        template: &str,
+        data: &serde_json::Value,
+        files: &[(&str, Vec<u8>)],
+    ) -> Result<Vec<u8>, PdfError> {
+        let id = |name: &str| file_id(name).map_err(|_| PdfError::BadFile(name.to_string()));
+        let mut map = HashMap::new();
+        let json = serde_json::to_vec(data).expect("a serde_json::Value always serializes");
+        map.insert(id("data.json")?, Bytes::new(json));
+        for (name, bytes) in files {
+            map.insert(id(name)?, Bytes::new(bytes.clone()));
+        }
+        let job = Job {
+            library: &self.library,
+            book: &self.book,
+            fonts: &self.fonts,
+            main: Source::new(id("main.typ")?, template.to_string()),
+            files: map,
+            today: None,
+        };
+
+        let warned = typst::compile::<PagedDocument>(&job);
+        let doc = match warned.output {
+            Ok(doc) if warned.warnings.is_empty() => doc,
+            Ok(_) => return Err(PdfError::Template(describe(&job, &warned.warnings))),
+            Err(errors) => {
+                let all: Vec<_> = errors.iter().chain(&warned.warnings).cloned().collect();
+                return Err(PdfError::Template(describe(&job, &all)));
+            }
+        };
+        let doc = fix_marks::fix_document(doc);
+        typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
+            .map_err(|errors| PdfError::Export(describe(&job, &errors)))
+    }
+}
+
+/// Diagnostics as text: `error: message (main.typ:12:5)` plus hints, one per line.
+fn describe(job: &Job, diags: &[SourceDiagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let level = if d.severity == Severity::Error { "error" } else { "warning" };
+        let _ = write!(out, "{level}: {}", d.message);
+        if let Some(at) = location(job, d) {
+            let _ = write!(out, " ({at})");
+        }
+        out.push('\n');
+        for hint in &d.hints {
+            let _ = writeln!(out, "  hint: {}", hint.v);
+        }
+    }
+    out
+}
+
+fn location(job: &Job, d: &SourceDiagnostic) -> Option<String> {
+    let id = d.span.id()?;
+    let range = job.range(d.span)?;
+    let source = job.source(id).ok()?;
+    let (line, col) = source.lines().byte_to_line_column(range.start)?;
+    Some(format!("{}:{}:{}", id.get().vpath().get_without_slash(), line + 1, col + 1))
+}

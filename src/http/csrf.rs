@@ -1,0 +1,69 @@
+//! CSRF protection: every state-changing request must carry the session's token, in the form
+//! field `_csrf` (url-encoded forms) or the query parameter `_csrf` (multipart uploads, whose body
+//! is streamed). The extractors below are the only way handlers read a form, so none can forget.
+
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
+use serde::de::DeserializeOwned;
+
+use super::{AppError, CurrentUser};
+use crate::app::AppState;
+use crate::auth::sessions::tokens_match;
+
+/// A url-encoded form whose `_csrf` field matched, with the user who sent it.
+pub struct CsrfForm<T> {
+    pub user: CurrentUser,
+    pub form: T,
+}
+
+#[derive(serde::Deserialize)]
+struct TokenOnly {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+}
+
+/// Largest url-encoded form accepted (a long measure with many items fits easily).
+const FORM_LIMIT: usize = 1024 * 1024;
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let (mut parts, body) = req.into_parts();
+        let user = CurrentUser::from_request_parts(&mut parts, state).await?;
+        let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+            .await
+            .map_err(|_| AppError::TooLarge("ข้อมูลในแบบฟอร์มยาวเกินไป".into()))?;
+        let token: TokenOnly = serde_html_form::from_bytes(&bytes).map_err(|_| AppError::Csrf)?;
+        if !tokens_match(&token.csrf, &user.csrf_token) {
+            return Err(AppError::Csrf);
+        }
+        let form =
+            serde_html_form::from_bytes(&bytes).map_err(|e| AppError::Invalid(format!("ข้อมูลในแบบฟอร์มไม่ถูกต้อง: {e}")))?;
+        Ok(CsrfForm { user, form })
+    }
+}
+
+/// A multipart upload whose `?_csrf=` query parameter matched.
+pub struct CsrfMultipart {
+    pub user: CurrentUser,
+    pub multipart: Multipart,
+}
+
+impl FromRequest<AppState> for CsrfMultipart {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let (mut parts, body) = req.into_parts();
+        let user = CurrentUser::from_request_parts(&mut parts, state).await?;
+        let query: TokenOnly =
+            serde_html_form::from_str(parts.uri.query().unwrap_or("")).map_err(|_| AppError::Csrf)?;
+        if !tokens_match(&query.csrf, &user.csrf_token) {
+            return Err(AppError::Csrf);
+        }
+        let req = Request::from_parts(parts, body);
+        let multipart = Multipart::from_request(req, state)
+            .await
+            .map_err(|e| AppError::Invalid(format!("การอัปโหลดไม่ถูกต้อง: {e}")))?;
+        Ok(CsrfMultipart { user, multipart })
+    }
+}

@@ -1,0 +1,75 @@
+//! Extractors that tie a request to a user and an organization.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+use super::AppError;
+use crate::app::AppState;
+use crate::auth::sessions::{self, COOKIE};
+use crate::auth::users::{self, User};
+use crate::orgs::{Org, OrgId, store};
+
+/// The logged-in user, their organization and session. Rejects with a redirect to the login page.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub user: User,
+    pub org: Org,
+    pub csrf_token: String,
+}
+
+/// The organization of the logged-in user: the only way staff handlers get an [`OrgId`].
+#[derive(Clone, Copy, Debug)]
+pub struct CurrentOrg(pub OrgId);
+
+impl CurrentUser {
+    /// Fails unless the user may change records.
+    pub fn require_editor(&self) -> Result<(), AppError> {
+        if self.user.role.can_edit() { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    pub fn org_id(&self) -> OrgId {
+        self.org.id
+    }
+
+    /// How the audit log names this user.
+    pub fn actor(&self) -> String {
+        format!("{} ({})", self.user.username, self.user.display_name)
+    }
+}
+
+/// The value of a cookie in the request, if present.
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(found) = parts.extensions.get::<CurrentUser>() {
+            return Ok(found.clone());
+        }
+        let token = cookie(&parts.headers, COOKIE).ok_or(AppError::LoginRequired)?;
+        let session = sessions::find(&state.db, &token).await?.ok_or(AppError::LoginRequired)?;
+        let user = users::find_by_id(&state.db, session.user_id).await?.ok_or(AppError::LoginRequired)?;
+        let org = store::find_by_id(&state.db, user.org_id).await?.ok_or(AppError::LoginRequired)?;
+        let current = CurrentUser { user, org, csrf_token: session.csrf_token };
+        parts.extensions.insert(current.clone());
+        Ok(current)
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentOrg {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        Ok(CurrentOrg(CurrentUser::from_request_parts(parts, state).await?.org.id))
+    }
+}

@@ -1,0 +1,17 @@
+//! Prongsai (โปร่งใส): the integrity and transparency work of a Thai local government
+//! organization, and its public proof.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod docs;
+pub mod http;
+pub mod ita;
+pub mod measures;
+pub mod orgs;
+pub mod portal;
+pub mod thai;

@@ -1,0 +1,573 @@
+//! Staff pages of the measures register.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::evidence::{self, Evidence, NewEvidence};
+use super::report::{self, Format, ReportSource};
+use super::rules::{FieldError, MeasureForm, items_to_text, parse_form};
+use super::{Measure, MeasureId, Status, import, store};
+use crate::app::AppState;
+use crate::http::{AppError, CsrfForm, CsrfMultipart, CurrentUser, download, page, see_other};
+use crate::thai::{Digits, FiscalYear, format_int, to_arabic_digits};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/app", get(|| async { see_other("/app/measures") }))
+        .route("/app/measures", get(list))
+        .route("/app/measures/new", get(new_page).post(create))
+        .route("/app/measures/intro", post(set_intro))
+        .route("/app/measures/import", get(import_page).post(import_upload))
+        .route("/app/measures/report", get(download_report))
+        .route("/app/measures/{id}", get(edit_page).post(update))
+        .route("/app/measures/{id}/delete", post(delete))
+        .route("/app/measures/{id}/move", post(move_measure))
+        .route("/app/measures/{id}/evidence/link", post(add_link))
+        .route("/app/measures/{id}/evidence/file", post(add_file))
+        .route("/app/evidence/{id}", get(evidence_file))
+        .route("/app/evidence/{id}/delete", post(delete_evidence))
+        .route("/app/audit", get(audit_page))
+}
+
+#[derive(Deserialize, Default)]
+struct YearQuery {
+    year: Option<String>,
+}
+
+/// The year asked for, else the current fiscal year.
+fn year_of(q: &YearQuery) -> Result<i64, AppError> {
+    match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => Ok(FiscalYear::of(chrono::Local::now().date_naive()).be() as i64),
+        Some(y) => y
+            .parse::<FiscalYear>()
+            .map(|fy| fy.be() as i64)
+            .map_err(|e| AppError::Invalid(format!("ปีงบประมาณ \"{y}\" ไม่ถูกต้อง: {}", e.message_th()))),
+    }
+}
+
+fn year_label(year: i64, digits: Digits) -> String {
+    format!("ปีงบประมาณ พ.ศ. {}", crate::thai::format_year_be(year as i32, digits))
+}
+
+struct Row {
+    id: i64,
+    number: String,
+    title: String,
+    indicators: String,
+    period: String,
+    status: &'static str,
+    progress: String,
+}
+
+#[derive(Template)]
+#[template(path = "measures/list.html")]
+struct ListPage {
+    me: CurrentUser,
+    year: i64,
+    year_label: String,
+    years: Vec<(i64, String)>,
+    measures: Vec<Row>,
+    can_edit: bool,
+    intro: String,
+    notice: Option<String>,
+    public_url: String,
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    year: Option<String>,
+    imported: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let org = me.org_id();
+    let digits = me.org.digits;
+    let mut known = store::years(&state.db, org).await?;
+    let year = match &q.year {
+        Some(_) => year_of(&YearQuery { year: q.year.clone() })?,
+        None => known.first().copied().unwrap_or(year_of(&YearQuery::default())?),
+    };
+    let current = year_of(&YearQuery::default())?;
+    for y in [year, current, current + 1] {
+        if !known.contains(&y) {
+            known.push(y);
+        }
+    }
+    known.sort_unstable_by(|a, b| b.cmp(a));
+    let measures = store::list(&state.db, org, year).await?;
+    let rows = measures
+        .iter()
+        .enumerate()
+        .map(|(i, m)| Row {
+            id: m.id.0,
+            number: format_int(i as i64 + 1, digits),
+            title: m.input.title.clone(),
+            indicators: m.input.indicators.iter().map(|n| format_int(*n, digits)).collect::<Vec<_>>().join(", "),
+            period: m.input.period.map(|p| p.format(digits)).unwrap_or_default(),
+            status: m.input.status.label_th(),
+            progress: format!("{}%", format_int(m.input.progress, digits)),
+        })
+        .collect();
+    let intro =
+        store::intro(&state.db, org, year).await?.unwrap_or_else(|| report::default_intro(&me.org, year, digits));
+    let notice = q.imported.map(|n| format!("นำเข้าแล้ว {n} มาตรการ"));
+    page(ListPage {
+        public_url: format!("/o/{}/ita/{year}/measures", me.org.slug),
+        year,
+        year_label: year_label(year, digits),
+        years: known.into_iter().map(|y| (y, crate::thai::format_year_be(y as i32, digits))).collect(),
+        measures: rows,
+        can_edit: me.user.role.can_edit(),
+        intro,
+        notice,
+        me,
+    })
+}
+
+/// The form's fields as text, for showing a stored measure or echoing a refused post.
+#[derive(Default)]
+struct FormView {
+    title: String,
+    methods: String,
+    responsible: String,
+    period: String,
+    results: String,
+    outcomes: String,
+    status: String,
+    progress: String,
+    indicators: Vec<i64>,
+}
+
+impl FormView {
+    fn of(m: &Measure, digits: Digits) -> Self {
+        FormView {
+            title: m.input.title.clone(),
+            methods: items_to_text(&m.input.methods, digits),
+            responsible: m.input.responsible.join("\n"),
+            period: m.input.period.map(|p| p.format(digits)).unwrap_or_default(),
+            results: items_to_text(&m.input.results, digits),
+            outcomes: items_to_text(&m.input.outcomes, digits),
+            status: m.input.status.code().to_string(),
+            progress: format_int(m.input.progress, digits),
+            indicators: m.input.indicators.clone(),
+        }
+    }
+
+    fn echo(f: &MeasureForm) -> Self {
+        FormView {
+            title: f.title.clone(),
+            methods: f.methods.clone(),
+            responsible: f.responsible.clone(),
+            period: f.period.clone(),
+            results: f.results.clone(),
+            outcomes: f.outcomes.clone(),
+            status: f.status.clone(),
+            progress: f.progress.clone(),
+            indicators: f.indicators.iter().filter_map(|s| to_arabic_digits(s).parse().ok()).collect(),
+        }
+    }
+}
+
+struct IndicatorChoice {
+    number: i64,
+    label: String,
+    checked: bool,
+}
+
+struct EvidenceView {
+    id: i64,
+    title: String,
+    url: Option<String>,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "measures/edit.html")]
+struct EditPage {
+    me: CurrentUser,
+    id: Option<i64>,
+    year: i64,
+    year_label: String,
+    action: String,
+    form: FormView,
+    errors: Vec<FieldError>,
+    indicators: Vec<IndicatorChoice>,
+    statuses: Vec<(&'static str, &'static str)>,
+    evidence: Vec<EvidenceView>,
+    can_edit: bool,
+    max_upload_mb: usize,
+}
+
+async fn edit_view(
+    state: &AppState,
+    me: CurrentUser,
+    id: Option<MeasureId>,
+    year: i64,
+    form: FormView,
+    errors: Vec<FieldError>,
+) -> Result<Response, AppError> {
+    let digits = me.org.digits;
+    let indicators = crate::ita::indicators(&state.db, year)
+        .await?
+        .into_iter()
+        .map(|i| IndicatorChoice {
+            number: i.number,
+            label: format!("ตัวชี้วัดที่ {} {} ({})", format_int(i.number, digits), i.name_th, i.tool.code()),
+            checked: form.indicators.contains(&i.number),
+        })
+        .collect();
+    let evidence = match id {
+        Some(id) => evidence::list_for_measure(&state.db, me.org_id(), id)
+            .await?
+            .into_iter()
+            .map(|e: Evidence| EvidenceView {
+                detail: match (&e.file_name, e.size_bytes, &e.sha256) {
+                    (Some(name), Some(size), Some(sha)) => {
+                        format!("{name} · {} KB · SHA-256 {}", format_int((size + 1023) / 1024, digits), &sha[..16])
+                    }
+                    _ => String::new(),
+                },
+                id: e.id,
+                title: e.title,
+                url: e.url,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let status =
+        if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let mut response = page(EditPage {
+        id: id.map(|i| i.0),
+        year,
+        year_label: year_label(year, digits),
+        action: match id {
+            Some(id) => format!("/app/measures/{}", id.0),
+            None => format!("/app/measures/new?year={year}"),
+        },
+        form,
+        errors,
+        indicators,
+        statuses: Status::ALL.iter().map(|s| (s.code(), s.label_th())).collect(),
+        evidence,
+        can_edit: me.user.role.can_edit(),
+        max_upload_mb: state.settings.max_upload_bytes / (1024 * 1024),
+        me,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+async fn new_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    let year = year_of(&q)?;
+    let form = FormView { status: Status::Planned.code().into(), progress: "0".into(), ..Default::default() };
+    edit_view(&state, me, None, year, form, Vec::new()).await
+}
+
+async fn known_indicators(state: &AppState, year: i64) -> Result<Vec<i64>, AppError> {
+    Ok(crate::ita::indicators(&state.db, year).await?.iter().map(|i| i.number).collect())
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Query(q): Query<YearQuery>,
+    CsrfForm { user: me, form }: CsrfForm<MeasureForm>,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    let year = year_of(&q)?;
+    match parse_form(&form, &known_indicators(&state, year).await?) {
+        Ok(input) => {
+            let id = store::create(&state.db, me.org_id(), year, &input, &me.actor()).await?;
+            Ok(see_other(&format!("/app/measures/{}", id.0)))
+        }
+        Err(errors) => edit_view(&state, me, None, year, FormView::echo(&form), errors).await,
+    }
+}
+
+async fn find(state: &AppState, me: &CurrentUser, id: i64) -> Result<Measure, AppError> {
+    store::find(&state.db, me.org_id(), MeasureId(id)).await?.ok_or(AppError::NotFound)
+}
+
+async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let m = find(&state, &me, id).await?;
+    let form = FormView::of(&m, me.org.digits);
+    edit_view(&state, me, Some(m.id), m.fiscal_year, form, Vec::new()).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm { user: me, form }: CsrfForm<MeasureForm>,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    let m = find(&state, &me, id).await?;
+    match parse_form(&form, &known_indicators(&state, m.fiscal_year).await?) {
+        Ok(input) => {
+            if !store::update(&state.db, me.org_id(), m.id, &input, &me.actor()).await? {
+                return Err(AppError::NotFound);
+            }
+            Ok(see_other(&format!("/app/measures?year={}", m.fiscal_year)))
+        }
+        Err(errors) => edit_view(&state, me, Some(m.id), m.fiscal_year, FormView::echo(&form), errors).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm { user: me, form }: CsrfForm<ConfirmForm>,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    let m = find(&state, &me, id).await?;
+    if form.confirm != "yes" {
+        return Err(AppError::Invalid("กรุณาทำเครื่องหมายยืนยันการลบ".into()));
+    }
+    store::delete(&state.db, me.org_id(), m.id, &me.actor()).await?;
+    Ok(see_other(&format!("/app/measures?year={}", m.fiscal_year)))
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    step: i64,
+}
+
+async fn move_measure(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm { user: me, form }: CsrfForm<MoveForm>,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    let m = find(&state, &me, id).await?;
+    store::move_by(&state.db, me.org_id(), m.id, form.step.signum(), &me.actor()).await?;
+    Ok(see_other(&format!("/app/measures?year={}", m.fiscal_year)))
+}
+
+#[derive(Deserialize)]
+struct IntroForm {
+    year: String,
+    intro: String,
+}
+
+async fn set_intro(
+    State(state): State<AppState>,
+    CsrfForm { user: me, form }: CsrfForm<IntroForm>,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    let year = year_of(&YearQuery { year: Some(form.year) })?;
+    let intro = form.intro.trim();
+    if intro.is_empty() {
+        return Err(AppError::Invalid("กรุณากรอกย่อหน้าเปิดของรายงาน".into()));
+    }
+    let mut tx = state.db.write(me.org_id()).await?;
+    store::set_intro_in(&mut tx, me.org_id(), year, intro, &me.actor()).await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/app/measures?year={year}")))
+}
+
+#[derive(Template)]
+#[template(path = "measures/import.html")]
+struct ImportPage {
+    me: CurrentUser,
+    year: i64,
+    error: Option<String>,
+}
+
+async fn import_page(me: CurrentUser, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
+    me.require_editor()?;
+    page(ImportPage { year: year_of(&q)?, error: None, me })
+}
+
+/// Reads every part of a multipart form: text fields, and the one file as (name, bytes).
+async fn read_multipart(
+    mut multipart: axum::extract::Multipart,
+    limit: usize,
+) -> Result<(std::collections::HashMap<String, String>, Option<(String, Vec<u8>)>), AppError> {
+    let mut fields = std::collections::HashMap::new();
+    let mut file = None;
+    let bad = |e: axum::extract::multipart::MultipartError| AppError::Invalid(format!("การอัปโหลดไม่สมบูรณ์: {e}"));
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if let Some(file_name) = field.file_name().map(str::to_string) {
+            let bytes = field.bytes().await.map_err(bad)?;
+            if bytes.len() > limit {
+                return Err(AppError::TooLarge(format!("ไฟล์ใหญ่เกิน {} MB", limit / (1024 * 1024))));
+            }
+            if !bytes.is_empty() || !file_name.is_empty() {
+                file = Some((file_name, bytes.to_vec()));
+            }
+        } else {
+            fields.insert(name, field.text().await.map_err(bad)?);
+        }
+    }
+    Ok((fields, file))
+}
+
+async fn import_upload(
+    State(state): State<AppState>,
+    CsrfMultipart { user: me, multipart }: CsrfMultipart,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    let (fields, file) = read_multipart(multipart, state.settings.max_upload_bytes).await?;
+    let year = year_of(&YearQuery { year: fields.get("year").cloned() })?;
+    let refuse = |me: CurrentUser, message: String| -> Result<Response, AppError> {
+        let mut r = page(ImportPage { year, error: Some(message), me })?;
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        Ok(r)
+    };
+    let Some((_, bytes)) = file else {
+        return refuse(me, "กรุณาเลือกไฟล์รายงาน".into());
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return refuse(me, "ไฟล์ต้องเป็นข้อความ UTF-8 (เช่น .md หรือ .txt)".into());
+    };
+    let replace = fields.get("replace").is_some_and(|v| v == "yes");
+    match import::import(&state.db, me.org_id(), year, &text, replace, &me.actor()).await? {
+        Ok(summary) => Ok(see_other(&format!("/app/measures?year={year}&imported={}", summary.measures))),
+        Err(problem) => refuse(me, problem.to_thai()),
+    }
+}
+
+#[derive(Deserialize)]
+struct ReportQuery {
+    year: Option<String>,
+    format: Option<String>,
+}
+
+async fn download_report(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, AppError> {
+    let year = year_of(&YearQuery { year: q.year })?;
+    let format: Format = q.format.as_deref().unwrap_or("pdf").parse().map_err(AppError::Invalid)?;
+    let org = me.org.clone();
+    let source = ReportSource::load(&state.db, org.clone(), year).await?;
+    let bytes = report::render(&state.pdf, &source, format).await?;
+    Ok(download(bytes, format.content_type(), &report::file_name(&org, year, format), false))
+}
+
+#[derive(Deserialize)]
+struct LinkForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    url: String,
+}
+
+async fn add_link(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm { user: me, form }: CsrfForm<LinkForm>,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    let new = NewEvidence::Link { title: &form.title, url: &form.url };
+    match evidence::add(&state.db, me.org_id(), MeasureId(id), new, state.settings.max_upload_bytes, &me.actor())
+        .await?
+    {
+        Ok(Some(_)) => Ok(see_other(&format!("/app/measures/{id}"))),
+        Ok(None) => Err(AppError::NotFound),
+        Err(e) => Err(AppError::Invalid(e.to_string())),
+    }
+}
+
+async fn add_file(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfMultipart { user: me, multipart }: CsrfMultipart,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    let limit = state.settings.max_upload_bytes;
+    let (fields, file) = read_multipart(multipart, limit).await?;
+    let Some((file_name, bytes)) = file else {
+        return Err(AppError::Invalid("กรุณาเลือกไฟล์".into()));
+    };
+    let title = fields.get("title").map(String::as_str).unwrap_or("");
+    let new = NewEvidence::File { title, file_name: &file_name, bytes: &bytes };
+    match evidence::add(&state.db, me.org_id(), MeasureId(id), new, limit, &me.actor()).await? {
+        Ok(Some(_)) => Ok(see_other(&format!("/app/measures/{id}"))),
+        Ok(None) => Err(AppError::NotFound),
+        Err(e @ evidence::EvidenceError::TooLarge { .. }) => Err(AppError::TooLarge(e.to_string())),
+        Err(e) => Err(AppError::Invalid(e.to_string())),
+    }
+}
+
+async fn evidence_file(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let (e, bytes) = evidence::file(&state.db, me.org_id(), id).await?.ok_or(AppError::NotFound)?;
+    Ok(download(
+        bytes,
+        e.content_type.as_deref().unwrap_or("application/octet-stream"),
+        e.file_name.as_deref().unwrap_or("evidence"),
+        false,
+    ))
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn delete_evidence(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm { user: me, .. }: CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    let measure = evidence::delete(&state.db, me.org_id(), id, &me.actor()).await?.ok_or(AppError::NotFound)?;
+    Ok(see_other(&format!("/app/measures/{}", measure.0)))
+}
+
+struct AuditRow {
+    seq: i64,
+    at: String,
+    actor: String,
+    action: String,
+    entity: String,
+    entity_id: String,
+    hash: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    me: CurrentUser,
+    entries: Vec<AuditRow>,
+}
+
+async fn audit_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
+    let entries = crate::audit::recent(&state.db, me.org_id(), 200)
+        .await?
+        .into_iter()
+        .map(|e| AuditRow {
+            seq: e.seq,
+            at: chrono::DateTime::from_timestamp(e.at, 0)
+                .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_default(),
+            actor: e.actor,
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            hash: e.hash[..16].to_string(),
+        })
+        .collect();
+    page(AuditPage { me, entries })
+}

@@ -1,0 +1,459 @@
+//! All SQL of the measures register. Every function takes the organization: a measure id alone
+//! never reaches a row of another organization.
+
+use serde_json::Value;
+use sqlx::{AssertSqlSafe, Row};
+
+use super::{Item, ItemKind, Measure, MeasureId, MeasureInput, Status};
+use crate::db::{Db, Tx, now};
+use crate::orgs::OrgId;
+use crate::thai::{ThaiMonthRange, YearMonth};
+
+fn encode_month(ym: YearMonth) -> i64 {
+    ym.be_year as i64 * 100 + ym.month as i64
+}
+
+fn decode_month(v: i64) -> YearMonth {
+    YearMonth { be_year: (v / 100) as i32, month: (v % 100) as u32 }
+}
+
+fn decode_period(start: Option<i64>, end: Option<i64>) -> Option<ThaiMonthRange> {
+    match (start, end) {
+        (Some(s), Some(e)) => ThaiMonthRange::new(decode_month(s), decode_month(e)).ok(),
+        _ => None,
+    }
+}
+
+/// The measures of one organization and fiscal year, in order, with their items.
+pub async fn list(db: &Db, org: OrgId, year: i64) -> Result<Vec<Measure>, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    let rows = sqlx::query(
+        "SELECT id, fiscal_year, position, title, responsible, period_start, period_end, status, progress
+         FROM measures WHERE org_id = $1 AND fiscal_year = $2 ORDER BY position, id",
+    )
+    .bind(org.0)
+    .bind(year)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut measures = Vec::with_capacity(rows.len());
+    for row in &rows {
+        measures.push(measure_from_row(row, org)?);
+    }
+    // Children in three queries for the whole year, not three per measure.
+    let items = sqlx::query(
+        "SELECT i.measure_id, i.kind, i.text, i.numbered FROM measure_items i
+         JOIN measures m ON m.id = i.measure_id
+         WHERE m.org_id = $1 AND m.fiscal_year = $2 AND i.org_id = $1 ORDER BY i.measure_id, i.kind, i.position",
+    )
+    .bind(org.0)
+    .bind(year)
+    .fetch_all(&mut *conn)
+    .await?;
+    let indicators = sqlx::query(
+        "SELECT x.measure_id, x.indicator_number FROM measure_indicators x
+         JOIN measures m ON m.id = x.measure_id
+         WHERE m.org_id = $1 AND m.fiscal_year = $2 ORDER BY x.indicator_number",
+    )
+    .bind(org.0)
+    .bind(year)
+    .fetch_all(&mut *conn)
+    .await?;
+    let divisions = sqlx::query(
+        "SELECT d.measure_id, d.division_id FROM measure_divisions d
+         JOIN measures m ON m.id = d.measure_id
+         WHERE m.org_id = $1 AND m.fiscal_year = $2 ORDER BY d.division_id",
+    )
+    .bind(org.0)
+    .bind(year)
+    .fetch_all(&mut *conn)
+    .await?;
+    let index: std::collections::HashMap<i64, usize> = measures.iter().enumerate().map(|(i, m)| (m.id.0, i)).collect();
+    for r in &items {
+        if let Some(&i) = index.get(&r.try_get::<i64, _>(0)?) {
+            push_item(&mut measures[i], &r.try_get::<String, _>(1)?, r.try_get(2)?, r.try_get::<i64, _>(3)? != 0);
+        }
+    }
+    for r in &indicators {
+        if let Some(&i) = index.get(&r.try_get::<i64, _>(0)?) {
+            measures[i].input.indicators.push(r.try_get(1)?);
+        }
+    }
+    for r in &divisions {
+        if let Some(&i) = index.get(&r.try_get::<i64, _>(0)?) {
+            measures[i].division_ids.push(r.try_get(1)?);
+        }
+    }
+    Ok(measures)
+}
+
+fn push_item(m: &mut Measure, kind: &str, text: String, numbered: bool) {
+    let list = match kind {
+        "method" => &mut m.input.methods,
+        "result" => &mut m.input.results,
+        _ => &mut m.input.outcomes,
+    };
+    list.push(Item { text, numbered });
+}
+
+fn measure_from_row(row: &sqlx::any::AnyRow, org: OrgId) -> Result<Measure, sqlx::Error> {
+    let responsible: String = row.try_get("responsible")?;
+    let status: String = row.try_get("status")?;
+    Ok(Measure {
+        id: MeasureId(row.try_get("id")?),
+        org_id: org,
+        fiscal_year: row.try_get("fiscal_year")?,
+        position: row.try_get("position")?,
+        input: MeasureInput {
+            title: row.try_get("title")?,
+            indicators: Vec::new(),
+            responsible: responsible.lines().map(str::to_string).filter(|l| !l.is_empty()).collect(),
+            period: decode_period(row.try_get("period_start")?, row.try_get("period_end")?),
+            status: Status::parse(&status).unwrap_or(Status::Planned),
+            progress: row.try_get("progress")?,
+            methods: Vec::new(),
+            results: Vec::new(),
+            outcomes: Vec::new(),
+        },
+        division_ids: Vec::new(),
+    })
+}
+
+/// One measure of the organization, or None (also for another organization's id).
+pub async fn find(db: &Db, org: OrgId, id: MeasureId) -> Result<Option<Measure>, sqlx::Error> {
+    let year: Option<(i64,)> = sqlx::query_as("SELECT fiscal_year FROM measures WHERE id = $1 AND org_id = $2")
+        .bind(id.0)
+        .bind(org.0)
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some((year,)) = year else { return Ok(None) };
+    Ok(list(db, org, year).await?.into_iter().find(|m| m.id == id))
+}
+
+/// Same as [`find`] inside a write transaction (for the audit's "before").
+async fn find_in(tx: &mut Tx, org: OrgId, id: MeasureId) -> Result<Option<Value>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, fiscal_year, position, title, responsible, period_start, period_end, status, progress
+         FROM measures WHERE id = $1 AND org_id = $2",
+    )
+    .bind(id.0)
+    .bind(org.0)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let mut m = measure_from_row(&row, org)?;
+    let items =
+        sqlx::query("SELECT kind, text, numbered FROM measure_items WHERE measure_id = $1 ORDER BY kind, position")
+            .bind(id.0)
+            .fetch_all(&mut **tx)
+            .await?;
+    for r in &items {
+        push_item(&mut m, &r.try_get::<String, _>(0)?, r.try_get(1)?, r.try_get::<i64, _>(2)? != 0);
+    }
+    let inds =
+        sqlx::query("SELECT indicator_number FROM measure_indicators WHERE measure_id = $1 ORDER BY indicator_number")
+            .bind(id.0)
+            .fetch_all(&mut **tx)
+            .await?;
+    for r in &inds {
+        m.input.indicators.push(r.try_get(0)?);
+    }
+    Ok(Some(snapshot(&m)))
+}
+
+/// The audited form of a measure.
+pub fn snapshot(m: &Measure) -> Value {
+    serde_json::json!({
+        "fiscal_year": m.fiscal_year,
+        "position": m.position,
+        "title": m.input.title,
+        "indicators": m.input.indicators,
+        "responsible": m.input.responsible,
+        "period": m.input.period.map(|p| p.format(crate::thai::Digits::Arabic)),
+        "status": m.input.status.code(),
+        "progress": m.input.progress,
+        "methods": m.input.methods,
+        "results": m.input.results,
+        "outcomes": m.input.outcomes,
+    })
+}
+
+/// Writes the children of a measure (items, indicators, linked divisions), replacing old ones.
+async fn write_children(tx: &mut Tx, org: OrgId, id: MeasureId, input: &MeasureInput) -> Result<(), sqlx::Error> {
+    for table in ["measure_items", "measure_indicators", "measure_divisions"] {
+        sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE measure_id = $1 AND org_id = $2")))
+            .bind(id.0)
+            .bind(org.0)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for kind in ItemKind::ALL {
+        let items = match kind {
+            ItemKind::Method => &input.methods,
+            ItemKind::Result => &input.results,
+            ItemKind::Outcome => &input.outcomes,
+        };
+        for (pos, item) in items.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO measure_items (measure_id, org_id, kind, position, text, numbered) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id.0)
+            .bind(org.0)
+            .bind(kind.code())
+            .bind(pos as i64)
+            .bind(&item.text)
+            .bind(item.numbered as i64)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    for n in &input.indicators {
+        sqlx::query("INSERT INTO measure_indicators (measure_id, org_id, indicator_number) VALUES ($1, $2, $3)")
+            .bind(id.0)
+            .bind(org.0)
+            .bind(n)
+            .execute(&mut **tx)
+            .await?;
+    }
+    // Link the divisions the responsible lines name, so reports can be filtered by division.
+    let divisions =
+        sqlx::query("SELECT id, name FROM divisions WHERE org_id = $1").bind(org.0).fetch_all(&mut **tx).await?;
+    let text = input.responsible.join("\n");
+    for d in &divisions {
+        let name: String = d.try_get(1)?;
+        if text.contains(name.as_str()) {
+            sqlx::query("INSERT INTO measure_divisions (measure_id, org_id, division_id) VALUES ($1, $2, $3)")
+                .bind(id.0)
+                .bind(org.0)
+                .bind(d.try_get::<i64, _>(0)?)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Inserts a measure at the end of its year's list, inside the caller's transaction.
+pub async fn insert_in(
+    tx: &mut Tx,
+    org: OrgId,
+    year: i64,
+    input: &MeasureInput,
+    actor: &str,
+) -> Result<MeasureId, sqlx::Error> {
+    let (next,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(MAX(position), 0) + 1 FROM measures WHERE org_id = $1 AND fiscal_year = $2")
+            .bind(org.0)
+            .bind(year)
+            .fetch_one(&mut **tx)
+            .await?;
+    let at = now();
+    let row = sqlx::query(
+        "INSERT INTO measures (org_id, fiscal_year, position, title, responsible, period_start, period_end, status, progress, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(year)
+    .bind(next)
+    .bind(&input.title)
+    .bind(input.responsible.join("\n"))
+    .bind(input.period.map(|p| encode_month(p.start())))
+    .bind(input.period.map(|p| encode_month(p.end())))
+    .bind(input.status.code())
+    .bind(input.progress)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await?;
+    let id = MeasureId(row.try_get(0)?);
+    write_children(tx, org, id, input).await?;
+    let after = find_in(tx, org, id).await?;
+    crate::audit::record(tx, org, actor, "create", "measure", &id.0.to_string(), None, after.as_ref()).await?;
+    Ok(id)
+}
+
+pub async fn create(db: &Db, org: OrgId, year: i64, input: &MeasureInput, actor: &str) -> anyhow::Result<MeasureId> {
+    let mut tx = db.write(org).await?;
+    let id = insert_in(&mut tx, org, year, input, actor).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Replaces a measure's fields and lists. Returns false when the measure is not the org's.
+pub async fn update(db: &Db, org: OrgId, id: MeasureId, input: &MeasureInput, actor: &str) -> anyhow::Result<bool> {
+    let mut tx = db.write(org).await?;
+    let Some(before) = find_in(&mut tx, org, id).await? else { return Ok(false) };
+    sqlx::query(
+        "UPDATE measures SET title = $1, responsible = $2, period_start = $3, period_end = $4, status = $5, progress = $6, updated_at = $7
+         WHERE id = $8 AND org_id = $9",
+    )
+    .bind(&input.title)
+    .bind(input.responsible.join("\n"))
+    .bind(input.period.map(|p| encode_month(p.start())))
+    .bind(input.period.map(|p| encode_month(p.end())))
+    .bind(input.status.code())
+    .bind(input.progress)
+    .bind(now())
+    .bind(id.0)
+    .bind(org.0)
+    .execute(&mut *tx)
+    .await?;
+    write_children(&mut tx, org, id, input).await?;
+    let after = find_in(&mut tx, org, id).await?;
+    if after.as_ref() != Some(&before) {
+        crate::audit::record(
+            &mut tx,
+            org,
+            actor,
+            "update",
+            "measure",
+            &id.0.to_string(),
+            Some(&before),
+            after.as_ref(),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Deletes a measure with its items and evidence. Returns false when it is not the org's.
+pub async fn delete(db: &Db, org: OrgId, id: MeasureId, actor: &str) -> anyhow::Result<bool> {
+    let mut tx = db.write(org).await?;
+    let deleted = delete_in(&mut tx, org, id, actor).await?;
+    tx.commit().await?;
+    Ok(deleted)
+}
+
+async fn delete_in(tx: &mut Tx, org: OrgId, id: MeasureId, actor: &str) -> Result<bool, sqlx::Error> {
+    let Some(before) = find_in(tx, org, id).await? else { return Ok(false) };
+    // Children first: we do not rely on ON DELETE CASCADE, which SQLite honours only with foreign keys on.
+    for table in ["evidence", "measure_items", "measure_indicators", "measure_divisions"] {
+        sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE measure_id = $1 AND org_id = $2")))
+            .bind(id.0)
+            .bind(org.0)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM measures WHERE id = $1 AND org_id = $2").bind(id.0).bind(org.0).execute(&mut **tx).await?;
+    crate::audit::record(tx, org, actor, "delete", "measure", &id.0.to_string(), Some(&before), None).await?;
+    Ok(true)
+}
+
+/// Moves a measure one place up (-1) or down (+1) in its year's order.
+pub async fn move_by(db: &Db, org: OrgId, id: MeasureId, step: i64, actor: &str) -> anyhow::Result<bool> {
+    let mut tx = db.write(org).await?;
+    let row: Option<(i64,)> = sqlx::query_as("SELECT fiscal_year FROM measures WHERE id = $1 AND org_id = $2")
+        .bind(id.0)
+        .bind(org.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some((year,)) = row else { return Ok(false) };
+    let ids: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM measures WHERE org_id = $1 AND fiscal_year = $2 ORDER BY position, id")
+            .bind(org.0)
+            .bind(year)
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut order: Vec<i64> = ids.into_iter().map(|(i,)| i).collect();
+    let before = order.clone();
+    let Some(at) = order.iter().position(|&i| i == id.0) else { return Ok(false) };
+    let target = at as i64 + step;
+    if target < 0 || target >= order.len() as i64 {
+        return Ok(true);
+    }
+    order.swap(at, target as usize);
+    for (pos, mid) in order.iter().enumerate() {
+        sqlx::query("UPDATE measures SET position = $1 WHERE id = $2 AND org_id = $3")
+            .bind(pos as i64 + 1)
+            .bind(mid)
+            .bind(org.0)
+            .execute(&mut *tx)
+            .await?;
+    }
+    crate::audit::record(
+        &mut tx,
+        org,
+        actor,
+        "reorder",
+        "measures",
+        &year.to_string(),
+        Some(&serde_json::json!({ "order": before })),
+        Some(&serde_json::json!({ "order": order })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The report's introduction paragraph for a year, if set.
+pub async fn intro(db: &Db, org: OrgId, year: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT intro FROM measure_reports WHERE org_id = $1 AND fiscal_year = $2")
+            .bind(org.0)
+            .bind(year)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(|(s,)| s))
+}
+
+/// Sets the introduction paragraph inside the caller's transaction.
+pub async fn set_intro_in(tx: &mut Tx, org: OrgId, year: i64, intro: &str, actor: &str) -> Result<(), sqlx::Error> {
+    let before: Option<(String,)> =
+        sqlx::query_as("SELECT intro FROM measure_reports WHERE org_id = $1 AND fiscal_year = $2")
+            .bind(org.0)
+            .bind(year)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if before.as_ref().map(|(s,)| s.as_str()) == Some(intro) {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO measure_reports (org_id, fiscal_year, intro) VALUES ($1, $2, $3)
+         ON CONFLICT (org_id, fiscal_year) DO UPDATE SET intro = excluded.intro",
+    )
+    .bind(org.0)
+    .bind(year)
+    .bind(intro)
+    .execute(&mut **tx)
+    .await?;
+    crate::audit::record(
+        tx,
+        org,
+        actor,
+        if before.is_some() { "update" } else { "create" },
+        "measure_report",
+        &year.to_string(),
+        before.map(|(s,)| serde_json::json!({ "intro": s })).as_ref(),
+        Some(&serde_json::json!({ "intro": intro })),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Fiscal years that have measures, newest first.
+pub async fn years(db: &Db, org: OrgId) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> =
+        sqlx::query_as("SELECT DISTINCT fiscal_year FROM measures WHERE org_id = $1 ORDER BY fiscal_year DESC")
+            .bind(org.0)
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(rows.into_iter().map(|(y,)| y).collect())
+}
+
+/// The ids of a year's measures, inside a transaction.
+pub async fn list_ids_in(tx: &mut Tx, org: OrgId, year: i64) -> Result<Vec<MeasureId>, sqlx::Error> {
+    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM measures WHERE org_id = $1 AND fiscal_year = $2")
+        .bind(org.0)
+        .bind(year)
+        .fetch_all(&mut **tx)
+        .await?;
+    Ok(ids.into_iter().map(|(i,)| MeasureId(i)).collect())
+}
+
+/// Deletes every measure of a year inside the caller's transaction (import with --replace).
+pub async fn delete_year_in(tx: &mut Tx, org: OrgId, year: i64, actor: &str) -> Result<u64, sqlx::Error> {
+    let ids = list_ids_in(tx, org, year).await?;
+    for id in &ids {
+        delete_in(tx, org, *id, actor).await?;
+    }
+    Ok(ids.len() as u64)
+}

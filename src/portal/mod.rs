@@ -1,0 +1,161 @@
+//! The organization's public transparency site: open to every citizen, no login.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::app::AppState;
+use crate::docs::MeasuresReportDoc;
+use crate::http::{AppError, download, page};
+use crate::measures::report::{self, Format, ReportSource};
+use crate::orgs::{Org, store};
+use crate::thai::FiscalYear;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(index))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/static/app.css", get(|| async { css(APP_CSS) }))
+        .route("/static/report.css", get(|| async { css(REPORT_CSS) }))
+        .route("/o/{slug}/", get(home))
+        .route(
+            "/o/{slug}",
+            get(|Path(slug): Path<String>| async move { crate::http::see_other(&format!("/o/{slug}/")) }),
+        )
+        .route("/o/{slug}/ita/{year}/measures", get(report_page))
+        .route("/o/{slug}/ita/{year}/measures.pdf", get(report_pdf))
+        .route("/o/{slug}/ita/{year}/measures.docx", get(report_docx))
+        .route("/o/{slug}/evidence/{id}", get(evidence_file))
+}
+
+const APP_CSS: &str = include_str!("../../assets/static/app.css");
+const REPORT_CSS: &str = include_str!("../../assets/static/report.css");
+
+fn css(body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], body)
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "portal/index.html")]
+struct IndexPage {
+    orgs: Vec<Org>,
+}
+
+async fn index(State(state): State<AppState>) -> Result<Response, AppError> {
+    page(IndexPage { orgs: store::list(&state.db).await? })
+}
+
+async fn org_of(state: &AppState, slug: &str) -> Result<Org, AppError> {
+    store::find_by_slug(&state.db, slug).await?.ok_or(AppError::NotFound)
+}
+
+fn parse_year(year: &str) -> Result<i64, AppError> {
+    year.parse::<FiscalYear>().map(|y| y.be() as i64).map_err(|_| AppError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "portal/home.html")]
+struct HomePage {
+    org: Org,
+    years: Vec<(i64, String)>,
+}
+
+async fn home(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
+    let org = org_of(&state, &slug).await?;
+    let years = crate::measures::store::years(&state.db, org.id)
+        .await?
+        .into_iter()
+        .map(|y| (y, crate::thai::format_year_be(y as i32, org.digits)))
+        .collect();
+    page(HomePage { org, years })
+}
+
+#[derive(Template)]
+#[template(path = "portal/report.html")]
+struct ReportPage<'a> {
+    doc: &'a MeasuresReportDoc,
+    /// A downloaded file carries its stylesheet; the served page links it (strict CSP).
+    inline_css: Option<&'static str>,
+    slug: &'a str,
+    year: i64,
+    evidence: Vec<(String, String)>,
+}
+
+/// The report as a standalone HTML file (for `report --format html` and downloads).
+pub fn report_html(source: &ReportSource) -> anyhow::Result<String> {
+    let doc = source.to_doc();
+    ReportPage {
+        doc: &doc,
+        inline_css: Some(REPORT_CSS),
+        slug: &source.org.slug,
+        year: source.year,
+        evidence: Vec::new(),
+    }
+    .render()
+    .map_err(|e| anyhow::anyhow!("template: {e}"))
+}
+
+async fn load(state: &AppState, slug: &str, year: &str) -> Result<ReportSource, AppError> {
+    let org = org_of(state, slug).await?;
+    let year = parse_year(year)?;
+    let source = ReportSource::load(&state.db, org, year).await?;
+    if source.measures.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok(source)
+}
+
+async fn report_page(
+    State(state): State<AppState>,
+    Path((slug, year)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let source = load(&state, &slug, &year).await?;
+    let doc = source.to_doc();
+    let evidence = crate::measures::evidence::list_for_year(&state.db, source.org.id, source.year)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let href = e.url.clone().unwrap_or_else(|| format!("/o/{slug}/evidence/{}", e.id));
+            (e.title, href)
+        })
+        .collect();
+    page(ReportPage { doc: &doc, inline_css: None, slug: &source.org.slug, year: source.year, evidence })
+}
+
+async fn report_file(state: AppState, slug: String, year: String, format: Format) -> Result<Response, AppError> {
+    let source = load(&state, &slug, &year).await?;
+    let bytes = report::render(&state.pdf, &source, format).await?;
+    Ok(download(bytes, format.content_type(), &report::file_name(&source.org, source.year, format), true))
+}
+
+async fn report_pdf(
+    State(state): State<AppState>,
+    Path((slug, year)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    report_file(state, slug, year, Format::Pdf).await
+}
+
+async fn report_docx(
+    State(state): State<AppState>,
+    Path((slug, year)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    report_file(state, slug, year, Format::Docx).await
+}
+
+async fn evidence_file(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
+    let org = org_of(&state, &slug).await?;
+    let (e, bytes) = crate::measures::evidence::file(&state.db, org.id, id).await?.ok_or(AppError::NotFound)?;
+    Ok(download(
+        bytes,
+        e.content_type.as_deref().unwrap_or("application/octet-stream"),
+        e.file_name.as_deref().unwrap_or("evidence"),
+        true,
+    ))
+}

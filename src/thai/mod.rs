@@ -1,0 +1,18 @@
+//! Thai conventions, pure and without I/O: digits, the Buddhist era, the fiscal year, month
+//! names, month ranges and dates, each parsed once at the edge and formatted as official
+//! documents write them.
+
+pub mod dates;
+pub mod digits;
+pub mod era;
+pub mod fiscal;
+pub mod month_range;
+pub mod months;
+pub mod words;
+
+pub use dates::{DateError, format_date_long, format_date_medium, format_date_short, parse_thai_date};
+pub use digits::{Digits, format_grouped, format_int, parse_number, to_arabic_digits, to_thai_digits};
+pub use era::{BE_OFFSET, YearError, be_from_ce, ce_from_be, format_year_be, format_year_be_with_era, parse_year_be};
+pub use fiscal::FiscalYear;
+pub use month_range::{MonthRangeError, ThaiMonthRange, YearMonth};
+pub use months::{month_abbr, month_full, parse_month};
