@@ -71,6 +71,7 @@ struct ListPage {
     year_label: String,
     years: Vec<(i64, String)>,
     measures: Vec<Row>,
+    count: String,
     can_edit: bool,
     intro: String,
     notice: Option<String>,
@@ -124,6 +125,7 @@ async fn list(
         year,
         year_label: year_label(year, digits),
         years: known.into_iter().map(|y| (y, crate::thai::format_year_be(y as i32, digits))).collect(),
+        count: format_int(measures.len() as i64, digits),
         measures: rows,
         can_edit: me.user.role.can_edit(),
         intro,
@@ -402,7 +404,13 @@ async fn read_multipart(
 ) -> Result<(std::collections::HashMap<String, String>, Option<(String, Vec<u8>)>), AppError> {
     let mut fields = std::collections::HashMap::new();
     let mut file = None;
-    let bad = |e: axum::extract::multipart::MultipartError| AppError::Invalid(format!("การอัปโหลดไม่สมบูรณ์: {e}"));
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(format!("ไฟล์ใหญ่เกิน {} MB", limit / (1024 * 1024)))
+        } else {
+            AppError::Invalid(format!("การอัปโหลดไม่สมบูรณ์: {e}"))
+        }
+    };
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_string();
         if let Some(file_name) = field.file_name().map(str::to_string) {

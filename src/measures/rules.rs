@@ -96,7 +96,7 @@ pub fn parse_form(form: &MeasureForm, known_indicators: &[i64]) -> Result<Measur
         match to_arabic_digits(raw.trim()).parse::<i64>() {
             Ok(n) if known_indicators.contains(&n) => indicators.push(n),
             _ => errors.push(FieldError {
-                field: "indicators", message: format!("ไม่มีตัวชี้วัดที่ \"{raw}\"")
+                field: "indicators", message: format!("ไม่มีตัวชี้วัดที่ “{raw}”")
             }),
         }
     }
@@ -110,7 +110,7 @@ pub fn parse_form(form: &MeasureForm, known_indicators: &[i64]) -> Result<Measur
             Err(e) => {
                 errors.push(FieldError {
                     field: "period",
-                    message: format!("ระยะเวลาดำเนินการ \"{}\" อ่านไม่ได้: {}", form.period.trim(), e.message_th()),
+                    message: format!("ระยะเวลาดำเนินการ “{}” อ่านไม่ได้: {}", form.period.trim(), e.message_th()),
                 });
                 None
             }

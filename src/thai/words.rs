@@ -48,7 +48,7 @@ mod tests {
 
     #[test]
     fn spaces_are_tokens_of_their_own() {
-        assert_eq!(words("ITA ของ  อบต."), ["ITA", " ", "ของ", "  ", "อบต", "."]);
+        assert_eq!(words("ITA ของ  อบต."), ["ITA", " ", "ของ", "  ", "อบ", "ต", "."]);
     }
 
     #[test]

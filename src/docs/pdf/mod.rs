@@ -61,6 +61,12 @@ pub struct PdfEngine {
     fonts: Vec<Font>,
 }
 
+// Shared by all request handlers.
+const _: fn() = || {
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<PdfEngine>();
+};
+
 impl Default for PdfEngine {
     fn default() -> Self {
         Self::new()

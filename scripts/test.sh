@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test: unit, HTTP integration (real server, real database) and document checks with
+# real readers (pdftotext/pdffonts from poppler-utils, LibreOffice for the DOCX).
+# PostgreSQL runs too when TEST_DATABASE_URL is set, e.g.
+#   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing the document readers the tests use: ${need[*]}"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  echo "note: TEST_DATABASE_URL is not set: the PostgreSQL half of the suite will be SKIPPED (SQLite runs)."
+fi
+cargo test --all-targets "$@"

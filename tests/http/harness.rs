@@ -1,0 +1,226 @@
+//! Starts the real server on a random port against a fresh database, as `prongsai serve` does.
+//!
+//! Every test runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL points at a server (CI sets
+//! it). Without it, the PostgreSQL half says once, on the terminal, that it was skipped.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::sync::Once;
+
+use prongsai::app::{AppState, serve};
+use prongsai::config::Settings;
+use prongsai::db::{DatabaseUrl, Db};
+use prongsai::orgs::store::{self as orgs, NewOrg};
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Defines `NAME` as two tests, `sqlite::NAME` and `postgres::NAME`, each given a fresh `TestApp`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($(async fn $name:ident($app:ident: TestApp) $body:block)*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            #[allow(unused_imports)]
+            use $crate::harness::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    #[allow(unused_mut)]
+                    let mut $app = $crate::harness::spawn_app($crate::harness::Backend::Sqlite).await.unwrap();
+                    $body
+                }
+            )*
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            #[allow(unused_imports)]
+            use $crate::harness::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    #[allow(unused_mut)]
+                    let Some(mut $app) = $crate::harness::spawn_app($crate::harness::Backend::Postgres).await else { return };
+                    $body
+                }
+            )*
+        }
+    };
+}
+
+pub const DEMO_ADMIN: &str = "admin";
+pub const DEMO_STAFF: &str = "supplies";
+pub const DEMO_EXECUTIVE: &str = "executive";
+pub const PASSWORD: &str = prongsai::demo::PASSWORD;
+pub const OTHER_ADMIN: &str = "other-admin";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub db_url: DatabaseUrl,
+    pub backend: Backend,
+    /// The demo organization (mae-khatuan), with the seed's measures for 2566.
+    pub org_a: prongsai::orgs::Org,
+    /// A second organization, for cross-tenant tests; its admin is OTHER_ADMIN.
+    pub org_b: prongsai::orgs::Org,
+    _dir: Option<tempfile::TempDir>,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+static PG_SKIPPED: Once = Once::new();
+
+/// A fresh database of the backend, or None when PostgreSQL is not configured.
+pub async fn fresh_database(backend: Backend) -> Option<(DatabaseUrl, Option<tempfile::TempDir>)> {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            Some((DatabaseUrl::sqlite_file(&dir.path().join("test.db")), Some(dir)))
+        }
+        Backend::Postgres => {
+            let Ok(server) = std::env::var("TEST_DATABASE_URL") else {
+                PG_SKIPPED.call_once(|| {
+                    // Written to the terminal directly: libtest would swallow println! of a passing test.
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "\n*** PostgreSQL tests SKIPPED: TEST_DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres) ***\n"
+                    );
+                });
+                return None;
+            };
+            let name = format!("prongsai_test_{}", rand_suffix());
+            sqlx::any::install_default_drivers();
+            let admin = sqlx::AnyPool::connect(&server)
+                .await
+                .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
+            admin.close().await;
+            let base = server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server);
+            Some((format!("{base}/{name}").parse().unwrap(), None))
+        }
+    }
+}
+
+fn rand_suffix() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let t = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    format!("{}_{}_{}", std::process::id(), t % 1_000_000_000, n)
+}
+
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let (db_url, dir) = fresh_database(backend).await?;
+    let db = Db::connect(&db_url).await.expect("connect and migrate");
+    prongsai::demo::load(&db).await.expect("demo load");
+    let org_a = orgs::find_by_slug(&db, prongsai::demo::SLUG).await.unwrap().unwrap();
+    let org_b = orgs::create(
+        &db,
+        &NewOrg {
+            slug: "other-town",
+            name: "เทศบาลตำบลทดสอบ",
+            kind: "เทศบาลตำบล",
+            province: "ลำพูน",
+            district: "เมืองลำพูน",
+            divisions: &["สำนักปลัด", "กองคลัง"],
+        },
+        "test",
+    )
+    .await
+    .unwrap();
+    prongsai::auth::users::create(
+        &db,
+        &prongsai::auth::users::NewUser {
+            org: org_b.id,
+            username: OTHER_ADMIN,
+            display_name: "ผู้ดูแลเทศบาลทดสอบ",
+            password: PASSWORD,
+            role: prongsai::auth::Role::Admin,
+            division_id: None,
+        },
+        "test",
+    )
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let settings = Settings::new(db_url.clone(), Some(format!("http://{addr}")));
+    let state = AppState::new(db.clone(), settings);
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(serve(state, listener, async {
+        let _ = rx.await;
+    }));
+    Some(TestApp { addr, client: new_client(), db, db_url, backend, org_a, org_b, _dir: dir, _shutdown: tx })
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+}
+
+/// The value of the first `name="_csrf"` field in a page.
+pub fn csrf_in(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+pub fn assert_redirect_to(response: &reqwest::Response, location: &str) {
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "expected a redirect to {location}");
+    assert_eq!(response.headers()["location"], location);
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_text(&self, path: &str) -> String {
+        let r = self.get(path).await;
+        assert_eq!(r.status(), StatusCode::OK, "GET {path}");
+        r.text().await.unwrap()
+    }
+
+    /// Logs in with a fresh cookie jar; returns the session's CSRF token.
+    pub async fn login(&mut self, username: &str) -> String {
+        self.client = new_client();
+        let page = self.get_text("/login").await;
+        let csrf = csrf_in(&page);
+        let r = self
+            .client
+            .post(self.url("/login"))
+            .form(&[("_csrf", csrf.as_str()), ("username", username), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_redirect_to(&r, "/app");
+        csrf_in(&self.get_text("/app/measures").await)
+    }
+
+    /// Posts a form with the given CSRF token.
+    pub async fn post_form(&self, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut all = vec![("_csrf", csrf)];
+        all.extend_from_slice(fields);
+        self.client.post(self.url(path)).form(&all).send().await.unwrap()
+    }
+
+    /// Runs SQL directly against the database, as an intruder with database access would.
+    pub async fn raw_sql(&self, sql: &str) -> Result<(), sqlx::Error> {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&self.db.pool).await.map(|_| ())
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&self.db.pool).await.unwrap();
+        n
+    }
+}

@@ -1,0 +1,10 @@
+mod audit;
+mod auth;
+mod cli;
+mod evidence;
+mod harness;
+mod import;
+mod measures;
+mod public;
+mod schema;
+mod tenancy;
