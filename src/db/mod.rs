@@ -107,10 +107,10 @@ impl Db {
         let backend = url.backend();
         let mut raw = url.expose().to_string();
         if backend == Backend::Sqlite {
-            if let Some(path) = raw.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p)) {
-                if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-                }
+            let path = raw.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p));
+            if let Some(dir) = path.and_then(|p| std::path::Path::new(p).parent()).filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             }
             if !raw.contains("mode=") {
                 raw.push_str(if raw.contains('?') { "&mode=rwc" } else { "?mode=rwc" });

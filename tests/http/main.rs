@@ -6,5 +6,6 @@ mod harness;
 mod import;
 mod measures;
 mod public;
+mod report;
 mod schema;
 mod tenancy;

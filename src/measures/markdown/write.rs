@@ -48,12 +48,14 @@ pub fn write(report: &ParsedReport, thai_digits: bool) -> String {
 /// numbered items as "๑. text", sub-lines as they are, and an empty line before an unnumbered item
 /// that follows another item.
 pub fn write_item_lines(items: &[Item], thai_digits: bool) -> Vec<String> {
+    // The gap that keeps items apart in markdown is not printed: on paper the unnumbered item
+    // simply starts on its own line.
     item_pieces(items)
         .into_iter()
-        .map(|piece| match piece {
-            Piece::Gap => String::new(),
-            Piece::Numbered(n, text) => numbered(n, thai_digits, text),
-            Piece::Plain(text) => text.to_string(),
+        .filter_map(|piece| match piece {
+            Piece::Gap => None,
+            Piece::Numbered(n, text) => Some(numbered(n, thai_digits, text)),
+            Piece::Plain(text) => Some(text.to_string()),
         })
         .collect()
 }
