@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing the document readers the tests use: ${need[*]}"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

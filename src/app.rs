@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(crate::auth::routes::router())
         .merge(crate::measures::routes::router())
+        .merge(crate::lending::routes::router())
         .merge(crate::portal::router())
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))

@@ -80,6 +80,11 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Lending of government property: documents and the reminder job.
+    Lending {
+        #[command(subcommand)]
+        command: LendingCommand,
+    },
     /// Measure rendering speed (run a release build for meaningful figures).
     Bench {
         /// Warm renders to time.
@@ -115,6 +120,14 @@ pub enum OrgCommand {
     },
     /// List organizations.
     List,
+    /// Print documents and pages in Thai digits (default) or Arabic digits.
+    Digits {
+        #[arg(long)]
+        slug: String,
+        /// thai or arabic.
+        #[arg(long)]
+        digits: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -192,6 +205,46 @@ pub enum ReportCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum LendingCommand {
+    /// QR labels of every lendable item (PDF).
+    Labels {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The SOP manual คู่มือการยืม-คืนพัสดุ (PDF), from the organization's rules.
+    Manual {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Loans report for a period (PDF); dates as 2023-10-01 or 1/10/2566; default: this fiscal year.
+    Report {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Run the daily reminders now (due soon, overdue, follow-up duty).
+    Remind,
+    /// Give a user lending duties: supplies_head, org_head (comma-separated; empty to remove).
+    Duties {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "")]
+        duties: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum AuditCommand {
     /// Recompute every hash chain; exit 1 if any entry was changed or removed.
     Verify,
@@ -254,6 +307,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     crate::demo::PASSWORD
                 );
             }
+            crate::lending::reminders::spawn(db.clone());
             let state = crate::app::AppState::new(db, settings);
             crate::app::serve(state, listener, async {
                 let _ = tokio::signal::ctrl_c().await;
@@ -282,6 +336,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for o in orgs::list(&db).await? {
                 println!("{}\t{}\t{}", o.slug, o.name, o.province);
             }
+        }
+        Command::Org { command: OrgCommand::Digits { slug, digits } } => {
+            let org = orgs::require_by_slug(&db, &slug).await?;
+            let digits = match digits.as_str() {
+                "thai" => crate::thai::Digits::Thai,
+                "arabic" => crate::thai::Digits::Arabic,
+                other => anyhow::bail!("digits must be thai or arabic, not \"{other}\" (เลือก thai หรือ arabic)"),
+            };
+            orgs::set_digits(&db, org.id, digits, "cli").await?;
+            println!("{}: {digits:?} digits", org.slug);
         }
         Command::Demo { command: DemoCommand::Load } => crate::demo::load(&db).await?,
         Command::User { command: UserCommand::Add { org, username, name, role, division, password } } => {
@@ -351,6 +415,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let format: Format = format.parse().map_err(|e: String| anyhow::anyhow!(e))?;
             write_report(&db, &org, &year, format, &out).await?;
         }
+        Command::Lending { command } => return lending(&db, &url, command).await,
         Command::Audit { command: AuditCommand::Verify } => {
             let report = crate::audit::verify(&db).await?;
             if report.problems.is_empty() {
@@ -391,4 +456,59 @@ async fn healthcheck(url: &str) -> anyhow::Result<ExitCode> {
     let mut response = String::new();
     stream.read_to_string(&mut response).await?;
     Ok(if response.starts_with("HTTP/1.1 200") { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn parse_date_arg(s: &str) -> anyhow::Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .ok()
+        .or_else(|| crate::thai::parse_thai_date(s).ok())
+        .ok_or_else(|| anyhow::anyhow!("cannot read the date \"{s}\" (อ่านวันที่ไม่ได้): use 2023-10-01 or 1/10/2566"))
+}
+
+async fn lending(db: &Db, url: &DatabaseUrl, command: LendingCommand) -> anyhow::Result<ExitCode> {
+    use crate::lending::documents::build;
+    let public_url = Settings::new(url.clone(), None).public_url;
+    let engine = crate::docs::pdf::PdfEngine::new();
+    let write = |out: &std::path::Path, bytes: Vec<u8>| -> anyhow::Result<()> {
+        std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+        println!("wrote {} ({} bytes)", out.display(), bytes.len());
+        Ok(())
+    };
+    match command {
+        LendingCommand::Labels { org, out } => {
+            let org = orgs::require_by_slug(db, &org).await?;
+            write(&out, build::labels_pdf(db, &engine, &org, &public_url).await?)?;
+        }
+        LendingCommand::Manual { org, out } => {
+            let org = orgs::require_by_slug(db, &org).await?;
+            write(&out, build::manual_pdf(db, &engine, &org).await?)?;
+        }
+        LendingCommand::Report { org, from, to, out } => {
+            let org = orgs::require_by_slug(db, &org).await?;
+            let fy = FiscalYear::of(crate::lending::today());
+            let from = from.as_deref().map(parse_date_arg).transpose()?.unwrap_or(fy.start());
+            let to = to.as_deref().map(parse_date_arg).transpose()?.unwrap_or(fy.end());
+            write(&out, build::report_pdf(db, &engine, &org, from, to).await?)?;
+        }
+        LendingCommand::Remind => {
+            let s = crate::lending::reminders::run_all(db, crate::lending::today()).await?;
+            println!("{} due soon, {} overdue, {} notifications written", s.due_soon, s.overdue, s.notifications);
+        }
+        LendingCommand::Duties { org, username, duties } => {
+            let org = orgs::require_by_slug(db, &org).await?;
+            let mut parsed = Vec::new();
+            for d in duties.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+                parsed.push(
+                    crate::lending::rules::Duty::parse(d)
+                        .ok_or_else(|| anyhow::anyhow!("unknown duty \"{d}\": use supplies_head or org_head"))?,
+                );
+            }
+            let user = users::find_by_username_and_org(db, &username, org.id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no user \"{username}\" in {} (ไม่พบผู้ใช้)", org.slug))?;
+            crate::lending::set_duties(db, org.id, user.id, &parsed, "cli").await?;
+            println!("{username}: duties set to {duties}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -57,6 +57,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         Ok(summary) => tracing::info!(measures = summary.measures, "demo measures loaded"),
         Err(problem) => anyhow::bail!("the shipped seed report does not import: {problem}"),
     }
+    crate::lending::demo::load(db, &org).await?;
     println!("demo organization {SLUG} loaded (users {ADMIN_USER}, supplies, executive; password {PASSWORD})");
     Ok(())
 }

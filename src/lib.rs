@@ -11,6 +11,7 @@ pub mod demo;
 pub mod docs;
 pub mod http;
 pub mod ita;
+pub mod lending;
 pub mod measures;
 pub mod orgs;
 pub mod portal;

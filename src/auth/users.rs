@@ -123,3 +123,15 @@ pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
     .await?;
     row.as_ref().map(user_from_row).transpose()
 }
+
+/// A user of one organization by username (None for another organization's user).
+pub async fn find_by_username_and_org(db: &Db, username: &str, org: OrgId) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, org_id, username, display_name, role, division_id FROM users WHERE username = $1 AND org_id = $2",
+    )
+    .bind(username.trim().to_lowercase())
+    .bind(org.0)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(user_from_row).transpose()
+}

@@ -5,9 +5,14 @@ use anyhow::Context;
 use super::{Backend, Db};
 
 /// (name, SQL) per backend; the two lists must name the same files (checked by a test).
-pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[("0001_init", include_str!("../../migrations/sqlite/0001_init.sql"))];
-pub const MIGRATIONS_POSTGRES: &[(&str, &str)] =
-    &[("0001_init", include_str!("../../migrations/postgres/0001_init.sql"))];
+pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../../migrations/sqlite/0001_init.sql")),
+    ("0002_lending", include_str!("../../migrations/sqlite/0002_lending.sql")),
+];
+pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../../migrations/postgres/0001_init.sql")),
+    ("0002_lending", include_str!("../../migrations/postgres/0002_lending.sql")),
+];
 
 pub async fn run(db: &Db) -> anyhow::Result<()> {
     let migrations = match db.backend {

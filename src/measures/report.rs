@@ -60,6 +60,8 @@ pub struct ReportSource {
     pub intro: String,
     pub measures: Vec<Measure>,
     pub indicators: Vec<Indicator>,
+    /// Lines of live figures per measure (printed after its results; not part of the register).
+    pub figures: std::collections::HashMap<super::MeasureId, Vec<String>>,
 }
 
 impl ReportSource {
@@ -67,7 +69,12 @@ impl ReportSource {
         let measures = store::list(db, org.id, year).await?;
         let intro = store::intro(db, org.id, year).await?.unwrap_or_else(|| default_intro(&org, year, org.digits));
         let indicators = crate::ita::indicators(db, year).await?;
-        Ok(ReportSource { org, year, intro, measures, indicators })
+        let mut figures: std::collections::HashMap<_, Vec<String>> = Default::default();
+        for (measure, code) in super::figures::cited(db, org.id, year).await? {
+            let line = super::figures::render(db, &org, year, &code).await?;
+            figures.entry(measure).or_default().push(line);
+        }
+        Ok(ReportSource { org, year, intro, measures, indicators, figures })
     }
 
     pub fn digits(&self) -> Digits {
@@ -157,7 +164,11 @@ impl ReportSource {
                         methods: cell(&m.input.methods).iter().map(|l| digits.apply(l)).collect(),
                         responsible: m.input.responsible.iter().map(|l| digits.apply(l)).collect(),
                         period: m.input.period.map(|p| p.format_lines(digits)).unwrap_or_default(),
-                        results: cell(&m.input.results).iter().map(|l| digits.apply(l)).collect(),
+                        results: cell(&m.input.results)
+                            .iter()
+                            .map(|l| digits.apply(l))
+                            .chain(self.figures.get(&m.id).into_iter().flatten().cloned())
+                            .collect(),
                         outcomes: cell(&m.input.outcomes).iter().map(|l| digits.apply(l)).collect(),
                     }
                 })

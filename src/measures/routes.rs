@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/app/measures/{id}", get(edit_page).post(update))
         .route("/app/measures/{id}/delete", post(delete))
         .route("/app/measures/{id}/move", post(move_measure))
+        .route("/app/measures/{id}/figures", post(set_figure))
         .route("/app/measures/{id}/evidence/link", post(add_link))
         .route("/app/measures/{id}/evidence/file", post(add_file))
         .route("/app/evidence/{id}", get(evidence_file))
@@ -204,6 +205,8 @@ struct EditPage {
     indicators: Vec<IndicatorChoice>,
     statuses: Vec<(&'static str, &'static str)>,
     evidence: Vec<EvidenceView>,
+    /// Live figures the measure may cite: (code, label, cited).
+    figures: Vec<(&'static str, &'static str, bool)>,
     can_edit: bool,
     max_upload_mb: usize,
 }
@@ -244,9 +247,21 @@ async fn edit_view(
             .collect(),
         None => Vec::new(),
     };
+    let cited: Vec<String> = match id {
+        Some(id) => super::figures::cited(&state.db, me.org_id(), year)
+            .await?
+            .into_iter()
+            .filter(|(m, _)| *m == id)
+            .map(|(_, code)| code)
+            .collect(),
+        None => Vec::new(),
+    };
+    let figures =
+        super::figures::FIGURES.iter().map(|(code, label)| (*code, *label, cited.iter().any(|c| c == code))).collect();
     let status =
         if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
     let mut response = page(EditPage {
+        figures,
         id: id.map(|i| i.0),
         year,
         year_label: year_label(year, digits),
@@ -360,6 +375,30 @@ async fn move_measure(
     let m = find(&state, &me, id).await?;
     store::move_by(&state.db, me.org_id(), m.id, form.step.signum(), &me.actor()).await?;
     Ok(see_other(&format!("/app/measures?year={}", m.fiscal_year)))
+}
+
+#[derive(Deserialize)]
+struct FigureForm {
+    figure: String,
+    #[serde(default)]
+    cite: String,
+}
+
+async fn set_figure(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm { user: me, form }: CsrfForm<FigureForm>,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    if !super::figures::FIGURES.iter().any(|(c, _)| *c == form.figure) {
+        return Err(AppError::Invalid("ไม่รู้จักสถิตินี้".into()));
+    }
+    if !super::figures::set(&state.db, me.org_id(), MeasureId(id), &form.figure, form.cite == "yes", &me.actor())
+        .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other(&format!("/app/measures/{id}")))
 }
 
 #[derive(Deserialize)]

@@ -133,3 +133,25 @@ pub async fn divisions(db: &Db, org: OrgId) -> Result<Vec<Division>, sqlx::Error
         .await?;
     rows.iter().map(|r| Ok(Division { id: r.try_get(0)?, name: r.try_get(1)? })).collect()
 }
+
+/// Switches the organization's documents and pages between Thai and Arabic digits.
+pub async fn set_digits(db: &Db, org: OrgId, digits: Digits, actor: &str) -> anyhow::Result<()> {
+    let code = if digits == Digits::Arabic { "arabic" } else { "thai" };
+    let mut tx = db.write(org).await?;
+    let before: (String,) =
+        sqlx::query_as("SELECT digits FROM orgs WHERE id = $1").bind(org.0).fetch_one(&mut *tx).await?;
+    sqlx::query("UPDATE orgs SET digits = $1 WHERE id = $2").bind(code).bind(org.0).execute(&mut *tx).await?;
+    crate::audit::record(
+        &mut tx,
+        org,
+        actor,
+        "update",
+        "org",
+        &org.0.to_string(),
+        Some(&serde_json::json!({ "digits": before.0 })),
+        Some(&serde_json::json!({ "digits": code })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

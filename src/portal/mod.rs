@@ -29,6 +29,8 @@ pub fn router() -> Router<AppState> {
         .route("/o/{slug}/ita/{year}/measures.pdf", get(report_pdf))
         .route("/o/{slug}/ita/{year}/measures.docx", get(report_docx))
         .route("/o/{slug}/evidence/{id}", get(evidence_file))
+        .route("/o/{slug}/items/{asset_number}", get(item_page))
+        .route("/o/{slug}/lending/manual.pdf", get(lending_manual))
 }
 
 const APP_CSS: &str = include_str!("../../assets/static/app.css");
@@ -158,4 +160,34 @@ async fn evidence_file(
         e.file_name.as_deref().unwrap_or("evidence"),
         true,
     ))
+}
+
+#[derive(Template)]
+#[template(path = "portal/item.html")]
+struct ItemPage {
+    org: Org,
+    item: crate::lending::items::Item,
+    class: &'static str,
+    available: bool,
+}
+
+/// What a QR label opens: the item, whether it is in, and how to borrow it.
+async fn item_page(
+    State(state): State<AppState>,
+    Path((slug, asset)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let org = org_of(&state, &slug).await?;
+    let item =
+        crate::lending::items::find_by_asset_number(&state.db, org.id, &asset).await?.ok_or(AppError::NotFound)?;
+    let out = crate::lending::loans::list_for_item(&state.db, org.id, item.id)
+        .await?
+        .iter()
+        .any(|l| l.status == crate::lending::workflow::LoanStatus::HandedOver);
+    page(ItemPage { class: item.class.label_th(), available: item.lendable && !out, item, org })
+}
+
+async fn lending_manual(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
+    let org = org_of(&state, &slug).await?;
+    let bytes = crate::lending::documents::build::manual_pdf(&state.db, &state.pdf, &org).await?;
+    Ok(download(bytes, "application/pdf", &format!("lending-manual-{}.pdf", org.slug), true))
 }

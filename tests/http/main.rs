@@ -4,6 +4,7 @@ mod cli;
 mod evidence;
 mod harness;
 mod import;
+mod lending;
 mod measures;
 mod public;
 mod report;

@@ -13,9 +13,9 @@ static SAMPLE: LazyLock<Vec<u8>> =
 
 /// Runs a poppler tool on `pdf` (written to a temp file) and returns its stdout.
 fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("prongsai-pdf-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{:016x}.pdf", hash(pdf)));
+    // A file of its own per call: tests run in parallel and may read the same PDF at once.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
     std::fs::write(&path, pdf).unwrap();
     let out = Command::new(tool)
         .args(args)
@@ -23,16 +23,8 @@ fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
         .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
         .output()
         .unwrap_or_else(|e| panic!("{tool} must be installed (apt-get install poppler-utils): {e}"));
-    let _ = std::fs::remove_file(&path);
     assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
-}
-
-fn hash(bytes: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
 }
 
 fn text(pdf: &[u8], raw: bool) -> String {

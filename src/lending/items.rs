@@ -1,0 +1,364 @@
+//! The inventory: items with their asset numbers, and the CSV import of a whole register.
+
+use serde::Serialize;
+use sqlx::{AssertSqlSafe, Row};
+
+use super::ItemId;
+use super::rules::ItemClass;
+use crate::db::{Db, Tx, is_unique_violation, now};
+use crate::orgs::OrgId;
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Item {
+    pub id: ItemId,
+    pub asset_number: String,
+    pub name: String,
+    pub category: String,
+    pub class: ItemClass,
+    pub location: String,
+    pub division_id: Option<i64>,
+    pub condition: String,
+    pub lendable: bool,
+    pub has_photo: bool,
+}
+
+/// What a clerk (or a CSV row) gives for an item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemInput {
+    pub asset_number: String,
+    pub name: String,
+    pub category: String,
+    pub class: ItemClass,
+    pub location: String,
+    pub division_id: Option<i64>,
+    pub condition: String,
+    pub lendable: bool,
+}
+
+/// A problem with one field of one input, in Thai; `line` is set for CSV rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemProblem {
+    pub line: Option<usize>,
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for ItemProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "บรรทัดที่ {l} คอลัมน์ {}: {}", self.field, self.message),
+            None => write!(f, "{}: {}", self.field, self.message),
+        }
+    }
+}
+
+/// Asset numbers are the office's own format (e.g. 416-66-0001 or ABC-2566-001): we only require
+/// something printable and short enough for a label, without spaces.
+pub fn check_asset_number(s: &str) -> Result<(), String> {
+    if s.is_empty() {
+        return Err("กรุณากรอกเลขครุภัณฑ์".into());
+    }
+    if s.chars().count() > 40
+        || s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/' || c == '?' || c == '#')
+    {
+        return Err(format!("เลขครุภัณฑ์ “{s}” ต้องไม่มีช่องว่างหรือเครื่องหมาย / ? # และยาวไม่เกิน 40 ตัวอักษร"));
+    }
+    Ok(())
+}
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Item, sqlx::Error> {
+    let class: String = r.try_get("class")?;
+    Ok(Item {
+        id: ItemId(r.try_get("id")?),
+        asset_number: r.try_get("asset_number")?,
+        name: r.try_get("name")?,
+        category: r.try_get("category")?,
+        class: ItemClass::parse(&class).unwrap_or(ItemClass::Durable),
+        location: r.try_get("location")?,
+        division_id: r.try_get("division_id")?,
+        condition: r.try_get("condition")?,
+        lendable: r.try_get::<i64, _>("lendable")? != 0,
+        has_photo: r.try_get::<i64, _>("has_photo")? != 0,
+    })
+}
+
+const COLUMNS: &str = "id, asset_number, name, category, class, location, division_id, condition, lendable, \
+                       CASE WHEN photo IS NULL THEN 0 ELSE 1 END AS has_photo";
+
+pub async fn list(db: &Db, org: OrgId) -> Result<Vec<Item>, sqlx::Error> {
+    let rows =
+        sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM items WHERE org_id = $1 ORDER BY asset_number")))
+            .bind(org.0)
+            .fetch_all(&db.pool)
+            .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn find(db: &Db, org: OrgId, id: ItemId) -> Result<Option<Item>, sqlx::Error> {
+    let row = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM items WHERE id = $1 AND org_id = $2")))
+        .bind(id.0)
+        .bind(org.0)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn find_by_asset_number(db: &Db, org: OrgId, asset_number: &str) -> Result<Option<Item>, sqlx::Error> {
+    let row =
+        sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM items WHERE asset_number = $1 AND org_id = $2")))
+            .bind(asset_number)
+            .bind(org.0)
+            .fetch_optional(&db.pool)
+            .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Inserts one item inside the caller's transaction; a taken asset number is a field problem.
+pub async fn insert_in(
+    tx: &mut Tx,
+    org: OrgId,
+    input: &ItemInput,
+    actor: &str,
+) -> anyhow::Result<Result<ItemId, ItemProblem>> {
+    if let Err(message) = check_asset_number(&input.asset_number) {
+        return Ok(Err(ItemProblem { line: None, field: "asset_number", message }));
+    }
+    if input.name.trim().is_empty() {
+        return Ok(Err(ItemProblem {
+            line: None, field: "name", message: "กรุณากรอกชื่อพัสดุ".into()
+        }));
+    }
+    let at = now();
+    // A savepoint keeps a duplicate from poisoning the whole transaction on PostgreSQL.
+    sqlx::query("SAVEPOINT item_insert").execute(&mut **tx).await?;
+    let inserted = sqlx::query(
+        "INSERT INTO items (org_id, asset_number, name, category, class, location, division_id, condition, lendable, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(&input.asset_number)
+    .bind(input.name.trim())
+    .bind(input.category.trim())
+    .bind(input.class.code())
+    .bind(input.location.trim())
+    .bind(input.division_id)
+    .bind(input.condition.trim())
+    .bind(input.lendable as i64)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await;
+    let id = match inserted {
+        Ok(row) => ItemId(row.try_get(0)?),
+        Err(e) if is_unique_violation(&e) => {
+            sqlx::query("ROLLBACK TO SAVEPOINT item_insert").execute(&mut **tx).await?;
+            return Ok(Err(ItemProblem {
+                line: None,
+                field: "asset_number",
+                message: format!("มีเลขครุภัณฑ์ “{}” อยู่แล้ว", input.asset_number),
+            }));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    sqlx::query("RELEASE SAVEPOINT item_insert").execute(&mut **tx).await?;
+    let after = serde_json::json!({
+        "asset_number": input.asset_number, "name": input.name, "category": input.category,
+        "class": input.class.code(), "location": input.location, "division_id": input.division_id,
+        "condition": input.condition, "lendable": input.lendable,
+    });
+    crate::audit::record(tx, org, actor, "create", "item", &id.0.to_string(), None, Some(&after)).await?;
+    Ok(Ok(id))
+}
+
+pub async fn create(
+    db: &Db,
+    org: OrgId,
+    input: &ItemInput,
+    actor: &str,
+) -> anyhow::Result<Result<ItemId, ItemProblem>> {
+    let mut tx = db.write(org).await?;
+    let result = insert_in(&mut tx, org, input, actor).await?;
+    if result.is_ok() {
+        tx.commit().await?;
+    }
+    Ok(result)
+}
+
+/// The columns of the inventory CSV, in Thai as an office would type them (English accepted too).
+pub const CSV_HEADERS: [(&str, &str); 7] = [
+    ("เลขครุภัณฑ์", "asset_number"),
+    ("ชื่อพัสดุ", "name"),
+    ("ประเภท", "category"),
+    ("ชนิด", "class"),
+    ("สถานที่เก็บ", "location"),
+    ("สภาพ", "condition"),
+    ("ให้ยืมได้", "lendable"),
+];
+
+/// Reads an inventory CSV. Every bad row is reported with its line number; nothing is returned
+/// unless all rows are good.
+pub fn parse_csv(text: &str) -> Result<Vec<ItemInput>, Vec<ItemProblem>> {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            return Err(vec![ItemProblem {
+                line: Some(1), field: "header", message: format!("อ่านหัวตารางไม่ได้: {e}")
+            }]);
+        }
+    };
+    let index_of =
+        |thai: &str, english: &str| headers.iter().position(|h| h == thai || h.eq_ignore_ascii_case(english));
+    let mut columns = Vec::new();
+    let mut problems = Vec::new();
+    for (thai, english) in CSV_HEADERS {
+        let found = index_of(thai, english);
+        if found.is_none() && matches!(english, "asset_number" | "name") {
+            problems.push(ItemProblem {
+                line: Some(1),
+                field: thai_static(thai),
+                message: format!("ไม่มีคอลัมน์ “{thai}”"),
+            });
+        }
+        columns.push(found);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut items: Vec<ItemInput> = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                problems.push(ItemProblem {
+                    line: Some(line), field: "csv", message: format!("อ่านแถวไม่ได้: {e}")
+                });
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let get = |i: usize| columns[i].and_then(|c| record.get(c)).unwrap_or("").to_string();
+        let asset_number = get(0);
+        if let Err(message) = check_asset_number(&asset_number) {
+            problems.push(ItemProblem { line: Some(line), field: "เลขครุภัณฑ์", message });
+        } else if items.iter().any(|i| i.asset_number == asset_number) {
+            problems.push(ItemProblem {
+                line: Some(line),
+                field: "เลขครุภัณฑ์",
+                message: format!("เลขครุภัณฑ์ “{asset_number}” ซ้ำในไฟล์"),
+            });
+        }
+        let name = get(1);
+        if name.is_empty() {
+            problems.push(ItemProblem {
+                line: Some(line), field: "ชื่อพัสดุ", message: "ต้องมีชื่อพัสดุ".into()
+            });
+        }
+        let class = match get(3).as_str() {
+            "" | "ครุภัณฑ์" | "คงรูป" | "ใช้คงรูป" | "durable" => {
+                ItemClass::Durable
+            }
+            "วัสดุ" | "สิ้นเปลือง" | "ใช้สิ้นเปลือง" | "consumable" => {
+                ItemClass::Consumable
+            }
+            other => {
+                problems.push(ItemProblem {
+                    line: Some(line),
+                    field: "ชนิด",
+                    message: format!("ชนิด “{other}” ไม่รู้จัก: ใช้ “ครุภัณฑ์” หรือ “วัสดุสิ้นเปลือง”"),
+                });
+                ItemClass::Durable
+            }
+        };
+        let lendable = match get(6).as_str() {
+            "" | "ได้" | "ใช่" | "yes" | "1" | "true" => true,
+            "ไม่ได้" | "ไม่" | "no" | "0" | "false" => false,
+            other => {
+                problems.push(ItemProblem {
+                    line: Some(line),
+                    field: "ให้ยืมได้",
+                    message: format!("ค่า “{other}” ต้องเป็น “ได้” หรือ “ไม่ได้”"),
+                });
+                true
+            }
+        };
+        items.push(ItemInput {
+            asset_number,
+            name,
+            category: get(2),
+            class,
+            location: get(4),
+            division_id: None,
+            condition: get(5),
+            lendable,
+        });
+    }
+    if problems.is_empty() { Ok(items) } else { Err(problems) }
+}
+
+fn thai_static(thai: &str) -> &'static str {
+    CSV_HEADERS.iter().find(|(t, _)| *t == thai).map(|(t, _)| *t).unwrap_or("header")
+}
+
+/// Imports a parsed CSV in one transaction: any duplicate with the register rolls back all.
+pub async fn import(
+    db: &Db,
+    org: OrgId,
+    inputs: &[ItemInput],
+    actor: &str,
+) -> anyhow::Result<Result<usize, ItemProblem>> {
+    let mut tx = db.write(org).await?;
+    for (i, input) in inputs.iter().enumerate() {
+        if let Err(mut problem) = insert_in(&mut tx, org, input, actor).await? {
+            problem.line = Some(i + 2);
+            return Ok(Err(problem));
+        }
+    }
+    tx.commit().await?;
+    Ok(Ok(inputs.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thai_inventory_csv_is_read_with_its_defaults() {
+        let csv = "\u{feff}เลขครุภัณฑ์,ชื่อพัสดุ,ประเภท,ชนิด,สถานที่เก็บ,สภาพ,ให้ยืมได้\n416-66-0001,เครื่องฉายภาพ (โปรเจคเตอร์),ครุภัณฑ์สำนักงาน,ครุภัณฑ์,ห้องประชุม,ดี,ได้\n416-66-0002,\"เต็นท์ผ้าใบ, 4x8 เมตร\",,,,,\n";
+        let items = parse_csv(csv).unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[1].name, "เต็นท์ผ้าใบ, 4x8 เมตร");
+        assert!(items[1].lendable);
+        assert_eq!(items[1].class, ItemClass::Durable);
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_with_its_line_number() {
+        let csv = "asset_number,name,class\n416-1,โต๊ะ,durable\n,เก้าอี้,durable\n416-1,ตู้,durable\n416-3,พัดลม,ของเล่น\n";
+        let problems = parse_csv(csv).unwrap_err();
+        let lines: Vec<_> = problems.iter().map(|p| (p.line.unwrap(), p.field)).collect();
+        assert_eq!(lines, [(3, "เลขครุภัณฑ์"), (4, "เลขครุภัณฑ์"), (5, "ชนิด")]);
+        assert!(problems[1].to_string().contains("ซ้ำในไฟล์"));
+    }
+
+    #[test]
+    fn a_csv_without_the_asset_number_column_is_refused_at_line_one() {
+        let problems = parse_csv("ชื่อพัสดุ\nโต๊ะ\n").unwrap_err();
+        assert_eq!(problems[0].line, Some(1));
+        assert_eq!(problems[0].field, "เลขครุภัณฑ์");
+    }
+
+    #[test]
+    fn asset_numbers_in_the_offices_own_format_are_accepted() {
+        for ok in ["416-66-0001", "ABC-2566-001", "ครภ.๐๑-๖๖"] {
+            assert!(check_asset_number(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "416 66", "a/b"] {
+            assert!(check_asset_number(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,477 @@
+//! SQL of loans: requests, the workflow's steps, follow-ups, and the lists officers work from.
+//!
+//! Every write runs in `Db::write(org)`, which serializes the organization's writers: the check
+//! "is the item free for these days?" and the insert of the new request cannot interleave with
+//! another request's, on PostgreSQL or SQLite.
+
+use chrono::NaiveDate;
+use sqlx::{AssertSqlSafe, Row};
+
+use super::calendar::{FollowUpState, follow_up_state};
+use super::rules::{Duty, ItemClass, LendingRules, RequestError, RequestFacts, UseType, check_request};
+use super::workflow::{self, Action, Actor, Damage, LoanFacts, LoanStatus, WorkflowError, hold};
+use super::{ItemId, LoanId, date_of, day_of, store_rules};
+use crate::auth::users::User;
+use crate::db::{Db, Tx, now};
+use crate::orgs::OrgId;
+
+/// A request as the form (or an officer for an outside borrower) states it.
+#[derive(Clone, Debug)]
+pub struct LoanRequest {
+    pub item_id: ItemId,
+    /// The borrower's account when the borrower is a user (staff borrowing for themselves).
+    pub borrower_user_id: Option<i64>,
+    pub borrower_name: String,
+    pub borrower_position: String,
+    pub borrower_unit: String,
+    pub borrower_is_agency: bool,
+    pub urgent_need: bool,
+    pub use_type: UseType,
+    pub purpose: String,
+    pub place_of_use: String,
+    pub start: NaiveDate,
+    pub due: NaiveDate,
+}
+
+/// Why a request was refused; nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestRefusal {
+    NoSuchItem,
+    NotLendable,
+    Rules(Vec<RequestError>),
+    /// The item is held on some of these days by another loan.
+    ItemTaken {
+        loan: LoanId,
+        from: NaiveDate,
+        until: Option<NaiveDate>,
+    },
+}
+
+impl RequestRefusal {
+    pub fn message_th(&self) -> String {
+        match self {
+            RequestRefusal::NoSuchItem => "ไม่พบพัสดุนี้".into(),
+            RequestRefusal::NotLendable => "พัสดุนี้ไม่เปิดให้ยืม".into(),
+            RequestRefusal::Rules(errors) => errors.iter().map(|e| e.message_th()).collect::<Vec<_>>().join(" · "),
+            RequestRefusal::ItemTaken { loan, from, until } => format!(
+                "พัสดุนี้ถูกยืมหรือจองแล้ว (คำขอเลขที่ {}) ตั้งแต่ {}{} ซึ่งทับกับช่วงวันที่ขอยืม",
+                loan.0,
+                crate::thai::format_date_medium(*from, crate::thai::Digits::Thai),
+                match until {
+                    Some(u) => format!(" ถึง {}", crate::thai::format_date_medium(*u, crate::thai::Digits::Thai)),
+                    None => " จนกว่าจะส่งคืน".into(),
+                }
+            ),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Loan {
+    pub id: LoanId,
+    pub item_id: ItemId,
+    pub asset_number: String,
+    pub item_name: String,
+    pub borrower_user_id: Option<i64>,
+    pub borrower_name: String,
+    pub borrower_position: String,
+    pub borrower_unit: String,
+    pub borrower_is_agency: bool,
+    pub use_type: UseType,
+    pub purpose: String,
+    pub place_of_use: String,
+    pub start: NaiveDate,
+    pub due: NaiveDate,
+    pub status: LoanStatus,
+    pub required_duty: Duty,
+    pub requested_by: i64,
+    pub requested_at: i64,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<i64>,
+    pub decision_note: String,
+    pub handed_over_at: Option<i64>,
+    pub handover_condition: String,
+    pub returned_at: Option<i64>,
+    pub return_condition: String,
+    pub damage: Damage,
+    pub settlement: Option<String>,
+    pub settlement_note: String,
+    pub settled_at: Option<i64>,
+    pub last_follow_up: Option<NaiveDate>,
+}
+
+impl Loan {
+    pub fn facts(&self) -> LoanFacts {
+        LoanFacts {
+            requested_by: self.requested_by,
+            borrower_user_id: self.borrower_user_id,
+            use_type: self.use_type,
+            required: self.required_duty,
+        }
+    }
+
+    /// Where the loan stands against its due date (only for loans still out).
+    pub fn follow_up(&self, today: NaiveDate, rules: &LendingRules) -> Option<FollowUpState> {
+        (self.status == LoanStatus::HandedOver).then(|| follow_up_state(self.due, today, self.last_follow_up, rules))
+    }
+
+    fn snapshot(&self) -> serde_json::Value {
+        serde_json::json!({
+            "item": self.asset_number, "borrower": self.borrower_name, "use_type": self.use_type.code(),
+            "purpose": self.purpose, "place_of_use": self.place_of_use,
+            "start": self.start.to_string(), "due": self.due.to_string(), "status": self.status.code(),
+            "decision_note": self.decision_note, "handover_condition": self.handover_condition,
+            "return_condition": self.return_condition, "damage": self.damage.code(),
+            "settlement": self.settlement, "settlement_note": self.settlement_note,
+        })
+    }
+}
+
+const SELECT: &str = "SELECT l.id, l.item_id, i.asset_number, i.name AS item_name, l.borrower_user_id, l.borrower_name,
+    l.borrower_position, l.borrower_unit, l.borrower_is_agency, l.use_type, l.purpose, l.place_of_use, l.start_day,
+    l.due_day, l.status, l.required_duty, l.requested_by, l.requested_at, l.decided_by, l.decided_at, l.decision_note,
+    l.handed_over_at, l.handover_condition, l.returned_at, l.return_condition, l.damage, l.settlement,
+    l.settlement_note, l.settled_at,
+    (SELECT MAX(f.day) FROM loan_follow_ups f WHERE f.loan_id = l.id) AS last_follow_up
+    FROM loans l JOIN items i ON i.id = l.item_id";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Loan, sqlx::Error> {
+    let text = |c: &str| -> Result<String, sqlx::Error> { r.try_get(c) };
+    Ok(Loan {
+        id: LoanId(r.try_get("id")?),
+        item_id: ItemId(r.try_get("item_id")?),
+        asset_number: text("asset_number")?,
+        item_name: text("item_name")?,
+        borrower_user_id: r.try_get("borrower_user_id")?,
+        borrower_name: text("borrower_name")?,
+        borrower_position: text("borrower_position")?,
+        borrower_unit: text("borrower_unit")?,
+        borrower_is_agency: r.try_get::<i64, _>("borrower_is_agency")? != 0,
+        use_type: UseType::parse(&text("use_type")?).unwrap_or(UseType::Inside),
+        purpose: text("purpose")?,
+        place_of_use: text("place_of_use")?,
+        start: date_of(r.try_get("start_day")?),
+        due: date_of(r.try_get("due_day")?),
+        status: LoanStatus::parse(&text("status")?).unwrap_or(LoanStatus::Requested),
+        required_duty: Duty::parse(&text("required_duty")?).unwrap_or(Duty::OrgHead),
+        requested_by: r.try_get("requested_by")?,
+        requested_at: r.try_get("requested_at")?,
+        decided_by: r.try_get("decided_by")?,
+        decided_at: r.try_get("decided_at")?,
+        decision_note: text("decision_note")?,
+        handed_over_at: r.try_get("handed_over_at")?,
+        handover_condition: text("handover_condition")?,
+        returned_at: r.try_get("returned_at")?,
+        return_condition: text("return_condition")?,
+        damage: Damage::parse(&text("damage")?).unwrap_or(Damage::None),
+        settlement: r.try_get("settlement")?,
+        settlement_note: text("settlement_note")?,
+        settled_at: r.try_get("settled_at")?,
+        last_follow_up: r.try_get::<Option<i64>, _>("last_follow_up")?.map(date_of),
+    })
+}
+
+/// Files a request, or says why not. The item must be the org's, lendable, and free on those days.
+pub async fn request(
+    db: &Db,
+    org: OrgId,
+    req: &LoanRequest,
+    requester: &User,
+    today: NaiveDate,
+) -> anyhow::Result<Result<LoanId, RequestRefusal>> {
+    let rules = store_rules::load(db, org).await?;
+    let mut tx = db.write(org).await?;
+    let item = sqlx::query("SELECT class, lendable FROM items WHERE id = $1 AND org_id = $2")
+        .bind(req.item_id.0)
+        .bind(org.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(item) = item else { return Ok(Err(RequestRefusal::NoSuchItem)) };
+    if item.try_get::<i64, _>(1)? == 0 {
+        return Ok(Err(RequestRefusal::NotLendable));
+    }
+    let class = ItemClass::parse(&item.try_get::<String, _>(0)?).unwrap_or(ItemClass::Durable);
+    let facts = RequestFacts {
+        item_class: class,
+        use_type: req.use_type,
+        borrower_is_agency: req.borrower_is_agency,
+        urgent_need: req.urgent_need,
+        purpose: &req.purpose,
+        place_of_use: &req.place_of_use,
+        borrower_name: &req.borrower_name,
+        start: req.start,
+        due: req.due,
+        today,
+    };
+    if let Err(errors) = check_request(&rules, &facts) {
+        return Ok(Err(RequestRefusal::Rules(errors)));
+    }
+    if let Some(taken) = clash(&mut tx, org, req.item_id, req.start, req.due, today).await? {
+        return Ok(Err(taken));
+    }
+    let required = rules.approver_for(req.use_type);
+    let row = sqlx::query(
+        "INSERT INTO loans (org_id, item_id, borrower_user_id, borrower_name, borrower_position, borrower_unit,
+            borrower_is_agency, urgent_need, use_type, purpose, place_of_use, quantity, start_day, due_day, status,
+            required_duty, requested_by, requested_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $14, $15, $16, $17) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(req.item_id.0)
+    .bind(req.borrower_user_id)
+    .bind(req.borrower_name.trim())
+    .bind(req.borrower_position.trim())
+    .bind(req.borrower_unit.trim())
+    .bind(req.borrower_is_agency as i64)
+    .bind(req.urgent_need as i64)
+    .bind(req.use_type.code())
+    .bind(req.purpose.trim())
+    .bind(req.place_of_use.trim())
+    .bind(day_of(req.start))
+    .bind(day_of(req.due))
+    .bind(LoanStatus::Requested.code())
+    .bind(required.code())
+    .bind(requester.id)
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?;
+    let id = LoanId(row.try_get(0)?);
+    let loan = find_in(&mut tx, org, id).await?.expect("just inserted");
+    crate::audit::record(
+        &mut tx,
+        org,
+        &actor_name(requester),
+        "create",
+        "loan",
+        &id.0.to_string(),
+        None,
+        Some(&loan.snapshot()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// The first loan holding `item` on any day of `start..=due`.
+async fn clash(
+    tx: &mut Tx,
+    org: OrgId,
+    item: ItemId,
+    start: NaiveDate,
+    due: NaiveDate,
+    today: NaiveDate,
+) -> Result<Option<RequestRefusal>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, status, start_day, due_day FROM loans WHERE item_id = $1 AND org_id = $2 ORDER BY start_day",
+    )
+    .bind(item.0)
+    .bind(org.0)
+    .fetch_all(&mut **tx)
+    .await?;
+    for r in &rows {
+        let status = LoanStatus::parse(&r.try_get::<String, _>(1)?).unwrap_or(LoanStatus::Requested);
+        let held = hold(status, date_of(r.try_get(2)?), date_of(r.try_get(3)?), today);
+        if let Some(h) = held.filter(|h| h.clashes_with(start, due)) {
+            return Ok(Some(RequestRefusal::ItemTaken { loan: LoanId(r.try_get(0)?), from: h.from, until: h.until }));
+        }
+    }
+    Ok(None)
+}
+
+async fn find_in(tx: &mut Tx, org: OrgId, id: LoanId) -> Result<Option<Loan>, sqlx::Error> {
+    let row = sqlx::query(AssertSqlSafe(format!("{SELECT} WHERE l.id = $1 AND l.org_id = $2")))
+        .bind(id.0)
+        .bind(org.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn find(db: &Db, org: OrgId, id: LoanId) -> Result<Option<Loan>, sqlx::Error> {
+    let row = sqlx::query(AssertSqlSafe(format!("{SELECT} WHERE l.id = $1 AND l.org_id = $2")))
+        .bind(id.0)
+        .bind(org.0)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Loans of the organization, newest first; `statuses` empty = all.
+pub async fn list(db: &Db, org: OrgId, statuses: &[LoanStatus]) -> Result<Vec<Loan>, sqlx::Error> {
+    let filter = if statuses.is_empty() {
+        String::new()
+    } else {
+        let codes: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.code())).collect();
+        format!(" AND l.status IN ({})", codes.join(", "))
+    };
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "{SELECT} WHERE l.org_id = $1{filter} ORDER BY l.start_day DESC, l.id DESC"
+    )))
+    .bind(org.0)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Loans of one item, newest first.
+pub async fn list_for_item(db: &Db, org: OrgId, item: ItemId) -> Result<Vec<Loan>, sqlx::Error> {
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "{SELECT} WHERE l.org_id = $1 AND l.item_id = $2 ORDER BY l.start_day DESC"
+    )))
+    .bind(org.0)
+    .bind(item.0)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// What the person taking a step writes down with it.
+#[derive(Clone, Debug, Default)]
+pub struct StepNote {
+    /// Decision note, condition at hand-over, or condition on return.
+    pub note: String,
+}
+
+/// Takes one step of the workflow. `Ok(None)`: no such loan in this organization.
+pub async fn act(
+    db: &Db,
+    org: OrgId,
+    id: LoanId,
+    action: Action,
+    user: &User,
+    duties: &[Duty],
+    note: &StepNote,
+) -> anyhow::Result<Option<Result<LoanStatus, WorkflowError>>> {
+    let mut tx = db.write(org).await?;
+    let Some(loan) = find_in(&mut tx, org, id).await? else { return Ok(None) };
+    let actor = Actor { user_id: user.id, duties: duties.to_vec() };
+    // The status does not say what damage was found: a lost item cannot be "repaired".
+    if let Action::Settle { how } = action
+        && let Err(e) = workflow::check_settlement(loan.damage, how)
+    {
+        return Ok(Some(Err(e)));
+    }
+    let next = match workflow::next(loan.status, &action, &actor, &loan.facts()) {
+        Ok(next) => next,
+        Err(e) => return Ok(Some(Err(e))),
+    };
+    let at = now();
+    let note = note.note.trim();
+    let sql = match action {
+        Action::Approve | Action::Reject => {
+            "UPDATE loans SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $5 AND org_id = $6"
+        }
+        Action::HandOver => {
+            "UPDATE loans SET status = $1, handed_over_by = $2, handed_over_at = $3, handover_condition = $4 WHERE id = $5 AND org_id = $6"
+        }
+        Action::Return { .. } => {
+            "UPDATE loans SET status = $1, return_received_by = $2, returned_at = $3, return_condition = $4 WHERE id = $5 AND org_id = $6"
+        }
+        Action::Settle { .. } => {
+            "UPDATE loans SET status = $1, settled_by = $2, settled_at = $3, settlement_note = $4 WHERE id = $5 AND org_id = $6"
+        }
+        Action::Cancel => {
+            "UPDATE loans SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $5 AND org_id = $6"
+        }
+    };
+    sqlx::query(sql)
+        .bind(next.code())
+        .bind(user.id)
+        .bind(at)
+        .bind(note)
+        .bind(id.0)
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await?;
+    match action {
+        Action::Return { damage } => {
+            sqlx::query("UPDATE loans SET damage = $1 WHERE id = $2 AND org_id = $3")
+                .bind(damage.code())
+                .bind(id.0)
+                .bind(org.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Action::Settle { how } => {
+            sqlx::query("UPDATE loans SET settlement = $1 WHERE id = $2 AND org_id = $3")
+                .bind(how.code())
+                .bind(id.0)
+                .bind(org.0)
+                .execute(&mut *tx)
+                .await?;
+            // A lost item paid for is gone: it can no longer be lent (a replacement is a new item).
+            if loan.damage == Damage::Lost && how == workflow::Settlement::Pay {
+                sqlx::query(
+                    "UPDATE items SET lendable = 0, condition = 'สูญหาย (ชดใช้เป็นเงินแล้ว)' WHERE id = $1 AND org_id = $2",
+                )
+                .bind(loan.item_id.0)
+                .bind(org.0)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        _ => {}
+    }
+    let after = find_in(&mut tx, org, id).await?.expect("still there");
+    crate::audit::record(
+        &mut tx,
+        org,
+        &actor_name(user),
+        action.code(),
+        "loan",
+        &id.0.to_string(),
+        Some(&loan.snapshot()),
+        Some(&after.snapshot()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(Ok(next)))
+}
+
+/// Records a follow-up of an overdue loan (ข้อ 211). Ok(false): no such loan still out.
+pub async fn follow_up(
+    db: &Db,
+    org: OrgId,
+    id: LoanId,
+    user: &User,
+    note: &str,
+    today: NaiveDate,
+) -> anyhow::Result<bool> {
+    let mut tx = db.write(org).await?;
+    let Some(loan) = find_in(&mut tx, org, id).await? else { return Ok(false) };
+    if loan.status != LoanStatus::HandedOver {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO loan_follow_ups (org_id, loan_id, day, by_user, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(org.0)
+    .bind(id.0)
+    .bind(day_of(today))
+    .bind(user.id)
+    .bind(note.trim())
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    let after = serde_json::json!({ "loan": id.0, "day": today.to_string(), "note": note.trim() });
+    crate::audit::record(&mut tx, org, &actor_name(user), "follow_up", "loan", &id.0.to_string(), None, Some(&after))
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The follow-ups of a loan: (day, note, by user id).
+pub async fn follow_ups(db: &Db, org: OrgId, id: LoanId) -> Result<Vec<(NaiveDate, String, i64)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT day, note, by_user FROM loan_follow_ups WHERE loan_id = $1 AND org_id = $2 ORDER BY day, id",
+    )
+    .bind(id.0)
+    .bind(org.0)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| Ok((date_of(r.try_get(0)?), r.try_get(1)?, r.try_get(2)?))).collect()
+}
+
+fn actor_name(user: &User) -> String {
+    format!("{} ({})", user.username, user.display_name)
+}

@@ -1,0 +1,172 @@
+//! The daily reminder job: loans due soon remind their borrower; overdue loans tell the borrower
+//! and the officers who must follow up within the rule's days (ข้อ 211). Notifications are in the
+//! app; each (loan, person, kind) is written once a day, so the job may run as often as it likes.
+
+use chrono::NaiveDate;
+use sqlx::Row;
+
+use super::calendar::FollowUpState;
+use super::loans::{self, Loan};
+use super::workflow::LoanStatus;
+use super::{day_of, store_rules};
+use crate::db::{Db, now};
+use crate::orgs::OrgId;
+use crate::thai::{Digits, format_date_medium};
+
+/// What one run did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct RunSummary {
+    pub due_soon: usize,
+    pub overdue: usize,
+    pub notifications: usize,
+}
+
+/// Users of the organization who hold a duty (e.g. the head of supplies).
+async fn users_with_duty(db: &Db, org: OrgId, duty: &str) -> Result<Vec<i64>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, duties FROM users WHERE org_id = $1 AND active = 1")
+        .bind(org.0)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut ids = Vec::new();
+    for r in &rows {
+        let duties: String = r.try_get(1)?;
+        if duties.split(',').any(|d| d.trim() == duty) {
+            ids.push(r.try_get(0)?);
+        }
+    }
+    Ok(ids)
+}
+
+async fn notify(
+    db: &Db,
+    org: OrgId,
+    user: i64,
+    loan: &Loan,
+    kind: &str,
+    day: NaiveDate,
+    message: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO notifications (org_id, user_id, loan_id, kind, day, message, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (loan_id, user_id, kind, day) DO NOTHING",
+    )
+    .bind(org.0)
+    .bind(user)
+    .bind(loan.id.0)
+    .bind(kind)
+    .bind(day_of(day))
+    .bind(message)
+    .bind(now())
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Runs the reminders of one organization for `today`.
+pub async fn run_for_org(db: &Db, org: OrgId, today: NaiveDate) -> anyhow::Result<RunSummary> {
+    let rules = store_rules::load(db, org).await?;
+    let officers = users_with_duty(db, org, "supplies_head").await?;
+    let mut summary = RunSummary::default();
+    for loan in loans::list(db, org, &[LoanStatus::HandedOver]).await? {
+        let d = |date| format_date_medium(date, Digits::Thai);
+        let mut people: Vec<i64> = loan.borrower_user_id.into_iter().collect();
+        match loan.follow_up(today, &rules) {
+            Some(FollowUpState::DueSoon { days_left }) => {
+                summary.due_soon += 1;
+                let message = format!(
+                    "กรุณาส่งคืน {} ({}) ภายใน {}{}",
+                    loan.item_name,
+                    loan.asset_number,
+                    d(loan.due),
+                    if days_left == 0 { " (วันนี้)".to_string() } else { String::new() }
+                );
+                people.push(loan.requested_by);
+                people.sort_unstable();
+                people.dedup();
+                for p in people {
+                    summary.notifications += notify(db, org, p, &loan, "due_soon", today, &message).await? as usize;
+                }
+            }
+            Some(FollowUpState::Overdue { days, follow_up_by, late }) => {
+                summary.overdue += 1;
+                let message = format!(
+                    "{} ({}) ที่ {} ยืม เกินกำหนดส่งคืน {} วัน: เจ้าหน้าที่ต้องติดตามทวงคืนภายใน {}{}",
+                    loan.item_name,
+                    loan.asset_number,
+                    loan.borrower_name,
+                    crate::thai::format_int(days, Digits::Thai),
+                    d(follow_up_by),
+                    if late { " (เลยกำหนดติดตามแล้ว)" } else { "" }
+                );
+                people.push(loan.requested_by);
+                people.extend(&officers);
+                people.sort_unstable();
+                people.dedup();
+                for p in people {
+                    summary.notifications += notify(db, org, p, &loan, "overdue", today, &message).await? as usize;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(summary)
+}
+
+/// Runs the reminders of every organization.
+pub async fn run_all(db: &Db, today: NaiveDate) -> anyhow::Result<RunSummary> {
+    let mut total = RunSummary::default();
+    for org in crate::orgs::store::list(db).await? {
+        let s = run_for_org(db, org.id, today).await?;
+        total.due_soon += s.due_soon;
+        total.overdue += s.overdue;
+        total.notifications += s.notifications;
+    }
+    Ok(total)
+}
+
+/// Runs the job now and then every hour while the server runs (the day's notices are written
+/// once; the hourly runs only catch a new day and loans changed since).
+pub fn spawn(db: Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = run_all(&db, super::today()).await {
+                tracing::error!(error = ?e, "lending reminders failed");
+            }
+        }
+    });
+}
+
+#[derive(Clone, Debug)]
+pub struct Notification {
+    pub id: i64,
+    pub day: NaiveDate,
+    pub kind: String,
+    pub message: String,
+    pub loan_id: Option<i64>,
+    pub read: bool,
+}
+
+/// A user's notifications, newest first.
+pub async fn for_user(db: &Db, org: OrgId, user: i64) -> Result<Vec<Notification>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, day, kind, message, loan_id, read_at FROM notifications WHERE org_id = $1 AND user_id = $2 ORDER BY day DESC, id DESC LIMIT 200",
+    )
+    .bind(org.0)
+    .bind(user)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Notification {
+                id: r.try_get(0)?,
+                day: super::date_of(r.try_get(1)?),
+                kind: r.try_get(2)?,
+                message: r.try_get(3)?,
+                loan_id: r.try_get(4)?,
+                read: r.try_get::<Option<i64>, _>(5)?.is_some(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,552 @@
+//! Staff pages of lending: inventory, requests, the approval and return steps, follow-ups.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::calendar::FollowUpState;
+use super::items::{self, Item, ItemInput};
+use super::loans::{self, Loan, LoanRequest, StepNote};
+use super::rules::{Duty, ItemClass, UseType};
+use super::workflow::{Action, Damage, LoanStatus, Settlement};
+use super::{ItemId, LoanId, documents, duties_of, reminders, store_rules, today};
+use crate::app::AppState;
+use crate::http::{AppError, CsrfForm, CsrfMultipart, CurrentUser, download, page, see_other};
+use crate::thai::{Digits, format_date_medium, parse_thai_date};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/app/lending", get(dashboard))
+        .route("/app/lending/items", get(items_page).post(create_item))
+        .route("/app/lending/items/import", post(import_items))
+        .route("/app/lending/items/{id}", get(item_page))
+        .route("/app/lending/loans", post(request_loan))
+        .route("/app/lending/loans/{id}", get(loan_page))
+        .route("/app/lending/loans/{id}/act", post(act))
+        .route("/app/lending/loans/{id}/follow-up", post(follow_up))
+        .route("/app/lending/loans/{id}/form.pdf", get(loan_form_pdf))
+        .route("/app/lending/labels.pdf", get(labels_pdf))
+        .route("/app/lending/manual.pdf", get(manual_pdf))
+        .route("/app/lending/report.pdf", get(report_pdf))
+        .route("/app/notifications", get(notifications_page))
+}
+
+fn d(date: NaiveDate, digits: Digits) -> String {
+    format_date_medium(date, digits)
+}
+
+/// A loan as a row of a list.
+struct LoanRow {
+    id: i64,
+    item: String,
+    borrower: String,
+    period: String,
+    status: &'static str,
+    alert: String,
+}
+
+fn loan_row(l: &Loan, digits: Digits, rules: &super::rules::LendingRules, today: NaiveDate) -> LoanRow {
+    let alert = match l.follow_up(today, rules) {
+        Some(FollowUpState::Overdue { days, follow_up_by, late }) => format!(
+            "เกินกำหนด {} วัน · ติดตามภายใน {}{}",
+            crate::thai::format_int(days, digits),
+            d(follow_up_by, digits),
+            if late { " · เลยกำหนดติดตาม" } else { "" }
+        ),
+        Some(FollowUpState::DueSoon { days_left: 0 }) => "ครบกำหนดวันนี้".into(),
+        Some(FollowUpState::DueSoon { days_left }) => {
+            format!("ครบกำหนดใน {} วัน", crate::thai::format_int(days_left, digits))
+        }
+        _ => String::new(),
+    };
+    LoanRow {
+        id: l.id.0,
+        item: format!("{} {}", l.asset_number, l.item_name),
+        borrower: l.borrower_name.clone(),
+        period: format!("{} – {}", d(l.start, digits), d(l.due, digits)),
+        status: l.status.label_th(),
+        alert,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "lending/dashboard.html")]
+struct DashboardPage {
+    me: CurrentUser,
+    to_approve: Vec<LoanRow>,
+    out: Vec<LoanRow>,
+    settling: Vec<LoanRow>,
+    stock_count: String,
+    recent: Vec<LoanRow>,
+}
+
+async fn dashboard(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
+    let org = me.org_id();
+    let digits = me.org.digits;
+    let rules = store_rules::load(&state.db, org).await?;
+    let today = today();
+    let duties = duties_of(&state.db, me.user.id).await?;
+    let all = loans::list(&state.db, org, &[]).await?;
+    let row = |l: &Loan| loan_row(l, digits, &rules, today);
+    let fy = crate::thai::FiscalYear::of(today);
+    let count_day = super::calendar::stock_count_start(fy.be(), &rules.holidays);
+    page(DashboardPage {
+        to_approve: all
+            .iter()
+            .filter(|l| l.status == LoanStatus::Requested && duties.contains(&l.required_duty))
+            .map(row)
+            .collect(),
+        out: all.iter().filter(|l| l.status == LoanStatus::HandedOver).map(row).collect(),
+        settling: all.iter().filter(|l| l.status == LoanStatus::AwaitingSettlement).map(row).collect(),
+        stock_count: format!(
+            "การตรวจสอบพัสดุประจำปี (สิ้นปีงบประมาณ {}) เริ่ม {}: พัสดุที่ยังไม่ส่งคืนด้านล่างต้องเรียกคืนก่อนวันตรวจนับ",
+            crate::thai::format_year_be(fy.be(), digits),
+            d(count_day, digits)
+        ),
+        recent: all.iter().take(30).map(row).collect(),
+        me,
+    })
+}
+
+struct ItemRow {
+    id: i64,
+    asset_number: String,
+    name: String,
+    category: String,
+    class: &'static str,
+    location: String,
+    lendable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "lending/items.html")]
+struct ItemsPage {
+    me: CurrentUser,
+    items: Vec<ItemRow>,
+    errors: Vec<String>,
+    can_edit: bool,
+}
+
+async fn items_view(state: &AppState, me: CurrentUser, errors: Vec<String>) -> Result<Response, AppError> {
+    let list = items::list(&state.db, me.org_id()).await?;
+    let status =
+        if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let mut r = page(ItemsPage {
+        items: list
+            .into_iter()
+            .map(|i| ItemRow {
+                id: i.id.0,
+                asset_number: i.asset_number,
+                name: i.name,
+                category: i.category,
+                class: i.class.label_th(),
+                location: i.location,
+                lendable: i.lendable,
+            })
+            .collect(),
+        errors,
+        can_edit: me.user.role.can_edit(),
+        me,
+    })?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+async fn items_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
+    items_view(&state, me, Vec::new()).await
+}
+
+#[derive(Deserialize)]
+struct ItemForm {
+    #[serde(default)]
+    asset_number: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    class: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    condition: String,
+    #[serde(default)]
+    lendable: String,
+}
+
+async fn create_item(
+    State(state): State<AppState>,
+    CsrfForm { user: me, form }: CsrfForm<ItemForm>,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    let input = ItemInput {
+        asset_number: form.asset_number.trim().to_string(),
+        name: form.name.trim().to_string(),
+        category: form.category,
+        class: ItemClass::parse(&form.class).unwrap_or(ItemClass::Durable),
+        location: form.location,
+        division_id: me.user.division_id,
+        condition: form.condition,
+        lendable: form.lendable == "yes",
+    };
+    match items::create(&state.db, me.org_id(), &input, &me.actor()).await? {
+        Ok(id) => Ok(see_other(&format!("/app/lending/items/{}", id.0))),
+        Err(problem) => items_view(&state, me, vec![problem.to_string()]).await,
+    }
+}
+
+async fn import_items(
+    State(state): State<AppState>,
+    CsrfMultipart { user: me, mut multipart }: CsrfMultipart,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    let mut text = None;
+    while let Some(field) =
+        multipart.next_field().await.map_err(|e| AppError::Invalid(format!("การอัปโหลดไม่สมบูรณ์: {e}")))?
+    {
+        if field.name() == Some("file") {
+            let bytes = field.bytes().await.map_err(|e| AppError::Invalid(format!("การอัปโหลดไม่สมบูรณ์: {e}")))?;
+            text = Some(
+                String::from_utf8(bytes.to_vec()).map_err(|_| AppError::Invalid("ไฟล์ CSV ต้องเข้ารหัส UTF-8".into()))?,
+            );
+        }
+    }
+    let Some(text) = text else {
+        return items_view(&state, me, vec!["กรุณาเลือกไฟล์ CSV".into()]).await;
+    };
+    let inputs = match items::parse_csv(&text) {
+        Ok(i) => i,
+        Err(problems) => return items_view(&state, me, problems.iter().map(ToString::to_string).collect()).await,
+    };
+    match items::import(&state.db, me.org_id(), &inputs, &me.actor()).await? {
+        Ok(_) => Ok(see_other("/app/lending/items")),
+        Err(problem) => items_view(&state, me, vec![problem.to_string()]).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "lending/item.html")]
+struct ItemPage {
+    me: CurrentUser,
+    item: Item,
+    class: &'static str,
+    loans: Vec<LoanRow>,
+    public_url: String,
+    use_types: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+    today: String,
+}
+
+async fn item_view(state: &AppState, me: CurrentUser, id: i64, error: Option<String>) -> Result<Response, AppError> {
+    let org = me.org_id();
+    let item = items::find(&state.db, org, ItemId(id)).await?.ok_or(AppError::NotFound)?;
+    let rules = store_rules::load(&state.db, org).await?;
+    let digits = me.org.digits;
+    let loans = loans::list_for_item(&state.db, org, item.id)
+        .await?
+        .iter()
+        .map(|l| loan_row(l, digits, &rules, today()))
+        .collect();
+    let status =
+        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let mut r = page(ItemPage {
+        public_url: format!("{}/o/{}/items/{}", state.settings.public_url, me.org.slug, item.asset_number),
+        class: item.class.label_th(),
+        item,
+        loans,
+        use_types: UseType::ALL.iter().map(|u| (u.code(), u.label_th())).collect(),
+        error,
+        today: today().to_string(),
+        me,
+    })?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+async fn item_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, AppError> {
+    item_view(&state, me, id, None).await
+}
+
+#[derive(Deserialize)]
+struct RequestForm {
+    item_id: i64,
+    #[serde(default)]
+    for_self: String,
+    #[serde(default)]
+    borrower_name: String,
+    #[serde(default)]
+    borrower_position: String,
+    #[serde(default)]
+    borrower_unit: String,
+    #[serde(default)]
+    use_type: String,
+    #[serde(default)]
+    urgent_need: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    place_of_use: String,
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    due: String,
+}
+
+/// A date typed as 2023-03-01 (the browser's date field) or the Thai way (๑ มี.ค. ๒๕๖๖, 1/3/2566).
+fn parse_day(s: &str, field: &str) -> Result<NaiveDate, String> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .or_else(|| parse_thai_date(s).ok())
+        .ok_or_else(|| format!("{field} “{s}” อ่านไม่ได้ (เช่น ๑ มี.ค. ๒๕๖๖)"))
+}
+
+async fn request_loan(
+    State(state): State<AppState>,
+    CsrfForm { user: me, form }: CsrfForm<RequestForm>,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    let (start, due) = match (parse_day(&form.start, "วันที่ยืม"), parse_day(&form.due, "วันกำหนดส่งคืน"))
+    {
+        (Ok(s), Ok(d)) => (s, d),
+        (Err(e), _) | (_, Err(e)) => return item_view(&state, me, form.item_id, Some(e)).await,
+    };
+    let use_type = UseType::parse(&form.use_type).unwrap_or(UseType::Inside);
+    let for_self = form.for_self == "yes";
+    let request = LoanRequest {
+        item_id: ItemId(form.item_id),
+        borrower_user_id: for_self.then_some(me.user.id),
+        borrower_name: if for_self { me.user.display_name.clone() } else { form.borrower_name },
+        borrower_position: form.borrower_position,
+        borrower_unit: form.borrower_unit,
+        borrower_is_agency: use_type == UseType::Agency,
+        urgent_need: form.urgent_need == "yes",
+        use_type,
+        purpose: form.purpose,
+        place_of_use: form.place_of_use,
+        start,
+        due,
+    };
+    match loans::request(&state.db, me.org_id(), &request, &me.user, today()).await? {
+        Ok(id) => Ok(see_other(&format!("/app/lending/loans/{}", id.0))),
+        Err(loans::RequestRefusal::NoSuchItem) => Err(AppError::NotFound),
+        Err(refusal) => item_view(&state, me, form.item_id, Some(refusal.message_th())).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "lending/loan.html")]
+struct LoanPage {
+    me: CurrentUser,
+    loan: LoanRow,
+    detail: Vec<(&'static str, String)>,
+    actions: Vec<(&'static str, &'static str)>,
+    can_follow_up: bool,
+    follow_ups: Vec<(String, String)>,
+    damage: Vec<(&'static str, &'static str)>,
+    settlements: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+}
+
+async fn loan_view(state: &AppState, me: CurrentUser, id: i64, error: Option<String>) -> Result<Response, AppError> {
+    let org = me.org_id();
+    let loan = loans::find(&state.db, org, LoanId(id)).await?.ok_or(AppError::NotFound)?;
+    let rules = store_rules::load(&state.db, org).await?;
+    let digits = me.org.digits;
+    let mut actions = Vec::new();
+    // The steps the loan's status allows (who may take them is checked when one is posted).
+    let anyone = super::workflow::Actor { user_id: -1, duties: Duty::ALL.to_vec() };
+    let can = |a: Action| super::workflow::next(loan.status, &a, &anyone, &loan.facts()).is_ok();
+    for (code, label, action) in [
+        ("approve", "อนุมัติ", Action::Approve),
+        ("reject", "ไม่อนุมัติ", Action::Reject),
+        ("hand_over", "ส่งมอบพัสดุ", Action::HandOver),
+        ("return", "รับคืนและตรวจสภาพ", Action::Return { damage: Damage::None }),
+        ("settle", "บันทึกการชดใช้เรียบร้อย", Action::Settle { how: Settlement::Repair }),
+        ("cancel", "ยกเลิกคำขอ", Action::Cancel),
+    ] {
+        let decision = matches!(action, Action::Approve | Action::Reject);
+        if can(action) && (decision || me.user.role.can_edit()) {
+            actions.push((code, label));
+        }
+    }
+    let follow_ups = loans::follow_ups(&state.db, org, loan.id)
+        .await?
+        .into_iter()
+        .map(|(day, note, _)| (d(day, digits), note))
+        .collect();
+    let detail = vec![
+        ("ผู้ยืม", format!("{} {} {}", loan.borrower_name, loan.borrower_position, loan.borrower_unit)),
+        ("ลักษณะการใช้", loan.use_type.label_th().to_string()),
+        ("เพื่อใช้ในงาน", loan.purpose.clone()),
+        ("สถานที่นำไปใช้", loan.place_of_use.clone()),
+        ("ผู้มีอำนาจอนุมัติ", loan.required_duty.label_th().to_string()),
+        ("บันทึกการพิจารณา", loan.decision_note.clone()),
+        ("สภาพเมื่อส่งมอบ", loan.handover_condition.clone()),
+        ("สภาพเมื่อรับคืน", loan.return_condition.clone()),
+        ("ความเสียหาย", if loan.returned_at.is_some() { loan.damage.label_th().to_string() } else { String::new() }),
+        (
+            "การชดใช้",
+            loan.settlement
+                .as_deref()
+                .and_then(Settlement::parse)
+                .map(|s| s.label_th().to_string())
+                .unwrap_or_default(),
+        ),
+    ];
+    let status =
+        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let mut r = page(LoanPage {
+        loan: loan_row(&loan, digits, &rules, today()),
+        detail: detail.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect(),
+        actions,
+        can_follow_up: loan.status == LoanStatus::HandedOver && me.user.role.can_edit(),
+        follow_ups,
+        damage: Damage::ALL.iter().map(|x| (x.code(), x.label_th())).collect(),
+        settlements: loan.damage.settlements().iter().map(|x| (x.code(), x.label_th())).collect(),
+        error,
+        me,
+    })?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+async fn loan_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, AppError> {
+    loan_view(&state, me, id, None).await
+}
+
+#[derive(Deserialize)]
+struct ActForm {
+    action: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    damage: String,
+    #[serde(default)]
+    settlement: String,
+}
+
+async fn act(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm { user: me, form }: CsrfForm<ActForm>,
+) -> Result<Response, AppError> {
+    // Executives decide (their duty is checked by the workflow); running the store is staff work.
+    if !matches!(form.action.as_str(), "approve" | "reject") {
+        me.require_editor()?;
+    }
+    let action = match form.action.as_str() {
+        "approve" => Action::Approve,
+        "reject" => Action::Reject,
+        "hand_over" => Action::HandOver,
+        "return" => Action::Return { damage: Damage::parse(&form.damage).unwrap_or(Damage::None) },
+        "settle" => Action::Settle {
+            how: Settlement::parse(&form.settlement).ok_or_else(|| AppError::Invalid("กรุณาเลือกวิธีชดใช้".into()))?,
+        },
+        "cancel" => Action::Cancel,
+        _ => return Err(AppError::Invalid("ไม่รู้จักขั้นตอนนี้".into())),
+    };
+    let duties = duties_of(&state.db, me.user.id).await?;
+    match loans::act(&state.db, me.org_id(), LoanId(id), action, &me.user, &duties, &StepNote { note: form.note })
+        .await?
+    {
+        None => Err(AppError::NotFound),
+        Some(Ok(_)) => Ok(see_other(&format!("/app/lending/loans/{id}"))),
+        Some(Err(e)) => {
+            let mut r = loan_view(&state, me, id, Some(e.message_th())).await?;
+            *r.status_mut() = axum::http::StatusCode::FORBIDDEN;
+            Ok(r)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct FollowUpForm {
+    #[serde(default)]
+    note: String,
+}
+
+async fn follow_up(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm { user: me, form }: CsrfForm<FollowUpForm>,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    if form.note.trim().is_empty() {
+        return loan_view(&state, me, id, Some("กรุณาบันทึกวิธีติดตาม เช่น โทรแจ้ง หรือทำหนังสือทวงถาม".into())).await;
+    }
+    if !loans::follow_up(&state.db, me.org_id(), LoanId(id), &me.user, &form.note, today()).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other(&format!("/app/lending/loans/{id}")))
+}
+
+async fn loan_form_pdf(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let loan = loans::find(&state.db, me.org_id(), LoanId(id)).await?.ok_or(AppError::NotFound)?;
+    let rules = store_rules::load(&state.db, me.org_id()).await?;
+    let form = documents::build::loan_form(&me.org, &loan, &rules);
+    let engine = state.pdf.clone();
+    let bytes = tokio::task::spawn_blocking(move || documents::loan_form(&engine, &form))
+        .await
+        .map_err(anyhow::Error::from)??;
+    Ok(download(bytes, "application/pdf", &format!("loan-{id}.pdf"), true))
+}
+
+async fn labels_pdf(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
+    let bytes = documents::build::labels_pdf(&state.db, &state.pdf, &me.org, &state.settings.public_url).await?;
+    Ok(download(bytes, "application/pdf", &format!("labels-{}.pdf", me.org.slug), true))
+}
+
+async fn manual_pdf(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
+    let bytes = documents::build::manual_pdf(&state.db, &state.pdf, &me.org).await?;
+    Ok(download(bytes, "application/pdf", &format!("lending-manual-{}.pdf", me.org.slug), true))
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+async fn report_pdf(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, AppError> {
+    let fy = crate::thai::FiscalYear::of(today());
+    let from = match q.from.as_deref() {
+        Some(s) if !s.is_empty() => parse_day(s, "ตั้งแต่วันที่").map_err(AppError::Invalid)?,
+        _ => fy.start(),
+    };
+    let to = match q.to.as_deref() {
+        Some(s) if !s.is_empty() => parse_day(s, "ถึงวันที่").map_err(AppError::Invalid)?,
+        _ => fy.end(),
+    };
+    let bytes = documents::build::report_pdf(&state.db, &state.pdf, &me.org, from, to).await?;
+    Ok(download(bytes, "application/pdf", &format!("loans-{}.pdf", me.org.slug), true))
+}
+
+#[derive(Template)]
+#[template(path = "lending/notifications.html")]
+struct NotificationsPage {
+    me: CurrentUser,
+    notes: Vec<(String, String, Option<i64>)>,
+}
+
+async fn notifications_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
+    let digits = me.org.digits;
+    let notes = reminders::for_user(&state.db, me.org_id(), me.user.id)
+        .await?
+        .into_iter()
+        .map(|n| (d(n.day, digits), n.message, n.loan_id))
+        .collect();
+    page(NotificationsPage { me, notes })
+}

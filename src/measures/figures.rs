@@ -1,0 +1,71 @@
+//! Live figures a measure cites from the working tools, refreshed at every rendering of the
+//! report: the report's result is then a fact the system shows, not a claim typed once.
+
+use sqlx::Row;
+
+use super::MeasureId;
+use crate::db::Db;
+use crate::orgs::{Org, OrgId};
+use crate::thai::FiscalYear;
+
+/// The figures a measure can cite: (code, what the staff page calls it).
+pub const FIGURES: &[(&str, &str)] = &[("lending.summary", "สถิติการยืม-คืนพัสดุตามคู่มือในปีงบประมาณ (จากระบบยืม-คืนพัสดุ)")];
+
+/// The cited figures of a year's measures: (measure, code).
+pub async fn cited(db: &Db, org: OrgId, year: i64) -> Result<Vec<(MeasureId, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT f.measure_id, f.figure FROM measure_figures f JOIN measures m ON m.id = f.measure_id
+         WHERE f.org_id = $1 AND m.org_id = $1 AND m.fiscal_year = $2 ORDER BY f.measure_id, f.figure",
+    )
+    .bind(org.0)
+    .bind(year)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| Ok((MeasureId(r.try_get(0)?), r.try_get(1)?))).collect()
+}
+
+/// Cites or stops citing a figure. Ok(false): the measure is not the organization's.
+pub async fn set(db: &Db, org: OrgId, measure: MeasureId, figure: &str, on: bool, actor: &str) -> anyhow::Result<bool> {
+    anyhow::ensure!(FIGURES.iter().any(|(c, _)| *c == figure), "unknown figure {figure}");
+    let mut tx = db.write(org).await?;
+    let own: Option<(i64,)> = sqlx::query_as("SELECT id FROM measures WHERE id = $1 AND org_id = $2")
+        .bind(measure.0)
+        .bind(org.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if own.is_none() {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM measure_figures WHERE measure_id = $1 AND figure = $2 AND org_id = $3")
+        .bind(measure.0)
+        .bind(figure)
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await?;
+    if on {
+        sqlx::query("INSERT INTO measure_figures (measure_id, org_id, figure) VALUES ($1, $2, $3)")
+            .bind(measure.0)
+            .bind(org.0)
+            .bind(figure)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let after = serde_json::json!({ "figure": figure, "cited": on });
+    crate::audit::record(&mut tx, org, actor, "update", "measure_figure", &measure.0.to_string(), None, Some(&after))
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The line a figure prints today, for the report of `year`.
+pub async fn render(db: &Db, org: &Org, year: i64, figure: &str) -> anyhow::Result<String> {
+    match figure {
+        "lending.summary" => {
+            let fy = FiscalYear::new(year as i32).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let stats =
+                crate::lending::stats::stats_for(db, org.id, fy.start(), fy.end(), crate::lending::today()).await?;
+            Ok(crate::lending::stats::summary_line(&stats, org.digits))
+        }
+        other => anyhow::bail!("unknown figure {other}"),
+    }
+}

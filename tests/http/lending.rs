@@ -1,0 +1,222 @@
+use chrono::Duration;
+use prongsai::lending::loans::{self, LoanRequest};
+use prongsai::lending::rules::UseType;
+use prongsai::lending::workflow::{Action, LoanStatus};
+use prongsai::lending::{ItemId, reminders, today};
+use reqwest::StatusCode;
+
+use crate::harness::TestApp;
+
+async fn item_id(app: &TestApp, asset: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM items WHERE asset_number = $1 AND org_id = $2")
+        .bind(asset)
+        .bind(app.org_a.id.0)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    id
+}
+
+fn request_fields<'a>(
+    item: &'a str,
+    use_type: &'a str,
+    start: &'a str,
+    due: &'a str,
+    name: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("item_id", item),
+        ("borrower_name", name),
+        ("borrower_position", "นักวิชาการ"),
+        ("borrower_unit", "กองช่าง"),
+        ("use_type", use_type),
+        ("purpose", "ประชุมชี้แจงโครงการ"),
+        ("place_of_use", "ศาลาเอนกประสงค์หมู่ 5"),
+        ("start", start),
+        ("due", due),
+    ]
+}
+
+fn loan_id_from(location: &str) -> i64 {
+    location.rsplit('/').next().unwrap().parse().unwrap()
+}
+
+async fn status_of(app: &TestApp, loan: i64) -> String {
+    let (s,): (String,) =
+        sqlx::query_as("SELECT status FROM loans WHERE id = $1").bind(loan).fetch_one(&app.db.pool).await.unwrap();
+    s
+}
+
+crate::on_both_databases! {
+    async fn a_loan_goes_through_every_state_and_only_the_right_approver_may_approve(app: TestApp) {
+        let item = item_id(&app, "416-66-0002").await.to_string();
+        let start = (today() + Duration::days(1)).to_string();
+        let due = (today() + Duration::days(3)).to_string();
+        // The admin files a request for an outside person who takes the screen off the premises.
+        let csrf = app.login(DEMO_ADMIN).await;
+        let r = app.post_form("/app/lending/loans", &csrf, &request_fields(&item, "outside", &start, &due, "นายบุญมี ศรีสุข")).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+        let loan = loan_id_from(r.headers()["location"].to_str().unwrap());
+        assert_eq!(status_of(&app, loan).await, "requested");
+        // The requester cannot approve their own request.
+        let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "approve")]).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        // Outside the premises: the head of supplies is the wrong approver.
+        let csrf = app.login(DEMO_STAFF).await;
+        let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "approve")]).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert!(r.text().await.unwrap().contains("หัวหน้าหน่วยงาน"));
+        assert_eq!(status_of(&app, loan).await, "requested");
+        // The head of the organization approves; the supplies officer hands over and takes it back.
+        let csrf = app.login(DEMO_EXECUTIVE).await;
+        let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "approve"), ("note", "อนุมัติ")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, loan).await, "approved");
+        let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "hand_over")]).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "an executive approves but does not run the store");
+        let csrf = app.login(DEMO_STAFF).await;
+        let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "hand_over"), ("note", "จอสภาพดี")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, loan).await, "handed_over");
+        let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "return"), ("damage", "none"), ("note", "สภาพดี")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, loan).await, "returned");
+        let form = app.get(&format!("/app/lending/loans/{loan}/form.pdf")).await;
+        assert_eq!(form.status(), StatusCode::OK);
+        assert!(form.bytes().await.unwrap().starts_with(b"%PDF-"));
+        // A second request is refused by the approver; a third is cancelled by its requester.
+        let csrf = app.login(DEMO_ADMIN).await;
+        let r = app.post_form("/app/lending/loans", &csrf, &request_fields(&item, "inside", &start, &due, "นายบุญมี ศรีสุข")).await;
+        let second = loan_id_from(r.headers()["location"].to_str().unwrap());
+        let csrf_staff = app.login(DEMO_STAFF).await;
+        let r = app.post_form(&format!("/app/lending/loans/{second}/act"), &csrf_staff, &[("action", "reject"), ("note", "ซ้ำซ้อนกับงานอื่น")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, second).await, "rejected");
+        let csrf = app.login(DEMO_ADMIN).await;
+        let r = app.post_form("/app/lending/loans", &csrf, &request_fields(&item, "inside", &start, &due, "นายบุญมี ศรีสุข")).await;
+        let third = loan_id_from(r.headers()["location"].to_str().unwrap());
+        let r = app.post_form(&format!("/app/lending/loans/{third}/act"), &csrf, &[("action", "cancel")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, third).await, "cancelled");
+        let (entries,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE entity = 'loan' AND entity_id = $1")
+            .bind(loan.to_string()).fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(entries, 4, "request, approve, hand over, return: each audited");
+    }
+
+    async fn two_overlapping_requests_for_one_item_cannot_both_be_filed(app: TestApp) {
+        let item = item_id(&app, "416-66-0002").await.to_string();
+        let csrf = app.login(DEMO_ADMIN).await;
+        let (s1, d1) = ((today() + Duration::days(10)).to_string(), (today() + Duration::days(12)).to_string());
+        let (s2, d2) = ((today() + Duration::days(12)).to_string(), (today() + Duration::days(14)).to_string());
+        let (s3, d3) = ((today() + Duration::days(13)).to_string(), (today() + Duration::days(14)).to_string());
+        let r = app.post_form("/app/lending/loans", &csrf, &request_fields(&item, "inside", &s1, &d1, "ก")).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let r = app.post_form("/app/lending/loans", &csrf, &request_fields(&item, "inside", &s2, &d2, "ข")).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "day 12 is taken");
+        assert!(r.text().await.unwrap().contains("ถูกยืมหรือจองแล้ว"));
+        let r = app.post_form("/app/lending/loans", &csrf, &request_fields(&item, "inside", &s3, &d3, "ค")).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "the day after is free");
+    }
+
+    async fn concurrent_requests_for_the_same_days_book_the_item_once(app: TestApp) {
+        let item = item_id(&app, "416-63-0007").await.to_string();
+        let csrf = app.login(DEMO_ADMIN).await;
+        let (s, d) = ((today() + Duration::days(20)).to_string(), (today() + Duration::days(21)).to_string());
+        let mut tasks = Vec::new();
+        for n in 0..8 {
+            let (client, url, csrf, item, s, d) = (app.client.clone(), app.url("/app/lending/loans"), csrf.clone(), item.clone(), s.clone(), d.clone());
+            tasks.push(tokio::spawn(async move {
+                let name = format!("ผู้ยืมคนที่ {n}");
+                let mut fields = request_fields(&item, "inside", &s, &d, &name);
+                fields.push(("_csrf", &csrf));
+                client.post(url).form(&fields).send().await.unwrap().status()
+            }));
+        }
+        let mut ok = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                StatusCode::SEE_OTHER => ok += 1,
+                StatusCode::UNPROCESSABLE_ENTITY => {}
+                other => panic!("unexpected {other}"),
+            }
+        }
+        assert_eq!(ok, 1);
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM loans WHERE item_id = {item} AND borrower_name LIKE 'ผู้ยืมคนที่%'")).await, 1);
+    }
+
+    async fn an_overdue_loan_is_followed_up_and_a_damaged_return_is_settled(app: TestApp) {
+        let org = app.org_a.id;
+        let admin = prongsai::auth::users::find_by_username_and_org(&app.db, DEMO_ADMIN, org).await.unwrap().unwrap();
+        let head = prongsai::auth::users::find_by_username_and_org(&app.db, DEMO_STAFF, org).await.unwrap().unwrap();
+        let duties = prongsai::lending::duties_of(&app.db, head.id).await.unwrap();
+        let item = ItemId(item_id(&app, "416-65-0010").await);
+        let start = today() - Duration::days(12);
+        let req = LoanRequest {
+            item_id: item, borrower_user_id: None, borrower_name: "นายดำ ขยัน".into(), borrower_position: String::new(),
+            borrower_unit: "หมู่ 2".into(), borrower_is_agency: false, urgent_need: false, use_type: UseType::Inside,
+            purpose: "ตัดหญ้าบริเวณสำนักงาน".into(), place_of_use: "บริเวณสำนักงาน อบต.".into(), start, due: start + Duration::days(2),
+        };
+        let loan = loans::request(&app.db, org, &req, &admin, start).await.unwrap().unwrap();
+        let step = |a| { let (db, head, duties) = (app.db.clone(), head.clone(), duties.clone()); async move {
+            loans::act(&db, org, loan, a, &head, &duties, &Default::default()).await.unwrap().unwrap().unwrap() } };
+        assert_eq!(step(Action::Approve).await, LoanStatus::Approved);
+        assert_eq!(step(Action::HandOver).await, LoanStatus::HandedOver);
+        // Ten days overdue, no follow-up: the officers are told, and the duty is late.
+        let s = reminders::run_for_org(&app.db, org, today()).await.unwrap();
+        assert!(s.overdue >= 2, "the demo's overdue tent and this loan");
+        let again = reminders::run_for_org(&app.db, org, today()).await.unwrap();
+        assert_eq!(again.notifications, 0, "a day's notices are written once");
+        app.login(DEMO_STAFF).await;
+        let notes = app.get_text("/app/notifications").await;
+        assert!(notes.contains("เครื่องตัดหญ้าแบบสะพาย") && notes.contains("เลยกำหนดติดตามแล้ว"), "{notes}");
+        let page = app.get_text(&format!("/app/lending/loans/{}", loan.0)).await;
+        assert!(page.contains("เกินกำหนด ๑๐ วัน") && page.contains("เลยกำหนดติดตาม"));
+        let csrf = prongsai_csrf(&page);
+        let r = app.post_form(&format!("/app/lending/loans/{}/follow-up", loan.0), &csrf, &[("note", "โทรแจ้งผู้ยืม นัดคืนพรุ่งนี้")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let page = app.get_text(&format!("/app/lending/loans/{}", loan.0)).await;
+        assert!(page.contains("โทรแจ้งผู้ยืม") && !page.contains("เลยกำหนดติดตาม"));
+        // Returned damaged: awaiting settlement until the borrower repairs it.
+        let r = app.post_form(&format!("/app/lending/loans/{}/act", loan.0), &csrf, &[("action", "return"), ("damage", "damaged"), ("note", "ใบมีดบิ่น")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, loan.0).await, "awaiting_settlement");
+        let r = app.post_form(&format!("/app/lending/loans/{}/act", loan.0), &csrf, &[("action", "settle"), ("settlement", "repair"), ("note", "ผู้ยืมซ่อมแล้ว")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, loan.0).await, "closed");
+        let r = app.post_form(&format!("/app/lending/loans/{}/act", loan.0), &csrf, &[("action", "return"), ("damage", "none")]).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "a closed loan takes no more steps");
+    }
+
+    async fn another_organizations_staff_cannot_see_or_act_on_a_loan(app: TestApp) {
+        let (loan,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM loans").fetch_one(&app.db.pool).await.unwrap();
+        let item = item_id(&app, "416-66-0001").await;
+        let csrf = app.login(OTHER_ADMIN).await;
+        assert_eq!(app.get(&format!("/app/lending/loans/{loan}")).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&format!("/app/lending/items/{item}")).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "cancel")]).await.status(), StatusCode::NOT_FOUND);
+        let r = app.post_form("/app/lending/loans", &csrf, &request_fields(&item.to_string(), "inside", &today().to_string(), &today().to_string(), "x")).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&format!("/app/lending/loans/{loan}/form.pdf")).await.status(), StatusCode::NOT_FOUND);
+    }
+
+    async fn an_inventory_csv_with_a_bad_row_names_the_line_and_adds_nothing(app: TestApp) {
+        let csrf = app.login(DEMO_ADMIN).await;
+        let before = app.count("SELECT COUNT(*) FROM items").await;
+        let csv = "เลขครุภัณฑ์,ชื่อพัสดุ,ชนิด\n416-67-0100,พัดลมตั้งพื้น,ครุภัณฑ์\n416-67-0101,,ครุภัณฑ์\n";
+        let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("items.csv"));
+        let r = app.client.post(app.url(&format!("/app/lending/items/import?_csrf={csrf}"))).multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("บรรทัดที่ 3 คอลัมน์ ชื่อพัสดุ"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM items").await, before);
+        // A duplicate of the register rolls back the whole file.
+        let csv = "เลขครุภัณฑ์,ชื่อพัสดุ\n416-67-0100,พัดลมตั้งพื้น\n416-66-0001,ซ้ำกับทะเบียน\n";
+        let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("items.csv"));
+        let r = app.client.post(app.url(&format!("/app/lending/items/import?_csrf={csrf}"))).multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.count("SELECT COUNT(*) FROM items").await, before);
+    }
+}
+
+fn prongsai_csrf(page: &str) -> String {
+    crate::harness::csrf_in(page)
+}
