@@ -233,6 +233,13 @@ pub enum LendingCommand {
     },
     /// Run the daily reminders now (due soon, overdue, follow-up duty).
     Remind,
+    /// Print the organization's lending rules (TOML), or set them from a file with --file.
+    Rules {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
     /// Give a user lending duties: supplies_head, org_head (comma-separated; empty to remove).
     Duties {
         #[arg(long)]
@@ -489,6 +496,19 @@ async fn lending(db: &Db, url: &DatabaseUrl, command: LendingCommand) -> anyhow:
             let from = from.as_deref().map(parse_date_arg).transpose()?.unwrap_or(fy.start());
             let to = to.as_deref().map(parse_date_arg).transpose()?.unwrap_or(fy.end());
             write(&out, build::report_pdf(db, &engine, &org, from, to).await?)?;
+        }
+        LendingCommand::Rules { org, file } => {
+            let org = orgs::require_by_slug(db, &org).await?;
+            match file {
+                None => print!("{}", crate::lending::store_rules::load(db, org.id).await?.to_toml()),
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+                    let rules = crate::lending::rules::LendingRules::from_toml(&text)
+                        .map_err(|e| anyhow::anyhow!("{}: {} ({e})", path.display(), e.message_th()))?;
+                    crate::lending::store_rules::save(db, org.id, &rules, "cli").await?;
+                    println!("lending rules of {} set from {}", org.slug, path.display());
+                }
+            }
         }
         LendingCommand::Remind => {
             let s = crate::lending::reminders::run_all(db, crate::lending::today()).await?;

@@ -5,6 +5,7 @@ mod evidence;
 mod harness;
 mod import;
 mod lending;
+mod lending_documents;
 mod measures;
 mod public;
 mod report;

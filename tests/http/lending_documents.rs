@@ -1,0 +1,144 @@
+//! The lending documents as an operator prints them, read back with real readers.
+
+use std::process::Command;
+
+use reqwest::StatusCode;
+
+fn prongsai(app: &crate::harness::TestApp, public_url: &str, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_prongsai"))
+        .args(args)
+        .env("DATABASE_URL", app.db_url.expose())
+        .env("PRONGSAI_PUBLIC_URL", public_url)
+        .env("PRONGSAI_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn pdftotext(path: &std::path::Path) -> String {
+    let out = Command::new("pdftotext").args(["-raw"]).arg(path).arg("-").output().expect("poppler-utils installed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+crate::on_both_databases! {
+    async fn every_qr_label_decodes_to_its_items_public_url(app: TestApp) {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("labels.pdf");
+        prongsai(&app, "https://maekhatuan.example.go.th", &["lending", "labels", "--org", "mae-khatuan", "--out", pdf.to_str().unwrap()]);
+        let png = dir.path().join("page");
+        let status = Command::new("pdftoppm").args(["-r", "200", "-png"]).arg(&pdf).arg(&png).status().unwrap();
+        assert!(status.success());
+        let mut decoded = Vec::new();
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "png") {
+                let out = Command::new("zbarimg").args(["--quiet", "--raw"]).arg(&path).output().expect("zbar-tools installed");
+                decoded.extend(String::from_utf8(out.stdout).unwrap().lines().map(str::to_string));
+            }
+        }
+        decoded.sort();
+        let mut expected: Vec<String> = sqlx::query_as::<_, (String,)>("SELECT asset_number FROM items WHERE lendable = 1 AND org_id = $1")
+            .bind(app.org_a.id.0)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(a,)| format!("https://maekhatuan.example.go.th/o/mae-khatuan/items/{a}"))
+            .collect();
+        expected.sort();
+        assert!(expected.len() >= 10);
+        assert_eq!(decoded, expected);
+        // The code opens the item's public page.
+        let first = expected[0].replace("https://maekhatuan.example.go.th", "");
+        let page = app.get_text(&first).await;
+        assert!(page.contains("เลขครุภัณฑ์") && page.contains("คู่มือการยืม-คืนพัสดุ"));
+    }
+
+    async fn the_sop_manual_is_written_from_the_organizations_rules(app: TestApp) {
+        let dir = tempfile::tempdir().unwrap();
+        let rules = dir.path().join("rules.toml");
+        std::fs::write(&rules, "max_loan_days = 15\nextra_rules_th = [\"ยื่นคำขอล่วงหน้าอย่างน้อย ๓ วันทำการ\"]\n").unwrap();
+        prongsai(&app, "http://x", &["lending", "rules", "--org", "mae-khatuan", "--file", rules.to_str().unwrap()]);
+        let pdf = dir.path().join("manual.pdf");
+        prongsai(&app, "http://x", &["lending", "manual", "--org", "mae-khatuan", "--out", pdf.to_str().unwrap()]);
+        let text: String = pdftotext(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
+        for expected in [
+            "คู่มือการยืม-คืนพัสดุ",
+            "องค์การบริหารส่วนตำบลแม่คะตวน",
+            "ระยะเวลายืมแต่ละครั้งไม่เกิน๑๕วัน",
+            "ยื่นคำขอล่วงหน้าอย่างน้อย๓วันทำการ",
+            "ข้อ๒๑๑",
+            "ขั้นตอน",
+            "เต็นท์ผ้าใบขนาด4x8เมตร",
+        ] {
+            assert!(text.contains(expected), "manual lacks {expected}");
+        }
+        assert!(!text.contains("ขั้ขั้"));
+        // The public site publishes the same manual.
+        let r = app.get("/o/mae-khatuan/lending/manual.pdf").await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
+    }
+
+    async fn a_loan_longer_than_the_local_rule_allows_is_refused(app: TestApp) {
+        let dir = tempfile::tempdir().unwrap();
+        let rules = dir.path().join("rules.toml");
+        std::fs::write(&rules, "max_loan_days = 3\n").unwrap();
+        prongsai(&app, "http://x", &["lending", "rules", "--org", "mae-khatuan", "--file", rules.to_str().unwrap()]);
+        let (item,): (i64,) = sqlx::query_as("SELECT id FROM items WHERE asset_number = '416-66-0012'").fetch_one(&app.db.pool).await.unwrap();
+        let csrf = app.login(DEMO_ADMIN).await;
+        let today = prongsai::lending::today();
+        let (start, due) = ((today + chrono::Duration::days(1)).to_string(), (today + chrono::Duration::days(9)).to_string());
+        let item = item.to_string();
+        let fields = [("item_id", item.as_str()), ("borrower_name", "นายเอ"), ("use_type", "inside"), ("purpose", "พ่นหมอกควัน"), ("place_of_use", "หมู่ 4"), ("start", &start), ("due", &due)];
+        let r = app.post_form("/app/lending/loans", &csrf, &fields).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.count("SELECT COUNT(*) FROM loans WHERE borrower_name = 'นายเอ'").await, 0);
+    }
+
+    async fn the_loans_report_counts_the_period(app: TestApp) {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("report.pdf");
+        let from = (prongsai::lending::today() - chrono::Duration::days(60)).to_string();
+        let to = (prongsai::lending::today() + chrono::Duration::days(30)).to_string();
+        prongsai(&app, "http://x", &["lending", "report", "--org", "mae-khatuan", "--from", &from, "--to", &to, "--out", pdf.to_str().unwrap()]);
+        let text: String = pdftotext(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(text.contains("รายงานการยืม-คืนพัสดุ"));
+        assert!(text.contains("นายสมชายทองดี") && text.contains("เครื่องขยายเสียงพร้อมลำโพง"));
+    }
+
+    async fn a_measure_cites_live_lending_figures_in_its_report(app: TestApp) {
+        let csrf = app.login(DEMO_STAFF).await;
+        let year = prongsai::thai::FiscalYear::of(prongsai::lending::today()).be().to_string();
+        let r = app.post_form(&format!("/app/measures/new?year={year}"), &csrf, &[("title", "ยืม-คืนพัสดุตามคู่มือ"), ("indicators", "4"), ("results", "๑. มีระบบยืม-คืน")]).await;
+        let location = r.headers()["location"].to_str().unwrap().to_string();
+        let r = app.post_form(&format!("{location}/figures"), &csrf, &[("figure", "lending.summary"), ("cite", "yes")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let fy = prongsai::thai::FiscalYear::of(prongsai::lending::today());
+        let stats = prongsai::lending::stats::stats_for(&app.db, app.org_a.id, fy.start(), fy.end(), prongsai::lending::today()).await.unwrap();
+        let line = prongsai::lending::stats::summary_line(&stats, prongsai::thai::Digits::Thai);
+        let page = app.get_text(&format!("/o/mae-khatuan/ita/{year}/measures")).await;
+        assert!(page.contains(&line), "the report states today's figures: {line}");
+        // A new loan changes the figure at the next rendering.
+        let before = stats.loans;
+        let (item,): (i64,) = sqlx::query_as("SELECT id FROM items WHERE asset_number = '416-63-0008'").fetch_one(&app.db.pool).await.unwrap();
+        let admin = prongsai::auth::users::find_by_username_and_org(&app.db, DEMO_ADMIN, app.org_a.id).await.unwrap().unwrap();
+        let head = prongsai::auth::users::find_by_username_and_org(&app.db, DEMO_STAFF, app.org_a.id).await.unwrap().unwrap();
+        let today = prongsai::lending::today();
+        let req = prongsai::lending::loans::LoanRequest {
+            item_id: prongsai::lending::ItemId(item), borrower_user_id: None, borrower_name: "นายบี".into(),
+            borrower_position: String::new(), borrower_unit: String::new(), borrower_is_agency: false, urgent_need: false,
+            use_type: prongsai::lending::rules::UseType::Inside, purpose: "ประชุม".into(), place_of_use: "ห้องประชุม".into(),
+            start: today.max(fy.start()), due: today.max(fy.start()),
+        };
+        let loan = prongsai::lending::loans::request(&app.db, app.org_a.id, &req, &admin, today).await.unwrap().unwrap();
+        let duties = prongsai::lending::duties_of(&app.db, head.id).await.unwrap();
+        for action in [prongsai::lending::workflow::Action::Approve, prongsai::lending::workflow::Action::HandOver] {
+            prongsai::lending::loans::act(&app.db, app.org_a.id, loan, action, &head, &duties, &Default::default()).await.unwrap().unwrap().unwrap();
+        }
+        let page = app.get_text(&format!("/o/mae-khatuan/ita/{year}/measures")).await;
+        let count = prongsai::thai::format_grouped(before + 1, prongsai::thai::Digits::Thai);
+        assert!(page.contains(&format!("ยืม-คืนพัสดุตามคู่มือในปีงบประมาณ {count} ครั้ง")), "{page}");
+    }
+}
