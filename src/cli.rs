@@ -155,6 +155,9 @@ pub enum UserCommand {
         division: Option<String>,
         #[arg(long, env = "PRONGSAI_PASSWORD", hide_env_values = true)]
         password: Option<String>,
+        /// Where reminders are e-mailed when SMTP is configured.
+        #[arg(long)]
+        email: Option<String>,
     },
 }
 
@@ -314,7 +317,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     crate::demo::PASSWORD
                 );
             }
-            crate::lending::reminders::spawn(db.clone());
+            crate::lending::reminders::spawn(db.clone(), crate::mail::Mailer::from_env()?);
             let state = crate::app::AppState::new(db, settings);
             crate::app::serve(state, listener, async {
                 let _ = tokio::signal::ctrl_c().await;
@@ -355,7 +358,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{}: {digits:?} digits", org.slug);
         }
         Command::Demo { command: DemoCommand::Load } => crate::demo::load(&db).await?,
-        Command::User { command: UserCommand::Add { org, username, name, role, division, password } } => {
+        Command::User { command: UserCommand::Add { org, username, name, role, division, password, email } } => {
             let org = orgs::require_by_slug(&db, &org).await?;
             let role = Role::parse(&role)
                 .ok_or_else(|| anyhow::anyhow!("role must be admin, staff or executive (บทบาทไม่ถูกต้อง)"))?;
@@ -391,6 +394,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "cli",
             )
             .await?;
+            if let Some(email) = email {
+                users::set_email(&db, org.id, user.id, &email, "cli").await?;
+            }
             println!("created user {} ({}) in {}", user.username, role.code(), org.slug);
         }
         Command::Import { command: ImportCommand::Measures { org, year, replace, file } } => {
@@ -511,7 +517,8 @@ async fn lending(db: &Db, url: &DatabaseUrl, command: LendingCommand) -> anyhow:
             }
         }
         LendingCommand::Remind => {
-            let s = crate::lending::reminders::run_all(db, crate::lending::today()).await?;
+            let mailer = crate::mail::Mailer::from_env()?;
+            let s = crate::lending::reminders::run_all(db, crate::lending::today(), mailer.as_ref()).await?;
             println!("{} due soon, {} overdue, {} notifications written", s.due_soon, s.overdue, s.notifications);
         }
         LendingCommand::Duties { org, username, duties } => {

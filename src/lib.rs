@@ -12,6 +12,7 @@ pub mod docs;
 pub mod http;
 pub mod ita;
 pub mod lending;
+pub mod mail;
 pub mod measures;
 pub mod orgs;
 pub mod portal;

@@ -4,6 +4,8 @@
 
 -- Duties a user holds beyond their role: who may approve which loans.
 ALTER TABLE users ADD COLUMN duties TEXT NOT NULL DEFAULT '';
+-- Where reminders are e-mailed when SMTP is configured (empty: in-app only).
+ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
 
 -- The organization's rule set (data, not code): lending::rules::LendingRules as TOML.
 CREATE TABLE lending_rules (

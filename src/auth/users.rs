@@ -24,6 +24,8 @@ pub enum UserError {
     InvalidUsername,
     #[error("{0}")]
     WeakPassword(&'static str),
+    #[error("อีเมล “{0}” ไม่ถูกต้อง (not an e-mail address)")]
+    InvalidEmail(String),
     #[error(transparent)]
     Db(#[from] anyhow::Error),
 }
@@ -134,4 +136,33 @@ pub async fn find_by_username_and_org(db: &Db, username: &str, org: OrgId) -> Re
     .fetch_optional(&db.pool)
     .await?;
     row.as_ref().map(user_from_row).transpose()
+}
+
+/// Sets the address reminders are e-mailed to (empty: in-app only).
+pub async fn set_email(db: &Db, org: OrgId, user_id: i64, email: &str, actor: &str) -> Result<(), UserError> {
+    let email = email.trim();
+    if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
+        return Err(UserError::InvalidEmail(email.to_string()));
+    }
+    let mut tx = db.write(org).await?;
+    sqlx::query("UPDATE users SET email = $1 WHERE id = $2 AND org_id = $3")
+        .bind(email)
+        .bind(user_id)
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await?;
+    let after = serde_json::json!({ "email": email });
+    crate::audit::record(&mut tx, org, actor, "update", "user_email", &user_id.to_string(), None, Some(&after)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The e-mail address of a user of the organization, if set.
+pub async fn email_of(db: &Db, org: OrgId, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT email FROM users WHERE id = $1 AND org_id = $2")
+        .bind(user_id)
+        .bind(org.0)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|(e,)| e).filter(|e| !e.is_empty()))
 }

@@ -10,6 +10,7 @@ use super::loans::{self, Loan};
 use super::workflow::LoanStatus;
 use super::{day_of, store_rules};
 use crate::db::{Db, now};
+use crate::mail::Mailer;
 use crate::orgs::OrgId;
 use crate::thai::{Digits, format_date_medium};
 
@@ -37,8 +38,12 @@ async fn users_with_duty(db: &Db, org: OrgId, duty: &str) -> Result<Vec<i64>, sq
     Ok(ids)
 }
 
+/// Writes a notification once per (loan, user, kind, day); a new one is also e-mailed when SMTP
+/// is configured and the user has an address. A failed e-mail is logged: the notice stays in the app.
+#[allow(clippy::too_many_arguments)]
 async fn notify(
     db: &Db,
+    mailer: Option<&Mailer>,
     org: OrgId,
     user: i64,
     loan: &Loan,
@@ -59,11 +64,24 @@ async fn notify(
     .bind(now())
     .execute(&db.pool)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let new = done.rows_affected() == 1;
+    if let (true, Some(mailer)) = (new, mailer)
+        && let Some(to) = crate::auth::users::email_of(db, org, user).await?
+    {
+        let subject = if kind == "overdue" {
+            "พัสดุเกินกำหนดส่งคืน"
+        } else {
+            "ใกล้ครบกำหนดส่งคืนพัสดุ"
+        };
+        if let Err(e) = mailer.send(&to, subject, message).await {
+            tracing::warn!(error = %e, loan = loan.id.0, "reminder e-mail not sent");
+        }
+    }
+    Ok(new)
 }
 
 /// Runs the reminders of one organization for `today`.
-pub async fn run_for_org(db: &Db, org: OrgId, today: NaiveDate) -> anyhow::Result<RunSummary> {
+pub async fn run_for_org(db: &Db, org: OrgId, today: NaiveDate, mailer: Option<&Mailer>) -> anyhow::Result<RunSummary> {
     let rules = store_rules::load(db, org).await?;
     let officers = users_with_duty(db, org, "supplies_head").await?;
     let mut summary = RunSummary::default();
@@ -84,7 +102,8 @@ pub async fn run_for_org(db: &Db, org: OrgId, today: NaiveDate) -> anyhow::Resul
                 people.sort_unstable();
                 people.dedup();
                 for p in people {
-                    summary.notifications += notify(db, org, p, &loan, "due_soon", today, &message).await? as usize;
+                    summary.notifications +=
+                        notify(db, mailer, org, p, &loan, "due_soon", today, &message).await? as usize;
                 }
             }
             Some(FollowUpState::Overdue { days, follow_up_by, late }) => {
@@ -103,7 +122,8 @@ pub async fn run_for_org(db: &Db, org: OrgId, today: NaiveDate) -> anyhow::Resul
                 people.sort_unstable();
                 people.dedup();
                 for p in people {
-                    summary.notifications += notify(db, org, p, &loan, "overdue", today, &message).await? as usize;
+                    summary.notifications +=
+                        notify(db, mailer, org, p, &loan, "overdue", today, &message).await? as usize;
                 }
             }
             _ => {}
@@ -113,10 +133,10 @@ pub async fn run_for_org(db: &Db, org: OrgId, today: NaiveDate) -> anyhow::Resul
 }
 
 /// Runs the reminders of every organization.
-pub async fn run_all(db: &Db, today: NaiveDate) -> anyhow::Result<RunSummary> {
+pub async fn run_all(db: &Db, today: NaiveDate, mailer: Option<&Mailer>) -> anyhow::Result<RunSummary> {
     let mut total = RunSummary::default();
     for org in crate::orgs::store::list(db).await? {
-        let s = run_for_org(db, org.id, today).await?;
+        let s = run_for_org(db, org.id, today, mailer).await?;
         total.due_soon += s.due_soon;
         total.overdue += s.overdue;
         total.notifications += s.notifications;
@@ -126,12 +146,12 @@ pub async fn run_all(db: &Db, today: NaiveDate) -> anyhow::Result<RunSummary> {
 
 /// Runs the job now and then every hour while the server runs (the day's notices are written
 /// once; the hourly runs only catch a new day and loans changed since).
-pub fn spawn(db: Db) {
+pub fn spawn(db: Db, mailer: Option<Mailer>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            if let Err(e) = run_all(&db, super::today()).await {
+            if let Err(e) = run_all(&db, super::today(), mailer.as_ref()).await {
                 tracing::error!(error = ?e, "lending reminders failed");
             }
         }

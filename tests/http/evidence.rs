@@ -50,7 +50,8 @@ crate::on_both_databases! {
         let csrf = app.login(DEMO_STAFF).await;
         let (measure,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM measures").fetch_one(&app.db.pool).await.unwrap();
         let mut big = b"%PDF-1.4\n".to_vec();
-        big.resize(21 * 1024 * 1024, b' ');
+        // Just over the 20 MB limit, within the request-size cap: the server reads it all and refuses it.
+        big.resize(20 * 1024 * 1024 + 10 * 1024, b' ');
         let r = upload(&app, &csrf, measure, "big.pdf", big).await;
         assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
         assert_eq!(app.count("SELECT COUNT(*) FROM evidence").await, 0);

@@ -162,9 +162,9 @@ crate::on_both_databases! {
         assert_eq!(step(Action::Approve).await, LoanStatus::Approved);
         assert_eq!(step(Action::HandOver).await, LoanStatus::HandedOver);
         // Ten days overdue, no follow-up: the officers are told, and the duty is late.
-        let s = reminders::run_for_org(&app.db, org, today()).await.unwrap();
+        let s = reminders::run_for_org(&app.db, org, today(), None).await.unwrap();
         assert!(s.overdue >= 2, "the demo's overdue tent and this loan");
-        let again = reminders::run_for_org(&app.db, org, today()).await.unwrap();
+        let again = reminders::run_for_org(&app.db, org, today(), None).await.unwrap();
         assert_eq!(again.notifications, 0, "a day's notices are written once");
         app.login(DEMO_STAFF).await;
         let notes = app.get_text("/app/notifications").await;

@@ -6,6 +6,7 @@ mod harness;
 mod import;
 mod lending;
 mod lending_documents;
+mod mail;
 mod measures;
 mod public;
 mod report;
