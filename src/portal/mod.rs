@@ -20,6 +20,8 @@ pub fn router() -> Router<AppState> {
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/app.css", get(|| async { css(APP_CSS) }))
         .route("/static/report.css", get(|| async { css(REPORT_CSS) }))
+        .route("/static/fonts/Sarabun-Regular.ttf", get(|| async { font(SARABUN_REGULAR) }))
+        .route("/static/fonts/Sarabun-Bold.ttf", get(|| async { font(SARABUN_BOLD) }))
         .route("/o/{slug}/", get(home))
         .route(
             "/o/{slug}",
@@ -35,6 +37,14 @@ pub fn router() -> Router<AppState> {
 
 const APP_CSS: &str = include_str!("../../assets/static/app.css");
 const REPORT_CSS: &str = include_str!("../../assets/static/report.css");
+
+/// The shipped Thai font, so pages read the same as the PDF on machines without a Thai font.
+const SARABUN_REGULAR: &[u8] = include_bytes!("../../assets/fonts/Sarabun-Regular.ttf");
+const SARABUN_BOLD: &[u8] = include_bytes!("../../assets/fonts/Sarabun-Bold.ttf");
+
+fn font(body: &'static [u8]) -> Response {
+    ([(header::CONTENT_TYPE, "font/ttf"), (header::CACHE_CONTROL, "public, max-age=604800, immutable")], body).into_response()
+}
 
 fn css(body: &'static str) -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], body)
