@@ -43,7 +43,8 @@ const SARABUN_REGULAR: &[u8] = include_bytes!("../../assets/fonts/Sarabun-Regula
 const SARABUN_BOLD: &[u8] = include_bytes!("../../assets/fonts/Sarabun-Bold.ttf");
 
 fn font(body: &'static [u8]) -> Response {
-    ([(header::CONTENT_TYPE, "font/ttf"), (header::CACHE_CONTROL, "public, max-age=604800, immutable")], body).into_response()
+    ([(header::CONTENT_TYPE, "font/ttf"), (header::CACHE_CONTROL, "public, max-age=604800, immutable")], body)
+        .into_response()
 }
 
 fn css(body: &'static str) -> Response {
