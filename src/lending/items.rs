@@ -322,6 +322,53 @@ pub async fn import(
     Ok(Ok(inputs.len()))
 }
 
+/// Stores an item's photo (PNG or JPEG, checked by content). Ok(false): not the org's item.
+pub async fn set_photo(
+    db: &Db,
+    org: OrgId,
+    id: ItemId,
+    bytes: &[u8],
+    actor: &str,
+) -> anyhow::Result<Result<bool, String>> {
+    let content_type = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if bytes.starts_with(b"\xff\xd8\xff") {
+        "image/jpeg"
+    } else {
+        return Ok(Err("รูปพัสดุต้องเป็นไฟล์ PNG หรือ JPEG".into()));
+    };
+    let mut tx = db.write(org).await?;
+    let done =
+        sqlx::query("UPDATE items SET photo = $1, photo_type = $2, updated_at = $3 WHERE id = $4 AND org_id = $5")
+            .bind(bytes.to_vec())
+            .bind(content_type)
+            .bind(now())
+            .bind(id.0)
+            .bind(org.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+    if !done {
+        return Ok(Ok(false));
+    }
+    let after =
+        serde_json::json!({ "photo_sha256": crate::measures::evidence::sha256_hex(bytes), "size": bytes.len() });
+    crate::audit::record(&mut tx, org, actor, "update", "item_photo", &id.0.to_string(), None, Some(&after)).await?;
+    tx.commit().await?;
+    Ok(Ok(true))
+}
+
+/// An item's photo and its content type.
+pub async fn photo(db: &Db, org: OrgId, id: ItemId) -> Result<Option<(Vec<u8>, String)>, sqlx::Error> {
+    let row = sqlx::query("SELECT photo, photo_type FROM items WHERE id = $1 AND org_id = $2 AND photo IS NOT NULL")
+        .bind(id.0)
+        .bind(org.0)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

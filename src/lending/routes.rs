@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/app/lending/items", get(items_page).post(create_item))
         .route("/app/lending/items/import", post(import_items))
         .route("/app/lending/items/{id}", get(item_page))
+        .route("/app/lending/items/{id}/photo", get(item_photo).post(upload_photo))
         .route("/app/lending/loans", post(request_loan))
         .route("/app/lending/loans/{id}", get(loan_page))
         .route("/app/lending/loans/{id}/act", post(act))
@@ -269,6 +270,38 @@ async fn item_view(state: &AppState, me: CurrentUser, id: i64, error: Option<Str
 
 async fn item_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, AppError> {
     item_view(&state, me, id, None).await
+}
+
+async fn item_photo(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let (bytes, content_type) = items::photo(&state.db, me.org_id(), ItemId(id)).await?.ok_or(AppError::NotFound)?;
+    Ok(download(bytes, &content_type, &format!("item-{id}"), true))
+}
+
+/// Item photos are small pictures for recognising the item, not documents.
+const PHOTO_LIMIT: usize = 5 * 1024 * 1024;
+
+async fn upload_photo(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfMultipart { user: me, mut multipart }: CsrfMultipart,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    let bad = |e: axum::extract::multipart::MultipartError| AppError::Invalid(format!("การอัปโหลดไม่สมบูรณ์: {e}"));
+    let mut bytes = None;
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        if field.name() == Some("photo") {
+            bytes = Some(field.bytes().await.map_err(bad)?);
+        }
+    }
+    let bytes = bytes.filter(|b| !b.is_empty()).ok_or_else(|| AppError::Invalid("กรุณาเลือกรูปพัสดุ".into()))?;
+    if bytes.len() > PHOTO_LIMIT {
+        return Err(AppError::TooLarge("รูปพัสดุต้องไม่เกิน 5 MB".into()));
+    }
+    match items::set_photo(&state.db, me.org_id(), ItemId(id), &bytes, &me.actor()).await? {
+        Ok(true) => Ok(see_other(&format!("/app/lending/items/{id}"))),
+        Ok(false) => Err(AppError::NotFound),
+        Err(message) => item_view(&state, me, id, Some(message)).await,
+    }
 }
 
 #[derive(Deserialize)]
