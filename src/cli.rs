@@ -373,6 +373,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         .id,
                 ),
             };
+            // Checked before the user is created, so a typo does not leave a half-made account.
+            if let Some(email) = email.as_deref().filter(|e| !e.trim().is_empty()) {
+                anyhow::ensure!(
+                    email.contains('@') && !email.trim().contains(char::is_whitespace),
+                    "อีเมล “{email}” ไม่ถูกต้อง (not an e-mail address)"
+                );
+            }
             let password = match password {
                 Some(p) => p,
                 None => {

@@ -193,10 +193,11 @@ pub async fn verify(db: &Db) -> Result<Report, sqlx::Error> {
             report.problems.push(Problem {
                 org_id,
                 seq: last_seq,
-                what: format!(
-                    "the chain head says {last_seq} entries but the log ends at {}: entries were removed from the end",
-                    expected_seq - 1
-                ),
+                what: if expected_seq - 1 < last_seq {
+                    format!("the chain head says {last_seq} entries but the log ends at {}: entries were removed from the end", expected_seq - 1)
+                } else {
+                    format!("the log has entries after the chain head ({last_seq}): entries were added outside the application")
+                },
             });
         }
     }

@@ -67,7 +67,7 @@ impl IntoResponse for AppError {
         let body = format!(
             "<!doctype html><html lang=\"th\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
              <title>{title}</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"error\">\
-             <h1>{title}</h1><p role=\"alert\">{msg}</p><p><a href=\"javascript:history.back()\">ย้อนกลับ</a> · <a href=\"/\">หน้าแรก</a></p></main></body></html>",
+             <h1>{title}</h1><p role=\"alert\">{msg}</p><p><a href=\"/app\">หน้างานของเจ้าหน้าที่</a> · <a href=\"/\">หน้าแรก</a></p></main></body></html>",
             title = status.as_u16(),
             msg = escape(&message)
         );

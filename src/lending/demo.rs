@@ -72,7 +72,12 @@ pub async fn load(db: &Db, org: &Org) -> anyhow::Result<()> {
     let go = |id, action, by: &(User, Vec<Duty>), note: &str| {
         let note = StepNote { note: note.to_string() };
         let (who, duties) = (by.0.clone(), by.1.clone());
-        async move { loans::act(db, org.id, id, action, &who, &duties, &note).await }
+        async move {
+            loans::act(db, org.id, id, action, &who, &duties, &note)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("demo loan missing"))?
+                .map_err(|e| anyhow::anyhow!("demo step refused: {}", e.message_th()))
+        }
     };
     // 1. Returned on time, a month ago: used inside the office.
     let r = request(0, "นางสาวมณี ใจดี", UseType::Inside, "ประชุมประชาคมหมู่บ้าน", "ห้องประชุมสภา อบต.", -30, -29);

@@ -194,9 +194,9 @@ pub const CSV_HEADERS: [(&str, &str); 7] = [
     ("ให้ยืมได้", "lendable"),
 ];
 
-/// Reads an inventory CSV. Every bad row is reported with its line number; nothing is returned
-/// unless all rows are good.
-pub fn parse_csv(text: &str) -> Result<Vec<ItemInput>, Vec<ItemProblem>> {
+/// Reads an inventory CSV into (line, item) pairs. Every bad row is reported with its line number;
+/// nothing is returned unless all rows are good.
+pub fn parse_csv(text: &str) -> Result<Vec<(usize, ItemInput)>, Vec<ItemProblem>> {
     let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = match reader.headers() {
@@ -225,7 +225,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<ItemInput>, Vec<ItemProblem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut items: Vec<ItemInput> = Vec::new();
+    let mut items: Vec<(usize, ItemInput)> = Vec::new();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -245,7 +245,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<ItemInput>, Vec<ItemProblem>> {
         let asset_number = get(0);
         if let Err(message) = check_asset_number(&asset_number) {
             problems.push(ItemProblem { line: Some(line), field: "เลขครุภัณฑ์", message });
-        } else if items.iter().any(|i| i.asset_number == asset_number) {
+        } else if items.iter().any(|(_, i)| i.asset_number == asset_number) {
             problems.push(ItemProblem {
                 line: Some(line),
                 field: "เลขครุภัณฑ์",
@@ -286,16 +286,19 @@ pub fn parse_csv(text: &str) -> Result<Vec<ItemInput>, Vec<ItemProblem>> {
                 true
             }
         };
-        items.push(ItemInput {
-            asset_number,
-            name,
-            category: get(2),
-            class,
-            location: get(4),
-            division_id: None,
-            condition: get(5),
-            lendable,
-        });
+        items.push((
+            line,
+            ItemInput {
+                asset_number,
+                name,
+                category: get(2),
+                class,
+                location: get(4),
+                division_id: None,
+                condition: get(5),
+                lendable,
+            },
+        ));
     }
     if problems.is_empty() { Ok(items) } else { Err(problems) }
 }
@@ -308,13 +311,13 @@ fn thai_static(thai: &str) -> &'static str {
 pub async fn import(
     db: &Db,
     org: OrgId,
-    inputs: &[ItemInput],
+    inputs: &[(usize, ItemInput)],
     actor: &str,
 ) -> anyhow::Result<Result<usize, ItemProblem>> {
     let mut tx = db.write(org).await?;
-    for (i, input) in inputs.iter().enumerate() {
+    for (line, input) in inputs {
         if let Err(mut problem) = insert_in(&mut tx, org, input, actor).await? {
-            problem.line = Some(i + 2);
+            problem.line = Some(*line);
             return Ok(Err(problem));
         }
     }
@@ -378,9 +381,10 @@ mod tests {
         let csv = "\u{feff}เลขครุภัณฑ์,ชื่อพัสดุ,ประเภท,ชนิด,สถานที่เก็บ,สภาพ,ให้ยืมได้\n416-66-0001,เครื่องฉายภาพ (โปรเจคเตอร์),ครุภัณฑ์สำนักงาน,ครุภัณฑ์,ห้องประชุม,ดี,ได้\n416-66-0002,\"เต็นท์ผ้าใบ, 4x8 เมตร\",,,,,\n";
         let items = parse_csv(csv).unwrap();
         assert_eq!(items.len(), 2);
-        assert_eq!(items[1].name, "เต็นท์ผ้าใบ, 4x8 เมตร");
-        assert!(items[1].lendable);
-        assert_eq!(items[1].class, ItemClass::Durable);
+        assert_eq!(items[1].0, 3, "the line of the row in the file");
+        assert_eq!(items[1].1.name, "เต็นท์ผ้าใบ, 4x8 เมตร");
+        assert!(items[1].1.lendable);
+        assert_eq!(items[1].1.class, ItemClass::Durable);
     }
 
     #[test]

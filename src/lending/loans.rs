@@ -206,7 +206,7 @@ pub async fn request(
     if let Err(errors) = check_request(&rules, &facts) {
         return Ok(Err(RequestRefusal::Rules(errors)));
     }
-    if let Some(taken) = clash(&mut tx, org, req.item_id, req.start, req.due, today).await? {
+    if let Some(taken) = clash(&mut tx, org, req.item_id, None, req.start, req.due, today).await? {
         return Ok(Err(taken));
     }
     let required = rules.approver_for(req.use_type);
@@ -252,11 +252,12 @@ pub async fn request(
     Ok(Ok(id))
 }
 
-/// The first loan holding `item` on any day of `start..=due`.
+/// The first loan (other than `except`) holding `item` on any day of `start..=due`.
 async fn clash(
     tx: &mut Tx,
     org: OrgId,
     item: ItemId,
+    except: Option<LoanId>,
     start: NaiveDate,
     due: NaiveDate,
     today: NaiveDate,
@@ -269,6 +270,9 @@ async fn clash(
     .fetch_all(&mut **tx)
     .await?;
     for r in &rows {
+        if except.is_some_and(|e| e.0 == r.try_get::<i64, _>(0).unwrap_or_default()) {
+            continue;
+        }
         let status = LoanStatus::parse(&r.try_get::<String, _>(1)?).unwrap_or(LoanStatus::Requested);
         let held = hold(status, date_of(r.try_get(2)?), date_of(r.try_get(3)?), today);
         if let Some(h) = held.filter(|h| h.clashes_with(start, due)) {
@@ -325,6 +329,23 @@ pub async fn list_for_item(db: &Db, org: OrgId, item: ItemId) -> Result<Vec<Loan
     rows.iter().map(from_row).collect()
 }
 
+/// Why a step was refused; nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepRefusal {
+    Workflow(WorkflowError),
+    /// The item is no longer free or lendable for this loan.
+    Item(RequestRefusal),
+}
+
+impl StepRefusal {
+    pub fn message_th(&self) -> String {
+        match self {
+            StepRefusal::Workflow(e) => e.message_th(),
+            StepRefusal::Item(r) => r.message_th(),
+        }
+    }
+}
+
 /// What the person taking a step writes down with it.
 #[derive(Clone, Debug, Default)]
 pub struct StepNote {
@@ -341,7 +362,7 @@ pub async fn act(
     user: &User,
     duties: &[Duty],
     note: &StepNote,
-) -> anyhow::Result<Option<Result<LoanStatus, WorkflowError>>> {
+) -> anyhow::Result<Option<Result<LoanStatus, StepRefusal>>> {
     let mut tx = db.write(org).await?;
     let Some(loan) = find_in(&mut tx, org, id).await? else { return Ok(None) };
     let actor = Actor { user_id: user.id, duties: duties.to_vec() };
@@ -349,12 +370,28 @@ pub async fn act(
     if let Action::Settle { how } = action
         && let Err(e) = workflow::check_settlement(loan.damage, how)
     {
-        return Ok(Some(Err(e)));
+        return Ok(Some(Err(StepRefusal::Workflow(e))));
     }
     let next = match workflow::next(loan.status, &action, &actor, &loan.facts()) {
         Ok(next) => next,
-        Err(e) => return Ok(Some(Err(e))),
+        Err(e) => return Ok(Some(Err(StepRefusal::Workflow(e)))),
     };
+    // Since the request, the item may have been written off or an earlier loan may have become
+    // overdue and still be out: approving or handing over must see the item as it is now.
+    if matches!(action, Action::Approve | Action::HandOver) {
+        let lendable: (i64,) = sqlx::query_as("SELECT lendable FROM items WHERE id = $1 AND org_id = $2")
+            .bind(loan.item_id.0)
+            .bind(org.0)
+            .fetch_one(&mut *tx)
+            .await?;
+        if lendable.0 == 0 {
+            return Ok(Some(Err(StepRefusal::Item(RequestRefusal::NotLendable))));
+        }
+        let today = super::today();
+        if let Some(taken) = clash(&mut tx, org, loan.item_id, Some(loan.id), loan.start, loan.due, today).await? {
+            return Ok(Some(Err(StepRefusal::Item(taken))));
+        }
+    }
     let at = now();
     let note = note.note.trim();
     let sql = match action {

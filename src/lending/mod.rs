@@ -35,9 +35,9 @@ pub fn date_of(day: i64) -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid") + chrono::Duration::days(day)
 }
 
-/// Today in Thailand (UTC+7, no daylight saving): loans are due on Thai calendar days.
+/// Today in Thailand: loans are due on Thai calendar days.
 pub fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
+    crate::thai::today_in_thailand()
 }
 
 /// The lending duties a user holds (who may approve what).

@@ -136,7 +136,14 @@ pub async fn run_for_org(db: &Db, org: OrgId, today: NaiveDate, mailer: Option<&
 pub async fn run_all(db: &Db, today: NaiveDate, mailer: Option<&Mailer>) -> anyhow::Result<RunSummary> {
     let mut total = RunSummary::default();
     for org in crate::orgs::store::list(db).await? {
-        let s = run_for_org(db, org.id, today, mailer).await?;
+        // One organization's trouble (e.g. a broken rules file) must not stop everyone's reminders.
+        let s = match run_for_org(db, org.id, today, mailer).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(org = %org.slug, error = ?e, "reminders failed for this organization");
+                continue;
+            }
+        };
         total.due_soon += s.due_soon;
         total.overdue += s.overdue;
         total.notifications += s.notifications;

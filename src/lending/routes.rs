@@ -332,10 +332,14 @@ struct RequestForm {
 /// A date typed as 2023-03-01 (the browser's date field) or the Thai way (๑ มี.ค. ๒๕๖๖, 1/3/2566).
 fn parse_day(s: &str, field: &str) -> Result<NaiveDate, String> {
     let s = s.trim();
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .or_else(|| parse_thai_date(s).ok())
-        .ok_or_else(|| format!("{field} “{s}” อ่านไม่ได้ (เช่น ๑ มี.ค. ๒๕๖๖)"))
+    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        // 2567-03-10 is a Buddhist-era year typed in the browser's field: not a loan for 500 years.
+        Ok(d) if chrono::Datelike::year(&d) > 2400 => {
+            Err(format!("{field} “{s}” ใช้ปี พ.ศ.: กรุณาเลือกวันที่จากปฏิทิน หรือพิมพ์แบบ ๑๐ มี.ค. ๒๕๖๗"))
+        }
+        Ok(d) => Ok(d),
+        Err(_) => parse_thai_date(s).map_err(|_| format!("{field} “{s}” อ่านไม่ได้ (เช่น ๑ มี.ค. ๒๕๖๖)")),
+    }
 }
 
 async fn request_loan(

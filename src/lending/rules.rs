@@ -17,16 +17,24 @@ pub enum Duty {
     SuppliesHead,
     /// หัวหน้าหน่วยงาน: the นายก of the organization, or the ปลัด acting for them.
     OrgHead,
+    /// เจ้าหน้าที่พัสดุ: hands items over, receives and inspects them, records settlements.
+    SuppliesOfficer,
 }
 
 impl Duty {
-    pub const ALL: [Duty; 2] = [Duty::SuppliesHead, Duty::OrgHead];
+    pub const ALL: [Duty; 3] = [Duty::SuppliesHead, Duty::OrgHead, Duty::SuppliesOfficer];
 
     pub fn code(self) -> &'static str {
         match self {
             Duty::SuppliesHead => "supplies_head",
             Duty::OrgHead => "org_head",
+            Duty::SuppliesOfficer => "supplies_officer",
         }
+    }
+
+    /// May run the store: hand items over, take them back, record settlements.
+    pub fn runs_the_store(self) -> bool {
+        matches!(self, Duty::SuppliesHead | Duty::SuppliesOfficer)
     }
 
     pub fn parse(code: &str) -> Option<Duty> {
@@ -37,6 +45,7 @@ impl Duty {
         match self {
             Duty::SuppliesHead => "หัวหน้าหน่วยพัสดุ",
             Duty::OrgHead => "หัวหน้าหน่วยงาน (นายก/ปลัด)",
+            Duty::SuppliesOfficer => "เจ้าหน้าที่พัสดุ",
         }
     }
 }

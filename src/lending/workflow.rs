@@ -227,6 +227,10 @@ pub enum WorkflowError {
     BorrowerRecordsOwnLoan { action: Action },
     #[error("only the requester, the borrower or the approver may cancel a loan")]
     CancelByStranger,
+    #[error(
+        "only supplies staff (supplies_officer or supplies_head) hand items over, receive them and record settlements"
+    )]
+    NotSuppliesStaff { action: Action },
     #[error("{} cannot settle an item that was {}", .how.code(), .damage.code())]
     SettlementNotPossible { damage: Damage, how: Settlement },
 }
@@ -245,6 +249,9 @@ impl WorkflowError {
                 format!("ผู้ยืมไม่สามารถ{}ในรายการยืมของตนเองได้ ต้องเป็นเจ้าหน้าที่พัสดุ", action.label_th())
             }
             WorkflowError::CancelByStranger => "ยกเลิกคำขอได้เฉพาะผู้ขอยืม ผู้ยืม หรือผู้มีอำนาจอนุมัติ".into(),
+            WorkflowError::NotSuppliesStaff { action } => {
+                format!("การ{}ต้องทำโดยเจ้าหน้าที่พัสดุหรือหัวหน้าหน่วยพัสดุ", action.label_th())
+            }
             WorkflowError::SettlementNotPossible { damage, how } => {
                 format!("พัสดุที่{}ไม่อาจชดใช้โดย{}", damage.label_th(), how.label_th())
             }
@@ -283,6 +290,10 @@ pub fn next(status: LoanStatus, action: &Action, actor: &Actor, loan: &LoanFacts
         Action::HandOver | Action::Return { .. } | Action::Settle { .. } => {
             if loan.borrower_user_id == Some(actor.user_id) {
                 return Err(WorkflowError::BorrowerRecordsOwnLoan { action: *action });
+            }
+            // The officer who inspects the item records these steps (the SOP manual says so too).
+            if !actor.duties.iter().any(|d| d.runs_the_store()) {
+                return Err(WorkflowError::NotSuppliesStaff { action: *action });
             }
         }
         Action::Cancel => {
@@ -375,7 +386,20 @@ mod tests {
     }
 
     fn officer() -> Actor {
-        actor(OFFICER, &[])
+        actor(OFFICER, &[Duty::SuppliesOfficer])
+    }
+
+    #[test]
+    fn staff_without_a_supplies_duty_cannot_hand_over_or_receive_an_item() {
+        let clerk = actor(OFFICER, &[]);
+        let loan = own_loan_inside();
+        assert_eq!(
+            next(LoanStatus::Approved, &Action::HandOver, &clerk, &loan),
+            Err(WorkflowError::NotSuppliesStaff { action: Action::HandOver })
+        );
+        let back = Action::Return { damage: Damage::None };
+        assert!(next(LoanStatus::HandedOver, &back, &clerk, &loan).is_err());
+        assert_eq!(next(LoanStatus::HandedOver, &back, &officer(), &loan), Ok(LoanStatus::Returned));
     }
 
     fn own_loan_inside() -> LoanFacts {

@@ -133,6 +133,14 @@ pub async fn import(
             }));
         }
     };
+    if parsed.measures.is_empty() {
+        return Ok(Err(ImportProblem {
+            line: None,
+            column: None,
+            message_th: "ไฟล์ไม่มีมาตรการในตาราง จึงไม่ได้นำเข้า".into(),
+            message_en: "the file's table has no measures; nothing was imported".into(),
+        }));
+    }
     let known: Vec<i64> = crate::ita::indicators(db, year).await?.iter().map(|i| i.number).collect();
     let mut inputs = Vec::with_capacity(parsed.measures.len());
     for m in &parsed.measures {
@@ -154,6 +162,20 @@ pub async fn import(
             message_en: format!(
                 "fiscal year {year} already has {} measures: use --replace to import over them",
                 existing.len()
+            ),
+        }));
+    }
+    // Evidence files and cited figures are not in the markdown: replacing would destroy them.
+    let attached = store::attachments_in(&mut tx, org, year).await?;
+    if attached > 0 {
+        return Ok(Err(ImportProblem {
+            line: None,
+            column: None,
+            message_th: format!(
+                "ปีงบประมาณ {year} มีหลักฐานหรือสถิติอ้างอิงแนบกับมาตรการอยู่ {attached} รายการ ซึ่งไม่อยู่ในไฟล์: การนำเข้าทับจะทำให้สูญหาย กรุณาแก้ไขมาตรการในหน้าจอแทน"
+            ),
+            message_en: format!(
+                "fiscal year {year} has {attached} evidence files, links or cited figures that the file does not carry; importing over them would lose them"
             ),
         }));
     }

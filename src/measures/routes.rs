@@ -42,7 +42,7 @@ struct YearQuery {
 /// The year asked for, else the current fiscal year.
 fn year_of(q: &YearQuery) -> Result<i64, AppError> {
     match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        None => Ok(FiscalYear::of(chrono::Local::now().date_naive()).be() as i64),
+        None => Ok(FiscalYear::of(crate::thai::today_in_thailand()).be() as i64),
         Some(y) => y
             .parse::<FiscalYear>()
             .map(|fy| fy.be() as i64)
@@ -606,9 +606,7 @@ async fn audit_page(State(state): State<AppState>, me: CurrentUser) -> Result<Re
         .into_iter()
         .map(|e| AuditRow {
             seq: e.seq,
-            at: chrono::DateTime::from_timestamp(e.at, 0)
-                .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-                .unwrap_or_default(),
+            at: crate::thai::format_instant_th(e.at, me.org.digits),
             actor: e.actor,
             action: e.action,
             entity: e.entity,

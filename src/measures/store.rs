@@ -449,6 +449,19 @@ pub async fn list_ids_in(tx: &mut Tx, org: OrgId, year: i64) -> Result<Vec<Measu
     Ok(ids.into_iter().map(|(i,)| MeasureId(i)).collect())
 }
 
+/// How many evidence items and cited figures the year's measures carry.
+pub async fn attachments_in(tx: &mut Tx, org: OrgId, year: i64) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM evidence e JOIN measures m ON m.id = e.measure_id WHERE m.org_id = $1 AND m.fiscal_year = $2)
+              + (SELECT COUNT(*) FROM measure_figures f JOIN measures m ON m.id = f.measure_id WHERE m.org_id = $1 AND m.fiscal_year = $2)",
+    )
+    .bind(org.0)
+    .bind(year)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(n)
+}
+
 /// Deletes every measure of a year inside the caller's transaction (import with --replace).
 pub async fn delete_year_in(tx: &mut Tx, org: OrgId, year: i64, actor: &str) -> Result<u64, sqlx::Error> {
     let ids = list_ids_in(tx, org, year).await?;

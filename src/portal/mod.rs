@@ -190,10 +190,13 @@ async fn item_page(
     let org = org_of(&state, &slug).await?;
     let item =
         crate::lending::items::find_by_asset_number(&state.db, org.id, &asset).await?.ok_or(AppError::NotFound)?;
+    // Out, booked for today, or awaiting repair: any hold on today means it is not on the shelf.
+    let today = crate::lending::today();
     let out = crate::lending::loans::list_for_item(&state.db, org.id, item.id)
         .await?
         .iter()
-        .any(|l| l.status == crate::lending::workflow::LoanStatus::HandedOver);
+        .filter_map(|l| crate::lending::workflow::hold(l.status, l.start, l.due, today))
+        .any(|h| h.clashes_with(today, today));
     page(ItemPage { class: item.class.label_th(), available: item.lendable && !out, item, org })
 }
 

@@ -242,3 +242,16 @@ mod tests {
         }
     }
 }
+
+/// Today's date in Thailand (UTC+7, no daylight saving), whatever the server's time zone: due
+/// dates and fiscal years follow the Thai calendar day.
+pub fn today_in_thailand() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
+}
+
+/// An instant (epoch seconds) as Thai local date and time, e.g. "๑ ต.ค. ๒๕๖๕ ๐๙:๓๐ น.".
+pub fn format_instant_th(epoch_seconds: i64, digits: Digits) -> String {
+    let local = chrono::DateTime::from_timestamp(epoch_seconds, 0).unwrap_or_default() + chrono::Duration::hours(7);
+    let date = format_date_medium(local.date_naive(), digits);
+    digits.apply(&format!("{date} {} น.", local.format("%H:%M")))
+}

@@ -10,7 +10,10 @@ pub mod month_range;
 pub mod months;
 pub mod words;
 
-pub use dates::{DateError, format_date_long, format_date_medium, format_date_short, parse_thai_date};
+pub use dates::{
+    DateError, format_date_long, format_date_medium, format_date_short, format_instant_th, parse_thai_date,
+    today_in_thailand,
+};
 pub use digits::{Digits, format_grouped, format_int, parse_number, to_arabic_digits, to_thai_digits};
 pub use era::{BE_OFFSET, YearError, be_from_ce, ce_from_be, format_year_be, format_year_be_with_era, parse_year_be};
 pub use fiscal::FiscalYear;

@@ -59,4 +59,11 @@ crate::on_both_databases! {
         let report = audit::verify(&app.db).await.unwrap();
         assert!(report.problems.iter().any(|p| p.seq == 3 && p.what.contains("previous")), "{:?}", report.problems);
     }
+
+    async fn an_entry_added_outside_the_application_is_detected(app: TestApp) {
+        app.raw_sql("INSERT INTO audit_log (org_id, seq, at, actor, action, entity, entity_id, prev_hash, hash) SELECT org_id, last_seq + 1, 0, 'x', 'create', 'measure', '1', last_hash, 'forged' FROM audit_chain WHERE org_id = (SELECT id FROM orgs WHERE slug = 'mae-khatuan')").await.unwrap();
+        let report = audit::verify(&app.db).await.unwrap();
+        assert!(report.problems.iter().any(|p| p.what.contains("changed")), "{:?}", report.problems);
+        assert!(report.problems.iter().any(|p| p.what.contains("added outside the application")), "{:?}", report.problems);
+    }
 }

@@ -49,4 +49,24 @@ crate::on_both_databases! {
         let page = upload(&app, &csrf, "2566", five_columns, false).await.text().await.unwrap();
         assert!(page.contains("บรรทัดที่ 1"), "{page}");
     }
+
+    async fn replacing_a_year_whose_measures_carry_evidence_is_refused(app: TestApp) {
+        let csrf = app.login(DEMO_ADMIN).await;
+        let (measure,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM measures").fetch_one(&app.db.pool).await.unwrap();
+        let r = app.post_form(&format!("/app/measures/{measure}/evidence/link"), &csrf, &[("title", "ประกาศ"), ("url", "https://example.go.th/a")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let r = upload(&app, &csrf, "2566", prongsai::demo::SEED_REPORT, true).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("มีหลักฐานหรือสถิติอ้างอิงแนบกับมาตรการอยู่ 1 รายการ"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM evidence").await, 1);
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM measures WHERE id = {measure}")).await, 1);
+    }
+
+    async fn a_file_with_an_empty_table_does_not_empty_the_year(app: TestApp) {
+        let csrf = app.login(DEMO_ADMIN).await;
+        let empty = "| มาตรการ/แนวทาง | วิธีดำเนินการ | ผู้รับผิดชอบ | ระยะเวลาดำเนินการ | ผลการดำเนินการ | ผลลัพธ์หรือความสำเร็จ |\n|--|--|--|--|--|--|\n";
+        let r = upload(&app, &csrf, "2566", empty, true).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.count("SELECT COUNT(*) FROM measures").await, 3);
+    }
 }

@@ -74,6 +74,10 @@ crate::on_both_databases! {
         assert_eq!(status_of(&app, loan).await, "approved");
         let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "hand_over")]).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "an executive approves but does not run the store");
+        let csrf = app.login(DEMO_ADMIN).await;
+        let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "hand_over")]).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "staff without a supplies duty do not hand items over");
+        assert_eq!(status_of(&app, loan).await, "approved");
         let csrf = app.login(DEMO_STAFF).await;
         let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "hand_over"), ("note", "จอสภาพดี")]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -185,6 +189,20 @@ crate::on_both_databases! {
         assert_eq!(status_of(&app, loan.0).await, "closed");
         let r = app.post_form(&format!("/app/lending/loans/{}/act", loan.0), &csrf, &[("action", "return"), ("damage", "none")]).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "a closed loan takes no more steps");
+    }
+
+    async fn an_item_written_off_after_a_request_cannot_then_be_approved(app: TestApp) {
+        let csrf = app.login(DEMO_ADMIN).await;
+        let item = item_id(&app, "416-62-0011").await.to_string();
+        let (s, d) = ((today() + Duration::days(5)).to_string(), (today() + Duration::days(6)).to_string());
+        let r = app.post_form("/app/lending/loans", &csrf, &request_fields(&item, "inside", &s, &d, "นายซี")).await;
+        let loan = loan_id_from(r.headers()["location"].to_str().unwrap());
+        app.raw_sql(&format!("UPDATE items SET lendable = 0 WHERE id = {item}")).await.unwrap();
+        let csrf = app.login(DEMO_STAFF).await;
+        let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "approve")]).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert!(r.text().await.unwrap().contains("ไม่เปิดให้ยืม"));
+        assert_eq!(status_of(&app, loan).await, "requested");
     }
 
     async fn another_organizations_staff_cannot_see_or_act_on_a_loan(app: TestApp) {
