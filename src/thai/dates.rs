@@ -144,6 +144,19 @@ fn build(day: u32, month: u32, be_year: i32) -> Result<NaiveDate, DateError> {
     NaiveDate::from_ymd_opt(ce_from_be(be_year), month, day).ok_or(DateError::NoSuchDate { day, month, be_year })
 }
 
+/// Today's date in Thailand (UTC+7, no daylight saving), whatever the server's time zone: due
+/// dates and fiscal years follow the Thai calendar day.
+pub fn today_in_thailand() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
+}
+
+/// An instant (epoch seconds) as Thai local date and time, e.g. "๑ ต.ค. ๒๕๖๕ ๐๙:๓๐ น.".
+pub fn format_instant_th(epoch_seconds: i64, digits: Digits) -> String {
+    let local = chrono::DateTime::from_timestamp(epoch_seconds, 0).unwrap_or_default() + chrono::Duration::hours(7);
+    let date = format_date_medium(local.date_naive(), digits);
+    digits.apply(&format!("{date} {} น.", local.format("%H:%M")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,17 +254,4 @@ mod tests {
             prop_assert_eq!(parse_thai_date(&format_date_medium(d, digits)), Ok(d));
         }
     }
-}
-
-/// Today's date in Thailand (UTC+7, no daylight saving), whatever the server's time zone: due
-/// dates and fiscal years follow the Thai calendar day.
-pub fn today_in_thailand() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
-}
-
-/// An instant (epoch seconds) as Thai local date and time, e.g. "๑ ต.ค. ๒๕๖๕ ๐๙:๓๐ น.".
-pub fn format_instant_th(epoch_seconds: i64, digits: Digits) -> String {
-    let local = chrono::DateTime::from_timestamp(epoch_seconds, 0).unwrap_or_default() + chrono::Duration::hours(7);
-    let date = format_date_medium(local.date_naive(), digits);
-    digits.apply(&format!("{date} {} น.", local.format("%H:%M")))
 }
