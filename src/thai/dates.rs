@@ -254,4 +254,11 @@ mod tests {
             prop_assert_eq!(parse_thai_date(&format_date_medium(d, digits)), Ok(d));
         }
     }
+
+    #[test]
+    fn an_instant_is_shown_in_thai_local_time() {
+        // 1970-01-01 00:00 UTC is 07:00 in Thailand.
+        assert_eq!(format_instant_th(0, Digits::Arabic), "1 ม.ค. 2513 07:00 น.");
+        assert_eq!(format_instant_th(17 * 3600, Digits::Thai), "๒ ม.ค. ๒๕๑๓ ๐๐:๐๐ น.");
+    }
 }
