@@ -216,3 +216,12 @@ pub async fn recent(db: &Db, org: OrgId, limit: i64) -> Result<Vec<Entry>, sqlx:
     .await?;
     rows.iter().map(entry_from_row).collect()
 }
+
+/// The head of an organization's chain: (entries, hash of the last entry). Published on the
+/// public site so that anyone who records it can later tell whether the log was rewritten.
+pub async fn head(db: &Db, org: OrgId) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT last_seq, last_hash FROM audit_chain WHERE org_id = $1")
+        .bind(org.0)
+        .fetch_optional(&db.pool)
+        .await
+}

@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/o/{slug}/ita/{year}/measures.pdf", get(report_pdf))
         .route("/o/{slug}/ita/{year}/measures.docx", get(report_docx))
         .route("/o/{slug}/evidence/{id}", get(evidence_file))
+        .route("/o/{slug}/audit/head", get(audit_head))
         .route("/o/{slug}/items/{asset_number}", get(item_page))
         .route("/o/{slug}/lending/manual.pdf", get(lending_manual))
 }
@@ -75,6 +76,8 @@ fn parse_year(year: &str) -> Result<i64, AppError> {
 struct HomePage {
     org: Org,
     years: Vec<(i64, String)>,
+    /// The audit chain head: entries (in the org's digits) and the last hash.
+    audit: Option<(String, String)>,
 }
 
 async fn home(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
@@ -84,7 +87,9 @@ async fn home(State(state): State<AppState>, Path(slug): Path<String>) -> Result
         .into_iter()
         .map(|y| (y, crate::thai::format_year_be(y as i32, org.digits)))
         .collect();
-    page(HomePage { org, years })
+    let audit =
+        crate::audit::head(&state.db, org.id).await?.map(|(n, h)| (crate::thai::format_grouped(n, org.digits), h));
+    page(HomePage { org, years, audit })
 }
 
 #[derive(Template)]
@@ -204,4 +209,12 @@ async fn lending_manual(State(state): State<AppState>, Path(slug): Path<String>)
     let org = org_of(&state, &slug).await?;
     let bytes = crate::lending::documents::build::manual_pdf(&state.db, &state.pdf, &org).await?;
     Ok(download(bytes, "application/pdf", &format!("lending-manual-{}.pdf", org.slug), true))
+}
+
+/// The audit chain head as JSON, for anyone who wants to record it and check the log later.
+async fn audit_head(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
+    let org = org_of(&state, &slug).await?;
+    let (entries, hash) = crate::audit::head(&state.db, org.id).await?.ok_or(AppError::NotFound)?;
+    Ok(axum::Json(serde_json::json!({ "organization": org.slug, "entries": entries, "last_hash": hash }))
+        .into_response())
 }

@@ -44,4 +44,22 @@ crate::on_both_databases! {
         assert_eq!(app.get("/o/mae-khatuan/ita/abc/measures.pdf").await.status(), StatusCode::NOT_FOUND);
         assert_eq!(app.get("/o/other-town/ita/2566/measures").await.status(), StatusCode::NOT_FOUND);
     }
+
+    async fn the_public_site_publishes_the_audit_chain_head(app: TestApp) {
+        let (seq, hash): (i64, String) = sqlx::query_as("SELECT last_seq, last_hash FROM audit_chain WHERE org_id = $1")
+            .bind(app.org_a.id.0)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        let home = app.get_text("/o/mae-khatuan/").await;
+        assert!(home.contains(&hash));
+        let head: serde_json::Value = app.get("/o/mae-khatuan/audit/head").await.json().await.unwrap();
+        assert_eq!(head["entries"], seq);
+        assert_eq!(head["last_hash"], hash.as_str());
+        // A new change moves the published head.
+        prongsai::orgs::store::set_digits(&app.db, app.org_a.id, prongsai::thai::Digits::Arabic, "test").await.unwrap();
+        let moved: serde_json::Value = app.get("/o/mae-khatuan/audit/head").await.json().await.unwrap();
+        assert_eq!(moved["entries"], seq + 1);
+        assert_ne!(moved["last_hash"], hash.as_str());
+    }
 }
