@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/app/lending/labels.pdf", get(labels_pdf))
         .route("/app/lending/manual.pdf", get(manual_pdf))
         .route("/app/lending/report.pdf", get(report_pdf))
+        .route("/app/lending/rules", get(rules_page).post(save_rules))
         .route("/app/notifications", get(notifications_page))
 }
 
@@ -586,4 +587,118 @@ async fn notifications_page(State(state): State<AppState>, me: CurrentUser) -> R
         .map(|n| (d(n.day, digits), n.message, n.loan_id))
         .collect();
     page(NotificationsPage { me, notes })
+}
+
+#[derive(Template)]
+#[template(path = "lending/rules.html")]
+struct RulesPage {
+    me: CurrentUser,
+    max_loan_days: String,
+    follow_up_days: String,
+    remind_days_before_due: String,
+    approvers: Vec<(&'static str, &'static str, &'static str)>,
+    duties: Vec<(&'static str, &'static str)>,
+    holidays: String,
+    extra_rules: String,
+    can_edit: bool,
+    error: Option<String>,
+}
+
+fn rules_view(
+    me: CurrentUser,
+    rules: &super::rules::LendingRules,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let status =
+        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let mut r = page(RulesPage {
+        max_loan_days: rules.max_loan_days.map(|d| d.to_string()).unwrap_or_default(),
+        follow_up_days: rules.follow_up_days.to_string(),
+        remind_days_before_due: rules.remind_days_before_due.to_string(),
+        approvers: vec![
+            ("approver_inside", UseType::Inside.label_th(), rules.approver_inside.code()),
+            ("approver_outside", UseType::Outside.label_th(), rules.approver_outside.code()),
+            ("approver_agency", UseType::Agency.label_th(), rules.approver_agency.code()),
+        ],
+        duties: Duty::ALL.iter().map(|d| (d.code(), d.label_th())).collect(),
+        holidays: rules.holidays.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"),
+        extra_rules: rules.extra_rules_th.join("\n"),
+        can_edit: me.user.role == crate::auth::Role::Admin,
+        error,
+        me,
+    })?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+async fn rules_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
+    let rules = store_rules::load(&state.db, me.org_id()).await?;
+    rules_view(me, &rules, None)
+}
+
+#[derive(Deserialize)]
+struct RulesForm {
+    #[serde(default)]
+    max_loan_days: String,
+    #[serde(default)]
+    follow_up_days: String,
+    #[serde(default)]
+    remind_days_before_due: String,
+    #[serde(default)]
+    approver_inside: String,
+    #[serde(default)]
+    approver_outside: String,
+    #[serde(default)]
+    approver_agency: String,
+    #[serde(default)]
+    holidays: String,
+    #[serde(default)]
+    extra_rules: String,
+}
+
+/// Reads the rules form; every wrong field is named in Thai.
+fn parse_rules(form: &RulesForm) -> Result<super::rules::LendingRules, String> {
+    let number = |raw: &str, field: &str| -> Result<u32, String> {
+        crate::thai::to_arabic_digits(raw.trim()).parse::<u32>().map_err(|_| format!("{field} ต้องเป็นตัวเลข"))
+    };
+    let duty = |raw: &str| Duty::parse(raw).ok_or_else(|| "ผู้มีอำนาจอนุมัติไม่ถูกต้อง".to_string());
+    let mut holidays = Vec::new();
+    for line in form.holidays.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        holidays.push(parse_day(line, "วันหยุด")?);
+    }
+    let rules = super::rules::LendingRules {
+        max_loan_days: if form.max_loan_days.trim().is_empty() {
+            None
+        } else {
+            Some(number(&form.max_loan_days, "ระยะเวลายืมสูงสุด")?)
+        },
+        follow_up_days: number(&form.follow_up_days, "จำนวนวันที่ต้องติดตามทวงคืน")?,
+        remind_days_before_due: number(&form.remind_days_before_due, "จำนวนวันที่แจ้งเตือนก่อนครบกำหนด")?,
+        approver_inside: duty(&form.approver_inside)?,
+        approver_outside: duty(&form.approver_outside)?,
+        approver_agency: duty(&form.approver_agency)?,
+        holidays,
+        extra_rules_th: form.extra_rules.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect(),
+    };
+    rules.validate().map_err(|e| e.message_th())?;
+    Ok(rules)
+}
+
+async fn save_rules(
+    State(state): State<AppState>,
+    CsrfForm { user: me, form }: CsrfForm<RulesForm>,
+) -> Result<Response, AppError> {
+    if me.user.role != crate::auth::Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    match parse_rules(&form) {
+        Ok(rules) => {
+            store_rules::save(&state.db, me.org_id(), &rules, &me.actor()).await?;
+            Ok(see_other("/app/lending/rules"))
+        }
+        Err(message) => {
+            let current = store_rules::load(&state.db, me.org_id()).await?;
+            rules_view(me, &current, Some(message))
+        }
+    }
 }

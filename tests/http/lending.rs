@@ -205,6 +205,32 @@ crate::on_both_databases! {
         assert_eq!(status_of(&app, loan).await, "requested");
     }
 
+    async fn the_admin_sets_local_rules_that_then_decide_requests(app: TestApp) {
+        let csrf = app.login(DEMO_STAFF).await;
+        let fields = [("max_loan_days", "5"), ("follow_up_days", "7"), ("remind_days_before_due", "2"), ("approver_inside", "supplies_head"), ("approver_outside", "org_head"), ("approver_agency", "org_head"), ("holidays", ""), ("extra_rules", "")];
+        assert_eq!(app.post_form("/app/lending/rules", &csrf, &fields).await.status(), StatusCode::FORBIDDEN);
+        let csrf = app.login(DEMO_ADMIN).await;
+        let mut bad = fields.to_vec();
+        bad[1] = ("follow_up_days", "9");
+        let r = app.post_form("/app/lending/rules", &csrf, &bad).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "ข้อ 211 allows at most 7 days");
+        let mut good = fields.to_vec();
+        good[0] = ("max_loan_days", "๕");
+        good[6] = ("holidays", "๑๓ ต.ค. ๒๕๖๙");
+        good[7] = ("extra_rules", "ยื่นคำขอล่วงหน้า ๓ วันทำการ");
+        let r = app.post_form("/app/lending/rules", &csrf, &good).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let page = app.get_text("/app/lending/rules").await;
+        assert!(page.contains("ยื่นคำขอล่วงหน้า ๓ วันทำการ") && page.contains("2026-10-13"));
+        let item = item_id(&app, "416-66-0001").await.to_string();
+        let (s, d) = ((today() + Duration::days(30)).to_string(), (today() + Duration::days(36)).to_string());
+        let r = app.post_form("/app/lending/loans", &csrf, &request_fields(&item, "inside", &s, &d, "นายดี")).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "6 days is over the local 5");
+        let d = (today() + Duration::days(35)).to_string();
+        let r = app.post_form("/app/lending/loans", &csrf, &request_fields(&item, "inside", &s, &d, "นายดี")).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+
     async fn another_organizations_staff_cannot_see_or_act_on_a_loan(app: TestApp) {
         let (loan,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM loans").fetch_one(&app.db.pool).await.unwrap();
         let item = item_id(&app, "416-66-0001").await;
