@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
     let max_body = state.settings.max_upload_bytes + 64 * 1024;
     Router::new()
         .merge(crate::auth::routes::router())
+        .merge(crate::auth::admin::router())
         .merge(crate::measures::routes::router())
         .merge(crate::lending::routes::router())
         .merge(crate::portal::router())

@@ -1,5 +1,6 @@
 //! Users, roles, passwords and sessions.
 
+pub mod admin;
 pub mod password;
 pub mod routes;
 pub mod sessions;

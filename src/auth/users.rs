@@ -166,3 +166,35 @@ pub async fn email_of(db: &Db, org: OrgId, user_id: i64) -> Result<Option<String
         .await?;
     Ok(row.map(|(e,)| e).filter(|e| !e.is_empty()))
 }
+
+/// A user as the admin's page lists them.
+#[derive(Clone, Debug)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub duties: String,
+    pub email: String,
+}
+
+pub async fn list(db: &Db, org: OrgId) -> Result<Vec<UserRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, username, display_name, role, duties, email FROM users WHERE org_id = $1 AND active = 1 ORDER BY username",
+    )
+    .bind(org.0)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(UserRow {
+                id: r.try_get(0)?,
+                username: r.try_get(1)?,
+                display_name: r.try_get(2)?,
+                role: Role::parse(&r.try_get::<String, _>(3)?).unwrap_or(Role::Executive),
+                duties: r.try_get(4)?,
+                email: r.try_get(5)?,
+            })
+        })
+        .collect()
+}

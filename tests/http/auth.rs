@@ -74,3 +74,32 @@ crate::on_both_databases! {
         assert_eq!(token_hash.len(), 64, "a SHA-256 of the cookie's token, not the token");
     }
 }
+
+mod admin {
+    use reqwest::StatusCode;
+
+    crate::on_both_databases! {
+        async fn the_admin_adds_a_user_and_gives_lending_duties_and_an_email(app: TestApp) {
+            let csrf = app.login(DEMO_STAFF).await;
+            assert_eq!(app.get("/app/users").await.status(), StatusCode::FORBIDDEN);
+            assert_eq!(app.post_form("/app/users", &csrf, &[("username", "x1"), ("display_name", "x"), ("password", "long-enough-pass")]).await.status(), StatusCode::FORBIDDEN);
+            let csrf = app.login(DEMO_ADMIN).await;
+            let r = app.post_form("/app/users", &csrf, &[("username", "somsri"), ("display_name", "นางสมศรี ดีงาม"), ("role", "staff"), ("password", "long-enough-pass")]).await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let r = app.post_form("/app/users", &csrf, &[("username", "somsri"), ("display_name", "ซ้ำ"), ("role", "staff"), ("password", "long-enough-pass")]).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(r.text().await.unwrap().contains("อยู่แล้ว"), "the duplicate is named");
+            let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE username = 'somsri'").fetch_one(&app.db.pool).await.unwrap();
+            let id_s = id.to_string();
+            let r = app.post_form("/app/users/settings", &csrf, &[("user_id", &id_s), ("duties", "supplies_officer"), ("email", "somsri@example.go.th")]).await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let (duties, email): (String, String) = sqlx::query_as("SELECT duties, email FROM users WHERE id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap();
+            assert_eq!((duties.as_str(), email.as_str()), ("supplies_officer", "somsri@example.go.th"));
+            let r = app.post_form("/app/users/settings", &csrf, &[("user_id", &id_s), ("email", "not an email")]).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let (other,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE username = 'other-admin'").fetch_one(&app.db.pool).await.unwrap();
+            let r = app.post_form("/app/users/settings", &csrf, &[("user_id", &other.to_string()), ("duties", "org_head")]).await;
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "another organization's user");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! The admin's page of the organization's users: create them, set their lending duties and the
+//! address reminders are e-mailed to.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+
+use super::Role;
+use super::users::{self, NewUser, UserRow};
+use crate::app::AppState;
+use crate::http::{AppError, CsrfForm, CurrentUser, page, see_other};
+use crate::lending::rules::Duty;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/app/users", get(users_page).post(create_user))
+        .route("/app/users/settings", axum::routing::post(save_settings))
+}
+
+fn require_admin(me: &CurrentUser) -> Result<(), AppError> {
+    if me.user.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+struct Row {
+    user: UserRow,
+    role: &'static str,
+    duties: Vec<(&'static str, &'static str, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "auth/users.html")]
+struct UsersPage {
+    me: CurrentUser,
+    users: Vec<Row>,
+    roles: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+}
+
+async fn view(state: &AppState, me: CurrentUser, error: Option<String>) -> Result<Response, AppError> {
+    let users = users::list(&state.db, me.org_id())
+        .await?
+        .into_iter()
+        .map(|u| Row {
+            role: u.role.label_th(),
+            duties: Duty::ALL
+                .iter()
+                .map(|d| (d.code(), d.label_th(), u.duties.split(',').any(|x| x.trim() == d.code())))
+                .collect(),
+            user: u,
+        })
+        .collect();
+    let status =
+        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let mut r = page(UsersPage {
+        users,
+        roles: [Role::Staff, Role::Executive, Role::Admin].iter().map(|r| (r.code(), r.label_th())).collect(),
+        error,
+        me,
+    })?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+async fn users_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
+    require_admin(&me)?;
+    view(&state, me, None).await
+}
+
+#[derive(Deserialize)]
+struct NewUserForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    CsrfForm { user: me, form }: CsrfForm<NewUserForm>,
+) -> Result<Response, AppError> {
+    require_admin(&me)?;
+    let role = Role::parse(&form.role).unwrap_or(Role::Staff);
+    if form.display_name.trim().is_empty() {
+        return view(&state, me, Some("กรุณากรอกชื่อ-สกุลของผู้ใช้".into())).await;
+    }
+    let new = NewUser {
+        org: me.org_id(),
+        username: &form.username,
+        display_name: form.display_name.trim(),
+        password: &form.password,
+        role,
+        division_id: None,
+    };
+    match users::create(&state.db, &new, &me.actor()).await {
+        Ok(_) => Ok(see_other("/app/users")),
+        Err(users::UserError::Db(e)) => Err(AppError::Internal(e)),
+        Err(e) => view(&state, me, Some(e.to_string())).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct SettingsForm {
+    user_id: i64,
+    #[serde(default)]
+    duties: Vec<String>,
+    #[serde(default)]
+    email: String,
+}
+
+async fn save_settings(
+    State(state): State<AppState>,
+    CsrfForm { user: me, form }: CsrfForm<SettingsForm>,
+) -> Result<Response, AppError> {
+    require_admin(&me)?;
+    let org = me.org_id();
+    let duties: Vec<Duty> = form.duties.iter().filter_map(|d| Duty::parse(d)).collect();
+    // Both or neither: the e-mail is checked before the duties are written.
+    let email = form.email.trim();
+    if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
+        return view(&state, me, Some(format!("อีเมล “{email}” ไม่ถูกต้อง"))).await;
+    }
+    if !crate::lending::set_duties(&state.db, org, form.user_id, &duties, &me.actor()).await? {
+        return Err(AppError::NotFound);
+    }
+    users::set_email(&state.db, org, form.user_id, email, &me.actor())
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(see_other("/app/users"))
+}
