@@ -18,6 +18,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/app/users", get(users_page).post(create_user))
         .route("/app/users/settings", axum::routing::post(save_settings))
+        .route("/app/organization/digits", axum::routing::post(set_digits))
+        .route("/app/password", get(password_page).post(change_password))
 }
 
 fn require_admin(me: &CurrentUser) -> Result<(), AppError> {
@@ -37,6 +39,7 @@ struct UsersPage {
     users: Vec<Row>,
     roles: Vec<(&'static str, &'static str)>,
     error: Option<String>,
+    arabic: bool,
 }
 
 async fn view(state: &AppState, me: CurrentUser, error: Option<String>) -> Result<Response, AppError> {
@@ -55,6 +58,7 @@ async fn view(state: &AppState, me: CurrentUser, error: Option<String>) -> Resul
     let status =
         if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let mut r = page(UsersPage {
+        arabic: me.org.digits == crate::thai::Digits::Arabic,
         users,
         roles: [Role::Staff, Role::Executive, Role::Admin].iter().map(|r| (r.code(), r.label_th())).collect(),
         error,
@@ -133,4 +137,65 @@ async fn save_settings(
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     Ok(see_other("/app/users"))
+}
+
+#[derive(Deserialize)]
+struct DigitsForm {
+    digits: String,
+}
+
+/// Thai digits (the official default) or Arabic digits in every page and document of the org.
+async fn set_digits(
+    State(state): State<AppState>,
+    CsrfForm { user: me, form }: CsrfForm<DigitsForm>,
+) -> Result<Response, AppError> {
+    require_admin(&me)?;
+    let digits = match form.digits.as_str() {
+        "thai" => crate::thai::Digits::Thai,
+        "arabic" => crate::thai::Digits::Arabic,
+        _ => return Err(AppError::Invalid("เลือกเลขไทยหรือเลขอารบิก".into())),
+    };
+    crate::orgs::store::set_digits(&state.db, me.org_id(), digits, &me.actor()).await?;
+    Ok(see_other("/app/users"))
+}
+
+#[derive(Template)]
+#[template(path = "auth/password.html")]
+struct PasswordPage {
+    me: CurrentUser,
+    message: Option<String>,
+}
+
+async fn password_page(me: CurrentUser) -> Result<Response, AppError> {
+    page(PasswordPage { me, message: None })
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    CsrfForm { user: me, form }: CsrfForm<PasswordForm>,
+) -> Result<Response, AppError> {
+    let refuse = |me: CurrentUser, message: &str| -> Result<Response, AppError> {
+        let mut r = page(PasswordPage { me, message: Some(message.to_string()) })?;
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        Ok(r)
+    };
+    if form.new != form.repeat {
+        return refuse(me, "รหัสผ่านใหม่ทั้งสองช่องไม่ตรงกัน");
+    }
+    match users::change_password(&state.db, &me.user, &form.current, &form.new).await {
+        Ok(true) => Ok(see_other("/login")),
+        Ok(false) => refuse(me, "รหัสผ่านปัจจุบันไม่ถูกต้อง"),
+        Err(users::UserError::WeakPassword(m)) => refuse(me, m),
+        Err(e) => Err(AppError::Internal(anyhow::anyhow!("{e}"))),
+    }
 }

@@ -198,3 +198,36 @@ pub async fn list(db: &Db, org: OrgId) -> Result<Vec<UserRow>, sqlx::Error> {
         })
         .collect()
 }
+
+/// Changes a user's password after checking the current one. Ok(false): the current one is wrong.
+pub async fn change_password(db: &Db, user: &User, current: &str, new: &str) -> Result<bool, UserError> {
+    let row: (String,) =
+        sqlx::query_as("SELECT password_hash FROM users WHERE id = $1").bind(user.id).fetch_one(&db.pool).await?;
+    if !super::password::verify(current, &row.0) {
+        return Ok(false);
+    }
+    super::password::check_strength(new).map_err(UserError::WeakPassword)?;
+    let hash = super::password::hash(new)?;
+    let mut tx = db.write(user.org_id).await?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(&hash)
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await?;
+    // Other sessions end: whoever knew the old password is logged out.
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.id).execute(&mut *tx).await?;
+    let after = serde_json::json!({ "password": "changed" });
+    crate::audit::record(
+        &mut tx,
+        user.org_id,
+        &user.username,
+        "update",
+        "user_password",
+        &user.id.to_string(),
+        None,
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}

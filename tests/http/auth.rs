@@ -101,5 +101,32 @@ mod admin {
             let r = app.post_form("/app/users/settings", &csrf, &[("user_id", &other.to_string()), ("duties", "org_head")]).await;
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "another organization's user");
         }
+
+        async fn a_user_changes_their_password_and_old_sessions_end(app: TestApp) {
+            let csrf = app.login(DEMO_STAFF).await;
+            let other = crate::harness::new_client();
+            // A second browser logged in with the old password.
+            let page = other.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+            let token = csrf_in(&page);
+            other.post(app.url("/login")).form(&[("_csrf", token.as_str()), ("username", DEMO_STAFF), ("password", PASSWORD)]).send().await.unwrap();
+            assert_eq!(other.get(app.url("/app/measures")).send().await.unwrap().status(), StatusCode::OK);
+            let r = app.post_form("/app/password", &csrf, &[("current", "wrong"), ("new", "a-new-long-password"), ("repeat", "a-new-long-password")]).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let r = app.post_form("/app/password", &csrf, &[("current", PASSWORD), ("new", "short"), ("repeat", "short")]).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let r = app.post_form("/app/password", &csrf, &[("current", PASSWORD), ("new", "a-new-long-password"), ("repeat", "a-new-long-password")]).await;
+            assert_redirect_to(&r, "/login");
+            assert_eq!(other.get(app.url("/app/measures")).send().await.unwrap().status(), StatusCode::SEE_OTHER, "the other session ended");
+            assert!(prongsai::auth::users::authenticate(&app.db, DEMO_STAFF, "a-new-long-password").await.unwrap().is_some());
+            assert!(prongsai::auth::users::authenticate(&app.db, DEMO_STAFF, PASSWORD).await.unwrap().is_none());
+        }
+
+        async fn the_admin_switches_the_organization_to_arabic_digits(app: TestApp) {
+            let csrf = app.login(DEMO_ADMIN).await;
+            let r = app.post_form("/app/organization/digits", &csrf, &[("digits", "arabic")]).await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let page = app.get_text("/o/mae-khatuan/ita/2566/measures").await;
+            assert!(page.contains("พ.ศ. 2566") && !page.contains("๒๕๖๖"));
+        }
     }
 }
