@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::Role;
 use super::users::{self, NewUser, UserRow};
 use crate::app::AppState;
-use crate::http::{AppError, CsrfForm, CurrentUser, page, see_other};
+use crate::http::{AppError, CsrfForm, CurrentUser, form_page, page, see_other};
 use crate::lending::rules::Duty;
 
 pub fn router() -> Router<AppState> {
@@ -55,17 +55,17 @@ async fn view(state: &AppState, me: CurrentUser, error: Option<String>) -> Resul
             user: u,
         })
         .collect();
-    let status =
-        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
-    let mut r = page(UsersPage {
-        arabic: me.org.digits == crate::thai::Digits::Arabic,
-        users,
-        roles: [Role::Staff, Role::Executive, Role::Admin].iter().map(|r| (r.code(), r.label_th())).collect(),
-        error,
-        me,
-    })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let refused = error.is_some();
+    form_page(
+        UsersPage {
+            arabic: me.org.digits == crate::thai::Digits::Arabic,
+            users,
+            roles: [Role::Staff, Role::Executive, Role::Admin].iter().map(|r| (r.code(), r.label_th())).collect(),
+            error,
+            me,
+        },
+        refused,
+    )
 }
 
 async fn users_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
@@ -184,11 +184,8 @@ async fn change_password(
     State(state): State<AppState>,
     CsrfForm { user: me, form }: CsrfForm<PasswordForm>,
 ) -> Result<Response, AppError> {
-    let refuse = |me: CurrentUser, message: &str| -> Result<Response, AppError> {
-        let mut r = page(PasswordPage { me, message: Some(message.to_string()) })?;
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        Ok(r)
-    };
+    let refuse =
+        |me: CurrentUser, message: &str| form_page(PasswordPage { me, message: Some(message.to_string()) }, true);
     if form.new != form.repeat {
         return refuse(me, "รหัสผ่านใหม่ทั้งสองช่องไม่ตรงกัน");
     }

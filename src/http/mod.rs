@@ -3,10 +3,12 @@
 pub mod csrf;
 pub mod error;
 pub mod extract;
+pub mod upload;
 
 pub use csrf::{CsrfForm, CsrfMultipart};
 pub use error::AppError;
 pub use extract::{CurrentOrg, CurrentUser};
+pub use upload::read_multipart;
 
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
@@ -14,6 +16,15 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 pub fn page<T: askama::Template>(template: T) -> Result<Response, AppError> {
     let body = template.render().map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
     Ok(Html(body).into_response())
+}
+
+/// Renders a form page: 200, or 422 when it shows why the last post was refused.
+pub fn form_page<T: askama::Template>(template: T, refused: bool) -> Result<Response, AppError> {
+    let mut response = page(template)?;
+    if refused {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
 }
 
 /// A 303 redirect: after a POST the browser GETs the target (no resubmission on reload).

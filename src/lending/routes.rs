@@ -15,7 +15,9 @@ use super::rules::{Duty, ItemClass, UseType};
 use super::workflow::{Action, Damage, LoanStatus, Settlement};
 use super::{ItemId, LoanId, documents, duties_of, reminders, store_rules, today};
 use crate::app::AppState;
-use crate::http::{AppError, CsrfForm, CsrfMultipart, CurrentUser, download, page, see_other};
+use crate::http::{
+    AppError, CsrfForm, CsrfMultipart, CurrentUser, download, form_page, page, read_multipart, see_other,
+};
 use crate::thai::{Digits, format_date_medium, parse_thai_date};
 
 pub fn router() -> Router<AppState> {
@@ -135,27 +137,27 @@ struct ItemsPage {
 
 async fn items_view(state: &AppState, me: CurrentUser, errors: Vec<String>) -> Result<Response, AppError> {
     let list = items::list(&state.db, me.org_id()).await?;
-    let status =
-        if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
-    let mut r = page(ItemsPage {
-        items: list
-            .into_iter()
-            .map(|i| ItemRow {
-                id: i.id.0,
-                asset_number: i.asset_number,
-                name: i.name,
-                category: i.category,
-                class: i.class.label_th(),
-                location: i.location,
-                lendable: i.lendable,
-            })
-            .collect(),
-        errors,
-        can_edit: me.user.role.can_edit(),
-        me,
-    })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let refused = !errors.is_empty();
+    form_page(
+        ItemsPage {
+            items: list
+                .into_iter()
+                .map(|i| ItemRow {
+                    id: i.id.0,
+                    asset_number: i.asset_number,
+                    name: i.name,
+                    category: i.category,
+                    class: i.class.label_th(),
+                    location: i.location,
+                    lendable: i.lendable,
+                })
+                .collect(),
+            errors,
+            can_edit: me.user.role.can_edit(),
+            me,
+        },
+        refused,
+    )
 }
 
 async fn items_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
@@ -203,20 +205,16 @@ async fn create_item(
 
 async fn import_items(
     State(state): State<AppState>,
-    CsrfMultipart { user: me, mut multipart }: CsrfMultipart,
+    CsrfMultipart { user: me, multipart }: CsrfMultipart,
 ) -> Result<Response, AppError> {
     me.require_editor()?;
-    let mut text = None;
-    while let Some(field) =
-        multipart.next_field().await.map_err(|e| AppError::Invalid(format!("การอัปโหลดไม่สมบูรณ์: {e}")))?
-    {
-        if field.name() == Some("file") {
-            let bytes = field.bytes().await.map_err(|e| AppError::Invalid(format!("การอัปโหลดไม่สมบูรณ์: {e}")))?;
-            text = Some(
-                String::from_utf8(bytes.to_vec()).map_err(|_| AppError::Invalid("ไฟล์ CSV ต้องเข้ารหัส UTF-8".into()))?,
-            );
+    let (_, file) = read_multipart(multipart, state.settings.max_upload_bytes).await?;
+    let text = match file {
+        Some((_, bytes)) => {
+            Some(String::from_utf8(bytes).map_err(|_| AppError::Invalid("ไฟล์ CSV ต้องเข้ารหัส UTF-8".into()))?)
         }
-    }
+        None => None,
+    };
     let Some(text) = text else {
         return items_view(&state, me, vec!["กรุณาเลือกไฟล์ CSV".into()]).await;
     };
@@ -253,20 +251,20 @@ async fn item_view(state: &AppState, me: CurrentUser, id: i64, error: Option<Str
         .iter()
         .map(|l| loan_row(l, digits, &rules, today()))
         .collect();
-    let status =
-        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
-    let mut r = page(ItemPage {
-        public_url: format!("{}/o/{}/items/{}", state.settings.public_url, me.org.slug, item.asset_number),
-        class: item.class.label_th(),
-        item,
-        loans,
-        use_types: UseType::ALL.iter().map(|u| (u.code(), u.label_th())).collect(),
-        error,
-        today: today().to_string(),
-        me,
-    })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let refused = error.is_some();
+    form_page(
+        ItemPage {
+            public_url: format!("{}/o/{}/items/{}", state.settings.public_url, me.org.slug, item.asset_number),
+            class: item.class.label_th(),
+            item,
+            loans,
+            use_types: UseType::ALL.iter().map(|u| (u.code(), u.label_th())).collect(),
+            error,
+            today: today().to_string(),
+            me,
+        },
+        refused,
+    )
 }
 
 async fn item_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, AppError> {
@@ -284,20 +282,12 @@ const PHOTO_LIMIT: usize = 5 * 1024 * 1024;
 async fn upload_photo(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    CsrfMultipart { user: me, mut multipart }: CsrfMultipart,
+    CsrfMultipart { user: me, multipart }: CsrfMultipart,
 ) -> Result<Response, AppError> {
     me.require_editor()?;
-    let bad = |e: axum::extract::multipart::MultipartError| AppError::Invalid(format!("การอัปโหลดไม่สมบูรณ์: {e}"));
-    let mut bytes = None;
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        if field.name() == Some("photo") {
-            bytes = Some(field.bytes().await.map_err(bad)?);
-        }
-    }
-    let bytes = bytes.filter(|b| !b.is_empty()).ok_or_else(|| AppError::Invalid("กรุณาเลือกรูปพัสดุ".into()))?;
-    if bytes.len() > PHOTO_LIMIT {
-        return Err(AppError::TooLarge("รูปพัสดุต้องไม่เกิน 5 MB".into()));
-    }
+    let (_, file) = read_multipart(multipart, PHOTO_LIMIT).await?;
+    let bytes =
+        file.map(|(_, b)| b).filter(|b| !b.is_empty()).ok_or_else(|| AppError::Invalid("กรุณาเลือกรูปพัสดุ".into()))?;
     match items::set_photo(&state.db, me.org_id(), ItemId(id), &bytes, &me.actor()).await? {
         Ok(true) => Ok(see_other(&format!("/app/lending/items/{id}"))),
         Ok(false) => Err(AppError::NotFound),
@@ -436,21 +426,21 @@ async fn loan_view(state: &AppState, me: CurrentUser, id: i64, error: Option<Str
                 .unwrap_or_default(),
         ),
     ];
-    let status =
-        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
-    let mut r = page(LoanPage {
-        loan: loan_row(&loan, digits, &rules, today()),
-        detail: detail.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect(),
-        actions,
-        can_follow_up: loan.status == LoanStatus::HandedOver && me.user.role.can_edit(),
-        follow_ups,
-        damage: Damage::ALL.iter().map(|x| (x.code(), x.label_th())).collect(),
-        settlements: loan.damage.settlements().iter().map(|x| (x.code(), x.label_th())).collect(),
-        error,
-        me,
-    })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let refused = error.is_some();
+    form_page(
+        LoanPage {
+            loan: loan_row(&loan, digits, &rules, today()),
+            detail: detail.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect(),
+            actions,
+            can_follow_up: loan.status == LoanStatus::HandedOver && me.user.role.can_edit(),
+            follow_ups,
+            damage: Damage::ALL.iter().map(|x| (x.code(), x.label_th())).collect(),
+            settlements: loan.damage.settlements().iter().map(|x| (x.code(), x.label_th())).collect(),
+            error,
+            me,
+        },
+        refused,
+    )
 }
 
 async fn loan_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, AppError> {
@@ -609,26 +599,26 @@ fn rules_view(
     rules: &super::rules::LendingRules,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let status =
-        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
-    let mut r = page(RulesPage {
-        max_loan_days: rules.max_loan_days.map(|d| d.to_string()).unwrap_or_default(),
-        follow_up_days: rules.follow_up_days.to_string(),
-        remind_days_before_due: rules.remind_days_before_due.to_string(),
-        approvers: vec![
-            ("approver_inside", UseType::Inside.label_th(), rules.approver_inside.code()),
-            ("approver_outside", UseType::Outside.label_th(), rules.approver_outside.code()),
-            ("approver_agency", UseType::Agency.label_th(), rules.approver_agency.code()),
-        ],
-        duties: Duty::ALL.iter().map(|d| (d.code(), d.label_th())).collect(),
-        holidays: rules.holidays.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"),
-        extra_rules: rules.extra_rules_th.join("\n"),
-        can_edit: me.user.role == crate::auth::Role::Admin,
-        error,
-        me,
-    })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let refused = error.is_some();
+    form_page(
+        RulesPage {
+            max_loan_days: rules.max_loan_days.map(|d| d.to_string()).unwrap_or_default(),
+            follow_up_days: rules.follow_up_days.to_string(),
+            remind_days_before_due: rules.remind_days_before_due.to_string(),
+            approvers: vec![
+                ("approver_inside", UseType::Inside.label_th(), rules.approver_inside.code()),
+                ("approver_outside", UseType::Outside.label_th(), rules.approver_outside.code()),
+                ("approver_agency", UseType::Agency.label_th(), rules.approver_agency.code()),
+            ],
+            duties: Duty::ALL.iter().map(|d| (d.code(), d.label_th())).collect(),
+            holidays: rules.holidays.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"),
+            extra_rules: rules.extra_rules_th.join("\n"),
+            can_edit: me.user.role == crate::auth::Role::Admin,
+            error,
+            me,
+        },
+        refused,
+    )
 }
 
 async fn rules_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {

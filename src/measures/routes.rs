@@ -12,7 +12,9 @@ use super::report::{self, Format, ReportSource};
 use super::rules::{FieldError, MeasureForm, items_to_text, parse_form};
 use super::{Measure, MeasureId, Status, import, store};
 use crate::app::AppState;
-use crate::http::{AppError, CsrfForm, CsrfMultipart, CurrentUser, download, page, see_other};
+use crate::http::{
+    AppError, CsrfForm, CsrfMultipart, CurrentUser, download, form_page, page, read_multipart, see_other,
+};
 use crate::thai::{Digits, FiscalYear, format_int, to_arabic_digits};
 
 pub fn router() -> Router<AppState> {
@@ -258,28 +260,28 @@ async fn edit_view(
     };
     let figures =
         super::figures::FIGURES.iter().map(|(code, label)| (*code, *label, cited.iter().any(|c| c == code))).collect();
-    let status =
-        if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
-    let mut response = page(EditPage {
-        figures,
-        id: id.map(|i| i.0),
-        year,
-        year_label: year_label(year, digits),
-        action: match id {
-            Some(id) => format!("/app/measures/{}", id.0),
-            None => format!("/app/measures/new?year={year}"),
+    let refused = !errors.is_empty();
+    form_page(
+        EditPage {
+            figures,
+            id: id.map(|i| i.0),
+            year,
+            year_label: year_label(year, digits),
+            action: match id {
+                Some(id) => format!("/app/measures/{}", id.0),
+                None => format!("/app/measures/new?year={year}"),
+            },
+            form,
+            errors,
+            indicators,
+            statuses: Status::ALL.iter().map(|s| (s.code(), s.label_th())).collect(),
+            evidence,
+            can_edit: me.user.role.can_edit(),
+            max_upload_mb: state.settings.max_upload_bytes / (1024 * 1024),
+            me,
         },
-        form,
-        errors,
-        indicators,
-        statuses: Status::ALL.iter().map(|s| (s.code(), s.label_th())).collect(),
-        evidence,
-        can_edit: me.user.role.can_edit(),
-        max_upload_mb: state.settings.max_upload_bytes / (1024 * 1024),
-        me,
-    })?;
-    *response.status_mut() = status;
-    Ok(response)
+        refused,
+    )
 }
 
 async fn new_page(
@@ -436,37 +438,6 @@ async fn import_page(me: CurrentUser, Query(q): Query<YearQuery>) -> Result<Resp
     page(ImportPage { year: year_of(&q)?, error: None, me })
 }
 
-/// Reads every part of a multipart form: text fields, and the one file as (name, bytes).
-async fn read_multipart(
-    mut multipart: axum::extract::Multipart,
-    limit: usize,
-) -> Result<(std::collections::HashMap<String, String>, Option<(String, Vec<u8>)>), AppError> {
-    let mut fields = std::collections::HashMap::new();
-    let mut file = None;
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge(format!("ไฟล์ใหญ่เกิน {} MB", limit / (1024 * 1024)))
-        } else {
-            AppError::Invalid(format!("การอัปโหลดไม่สมบูรณ์: {e}"))
-        }
-    };
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or_default().to_string();
-        if let Some(file_name) = field.file_name().map(str::to_string) {
-            let bytes = field.bytes().await.map_err(bad)?;
-            if bytes.len() > limit {
-                return Err(AppError::TooLarge(format!("ไฟล์ใหญ่เกิน {} MB", limit / (1024 * 1024))));
-            }
-            if !bytes.is_empty() || !file_name.is_empty() {
-                file = Some((file_name, bytes.to_vec()));
-            }
-        } else {
-            fields.insert(name, field.text().await.map_err(bad)?);
-        }
-    }
-    Ok((fields, file))
-}
-
 async fn import_upload(
     State(state): State<AppState>,
     CsrfMultipart { user: me, multipart }: CsrfMultipart,
@@ -474,11 +445,7 @@ async fn import_upload(
     me.require_editor()?;
     let (fields, file) = read_multipart(multipart, state.settings.max_upload_bytes).await?;
     let year = year_of(&YearQuery { year: fields.get("year").cloned() })?;
-    let refuse = |me: CurrentUser, message: String| -> Result<Response, AppError> {
-        let mut r = page(ImportPage { year, error: Some(message), me })?;
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        Ok(r)
-    };
+    let refuse = |me: CurrentUser, message: String| form_page(ImportPage { year, error: Some(message), me }, true);
     let Some((_, bytes)) = file else {
         return refuse(me, "กรุณาเลือกไฟล์รายงาน".into());
     };

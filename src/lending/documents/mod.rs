@@ -10,6 +10,7 @@ pub mod build;
 pub mod data;
 mod flow;
 mod json;
+pub mod regulation;
 mod samples;
 
 #[cfg(test)]
