@@ -97,8 +97,47 @@ impl fmt::Debug for Db {
     }
 }
 
-/// A write transaction holding one organization's write lock.
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A write transaction of one organization, begun by [`Db::write`] (or by the creation of the
+/// organization itself). [`crate::audit::record`] takes only this type, so every audited change is
+/// made inside a transaction that first touched the organization's audit-chain row: on PostgreSQL
+/// that row lock serializes the organization's writers; on SQLite the database's single write
+/// lock, taken by that first UPDATE, serializes all writers.
+///
+/// It dereferences to the connection, so queries run on `&mut *tx` as on a sqlx transaction.
+pub struct WriteTx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+}
+
+/// The name the stores use for the transaction they write in.
+pub type Tx = WriteTx;
+
+impl WriteTx {
+    /// Wraps the transaction that creates an organization (whose chain row it inserts itself).
+    pub(crate) fn for_new_org(inner: sqlx::Transaction<'static, sqlx::Any>) -> Self {
+        WriteTx { inner }
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.inner.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.inner
+    }
+}
 
 impl Db {
     /// Connects (creating a SQLite file if needed) and applies pending migrations.
@@ -143,18 +182,29 @@ impl Db {
         Ok(db)
     }
 
+    /// Begins a read-only view of the database as of one moment: several reads in it see the same
+    /// committed state (REPEATABLE READ on PostgreSQL; one read transaction on SQLite, whose WAL
+    /// keeps the snapshot of its first read). Dropping it ends it.
+    pub async fn snapshot(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
+        }
+        Ok(tx)
+    }
+
     /// Begins a transaction that holds `org`'s write lock: the row of its audit chain.
     ///
     /// On PostgreSQL the row lock serializes writers of one organization (so checks such as
     /// "is this item free?" cannot race); on SQLite the first statement being a write takes the
     /// database's write lock at once, which avoids the deadlock of upgrading a read lock.
-    pub async fn write(&self, org: crate::orgs::OrgId) -> anyhow::Result<Tx> {
-        let mut tx = self.pool.begin().await?;
+    pub async fn write(&self, org: crate::orgs::OrgId) -> anyhow::Result<WriteTx> {
+        let mut inner = self.pool.begin().await?;
         sqlx::query("UPDATE audit_chain SET last_seq = last_seq WHERE org_id = $1")
             .bind(org.0)
-            .execute(&mut *tx)
+            .execute(&mut *inner)
             .await?;
-        Ok(tx)
+        Ok(WriteTx { inner })
     }
 }
 

@@ -27,10 +27,7 @@ fn decode_period(start: Option<i64>, end: Option<i64>) -> Option<ThaiMonthRange>
 /// The measures of one organization and fiscal year, in order, with their items.
 pub async fn list(db: &Db, org: OrgId, year: i64) -> Result<Vec<Measure>, sqlx::Error> {
     // One snapshot for the four reads, so a concurrent edit cannot mix old rows with new items.
-    let mut conn = db.pool.begin().await?;
-    if db.backend == crate::db::Backend::Postgres {
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *conn).await?;
-    }
+    let mut conn = db.snapshot().await?;
     let rows = sqlx::query(
         "SELECT id, fiscal_year, position, title, responsible, period_start, period_end, status, progress
          FROM measures WHERE org_id = $1 AND fiscal_year = $2 ORDER BY position, id",
