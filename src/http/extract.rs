@@ -17,10 +17,6 @@ pub struct CurrentUser {
     pub csrf_token: String,
 }
 
-/// The organization of the logged-in user: the only way staff handlers get an [`OrgId`].
-#[derive(Clone, Copy, Debug)]
-pub struct CurrentOrg(pub OrgId);
-
 impl CurrentUser {
     /// Fails unless the user may change records.
     pub fn require_editor(&self) -> Result<(), AppError> {
@@ -63,13 +59,5 @@ impl FromRequestParts<AppState> for CurrentUser {
         let current = CurrentUser { user, org, csrf_token: session.csrf_token };
         parts.extensions.insert(current.clone());
         Ok(current)
-    }
-}
-
-impl FromRequestParts<AppState> for CurrentOrg {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        Ok(CurrentOrg(CurrentUser::from_request_parts(parts, state).await?.org.id))
     }
 }

@@ -7,7 +7,7 @@ pub mod upload;
 
 pub use csrf::{CsrfForm, CsrfMultipart};
 pub use error::AppError;
-pub use extract::{CurrentOrg, CurrentUser};
+pub use extract::CurrentUser;
 pub use upload::read_multipart;
 
 use axum::response::{Html, IntoResponse, Redirect, Response};

@@ -6,8 +6,9 @@ use serde::Serialize;
 
 use crate::thai::Digits;
 
-/// The id of an organization. Handlers get one only from [`crate::http::CurrentOrg`] or by
-/// resolving a public slug, so tenant data is always read through an org.
+/// The id of an organization. Staff handlers take it from the logged-in user's session
+/// ([`crate::http::CurrentUser::org_id`]); public pages resolve it from the slug in the URL. Every
+/// store function that reads tenant data takes one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct OrgId(pub i64);
 
