@@ -17,7 +17,20 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
+# PostgreSQL test databases get a Thai ICU collation unless TEST_DATABASE_ICU_LOCALE says otherwise
+# (empty: the server's default), so that ordering left to the database shows up as a failure.
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  case "${CI:-}" in
+    "" | 0 | false | FALSE | False) ;;
+    *) echo "error: CI is set but TEST_DATABASE_URL is not: the PostgreSQL half of the suite cannot run." >&2; exit 1 ;;
+  esac
   echo "note: TEST_DATABASE_URL is not set: the PostgreSQL half of the suite will be SKIPPED (SQLite runs)."
+  engines="SQLite only; PostgreSQL SKIPPED (TEST_DATABASE_URL not set)"
+else
+  shown_url=$(printf '%s' "$TEST_DATABASE_URL" | sed -E 's#://([^:@/]*):[^@]*@#://\1:***@#')
+  engines="SQLite and PostgreSQL ($shown_url, test databases with ICU collation '${TEST_DATABASE_ICU_LOCALE-th-TH}')"
 fi
-cargo test --all-targets "$@"
+status=0
+cargo test --all-targets "$@" || status=$?
+echo "== engines tested: $engines; result: $([ "$status" -eq 0 ] && echo passed || echo FAILED)"
+exit "$status"

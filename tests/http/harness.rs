@@ -1,7 +1,13 @@
 //! Starts the real server on a random port against a fresh database, as `prongsai serve` does.
 //!
 //! Every test runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL points at a server (CI sets
-//! it). Without it, the PostgreSQL half says once, on the terminal, that it was skipped.
+//! it). Without it, the PostgreSQL half says once, on the terminal, that it was skipped, and fails
+//! when `CI` is set: CI must never pass with half the suite missing.
+//!
+//! Each PostgreSQL test gets its own database, created with a Thai ICU collation (th-TH, as a
+//! Thai host would choose; `TEST_DATABASE_ICU_LOCALE` picks another, empty for the server's
+//! default) so that any ordering left to the database shows up as a difference from SQLite. The
+//! database is dropped when the test's `TestApp` is dropped, also when the test panics.
 
 use std::io::Write as _;
 use std::net::SocketAddr;
@@ -73,19 +79,73 @@ pub struct TestApp {
     pub org_b: prongsai::orgs::Org,
     _dir: Option<tempfile::TempDir>,
     _shutdown: tokio::sync::oneshot::Sender<()>,
+    /// Last, so that it drops after the server's pool handle.
+    _database: Option<PgDatabase>,
+}
+
+/// A PostgreSQL test database, dropped (`WITH (FORCE)`, closing the server's connections) when
+/// this value is dropped.
+pub struct PgDatabase {
+    server: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        // Drop cannot be async, and may run inside the test's runtime: the DROP runs on a thread
+        // of its own with its own runtime. Errors are reported, never raised (a panic while a
+        // failing test unwinds would abort the whole test binary).
+        let (server, name) = (self.server.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            runtime.block_on(async {
+                let admin = sqlx::AnyPool::connect(&server).await?;
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&admin).await?;
+                admin.close().await;
+                Ok::<_, anyhow::Error>(())
+            })
+        })
+        .join();
+        match dropped {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                let _ = writeln!(std::io::stderr(), "could not drop test database {}: {e:#}", self.name);
+            }
+            Err(_) => {
+                let _ = writeln!(std::io::stderr(), "could not drop test database {}: the thread panicked", self.name);
+            }
+        }
+    }
 }
 
 static PG_SKIPPED: Once = Once::new();
 
-/// A fresh database of the backend, or None when PostgreSQL is not configured.
-pub async fn fresh_database(backend: Backend) -> Option<(DatabaseUrl, Option<tempfile::TempDir>)> {
+/// Where a fresh database lives: a temporary directory (SQLite) or a database to drop (PostgreSQL).
+pub enum Scratch {
+    Dir(tempfile::TempDir),
+    Database(PgDatabase),
+}
+
+/// Whether this run is CI's (which sets `CI=true`).
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+}
+
+/// A fresh database of the backend, or None when PostgreSQL is not configured (outside CI).
+pub async fn fresh_database(backend: Backend) -> Option<(DatabaseUrl, Scratch)> {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().unwrap();
-            Some((DatabaseUrl::sqlite_file(&dir.path().join("test.db")), Some(dir)))
+            Some((DatabaseUrl::sqlite_file(&dir.path().join("test.db")), Scratch::Dir(dir)))
         }
         Backend::Postgres => {
             let Ok(server) = std::env::var("TEST_DATABASE_URL") else {
+                assert!(
+                    !in_ci(),
+                    "CI is set but TEST_DATABASE_URL is not: the PostgreSQL half of the suite cannot run \
+                     (set it, e.g. postgres://postgres@127.0.0.1:5432/postgres)"
+                );
                 PG_SKIPPED.call_once(|| {
                     // Written to the terminal directly: libtest would swallow println! of a passing test.
                     let _ = writeln!(
@@ -100,10 +160,24 @@ pub async fn fresh_database(backend: Backend) -> Option<(DatabaseUrl, Option<tem
             let admin = sqlx::AnyPool::connect(&server)
                 .await
                 .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
+            let locale = std::env::var("TEST_DATABASE_ICU_LOCALE").unwrap_or_else(|_| "th-TH".into());
+            let create = if locale.is_empty() {
+                format!("CREATE DATABASE {name}")
+            } else {
+                format!(
+                    "CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '{locale}' LOCALE 'C.UTF-8'"
+                )
+            };
+            sqlx::raw_sql(sqlx::AssertSqlSafe(create)).execute(&admin).await.unwrap_or_else(|e| {
+                panic!(
+                    "creating a test database with ICU collation '{locale}' failed (PostgreSQL 15+ with ICU needed; \
+                     TEST_DATABASE_ICU_LOCALE= uses the server's default): {e}"
+                )
+            });
             admin.close().await;
             let base = server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server);
-            Some((format!("{base}/{name}").parse().unwrap(), None))
+            let url = format!("{base}/{name}").parse().unwrap();
+            Some((url, Scratch::Database(PgDatabase { server, name })))
         }
     }
 }
@@ -117,7 +191,11 @@ fn rand_suffix() -> String {
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
-    let (db_url, dir) = fresh_database(backend).await?;
+    let (db_url, scratch) = fresh_database(backend).await?;
+    let (dir, database) = match scratch {
+        Scratch::Dir(dir) => (Some(dir), None),
+        Scratch::Database(database) => (None, Some(database)),
+    };
     let db = Db::connect(&db_url).await.expect("connect and migrate");
     prongsai::demo::load(&db).await.expect("demo load");
     let org_a = orgs::find_by_slug(&db, prongsai::demo::SLUG).await.unwrap().unwrap();
@@ -157,7 +235,18 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     tokio::spawn(serve(state, listener, async {
         let _ = rx.await;
     }));
-    Some(TestApp { addr, client: new_client(), db, db_url, backend, org_a, org_b, _dir: dir, _shutdown: tx })
+    Some(TestApp {
+        addr,
+        client: new_client(),
+        db,
+        db_url,
+        backend,
+        org_a,
+        org_b,
+        _dir: dir,
+        _shutdown: tx,
+        _database: database,
+    })
 }
 
 pub fn new_client() -> reqwest::Client {

@@ -12,3 +12,4 @@ mod public;
 mod report;
 mod schema;
 mod tenancy;
+mod test_harness;
