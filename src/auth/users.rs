@@ -178,9 +178,11 @@ pub struct UserRow {
     pub email: String,
 }
 
+/// The organization's active users by username (sorted here: the database's collation may differ
+/// between engines).
 pub async fn list(db: &Db, org: OrgId) -> Result<Vec<UserRow>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, username, display_name, role, duties, email FROM users WHERE org_id = $1 AND active = 1 ORDER BY username",
+        "SELECT id, username, display_name, role, duties, email FROM users WHERE org_id = $1 AND active = 1 ORDER BY id",
     )
     .bind(org.0)
     .fetch_all(&db.pool)
@@ -196,7 +198,11 @@ pub async fn list(db: &Db, org: OrgId) -> Result<Vec<UserRow>, sqlx::Error> {
                 email: r.try_get(5)?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map(|mut users| {
+            crate::thai::collate::sort_by_code(&mut users, |u| &u.username);
+            users
+        })
 }
 
 /// Changes a user's password after checking the current one. Ok(false): the current one is wrong.

@@ -85,13 +85,16 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Item, sqlx::Error> {
 const COLUMNS: &str = "id, asset_number, name, category, class, location, division_id, condition, lendable, \
                        CASE WHEN photo IS NULL THEN 0 ELSE 1 END AS has_photo";
 
+/// The organization's items by asset number (sorted here: the database's collation may differ
+/// between engines). The QR label sheet keeps this order.
 pub async fn list(db: &Db, org: OrgId) -> Result<Vec<Item>, sqlx::Error> {
-    let rows =
-        sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM items WHERE org_id = $1 ORDER BY asset_number")))
-            .bind(org.0)
-            .fetch_all(&db.pool)
-            .await?;
-    rows.iter().map(from_row).collect()
+    let rows = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM items WHERE org_id = $1 ORDER BY id")))
+        .bind(org.0)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    crate::thai::collate::sort_by_code(&mut items, |i| &i.asset_number);
+    Ok(items)
 }
 
 pub async fn find(db: &Db, org: OrgId, id: ItemId) -> Result<Option<Item>, sqlx::Error> {

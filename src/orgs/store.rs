@@ -120,10 +120,14 @@ pub async fn find_by_id(db: &Db, id: OrgId) -> Result<Option<Org>, sqlx::Error> 
     row.as_ref().map(org_from_row).transpose()
 }
 
+/// Every organization, in Thai dictionary order of their names (sorted here, not by the
+/// database, whose collation may differ between engines).
 pub async fn list(db: &Db) -> Result<Vec<Org>, sqlx::Error> {
     let rows =
-        sqlx::query(AssertSqlSafe(format!("SELECT {ORG_COLUMNS} FROM orgs ORDER BY name"))).fetch_all(&db.pool).await?;
-    rows.iter().map(org_from_row).collect()
+        sqlx::query(AssertSqlSafe(format!("SELECT {ORG_COLUMNS} FROM orgs ORDER BY id"))).fetch_all(&db.pool).await?;
+    let mut orgs = rows.iter().map(org_from_row).collect::<Result<Vec<_>, _>>()?;
+    crate::thai::collate::sort_by_dictionary(&mut orgs, |o| &o.name);
+    Ok(orgs)
 }
 
 pub async fn divisions(db: &Db, org: OrgId) -> Result<Vec<Division>, sqlx::Error> {

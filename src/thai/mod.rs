@@ -1,7 +1,8 @@
 //! Thai conventions, pure and without I/O: digits, the Buddhist era, the fiscal year, month
 //! names, month ranges and dates, each parsed once at the edge and formatted as official
-//! documents write them.
+//! documents write them; and Thai dictionary order for lists people read.
 
+pub mod collate;
 pub mod dates;
 pub mod digits;
 pub mod era;

@@ -1,6 +1,7 @@
 mod audit;
 mod auth;
 mod cli;
+mod collation;
 mod evidence;
 mod harness;
 mod import;
