@@ -16,4 +16,5 @@ pub mod mail;
 pub mod measures;
 pub mod orgs;
 pub mod portal;
+pub mod text;
 pub mod thai;

@@ -60,6 +60,7 @@ async fn login(State(state): State<AppState>, req: Request) -> Result<Response, 
     let (parts, body) = req.into_parts();
     let expected = cookie(&parts.headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     let bytes = axum::body::to_bytes(body, 64 * 1024).await.map_err(|_| AppError::Csrf)?;
+    let bytes = crate::http::fields::clean_form(&bytes)?;
     let form: LoginForm = serde_html_form::from_bytes(&bytes).map_err(|_| AppError::Csrf)?;
     if expected.is_empty() || !sessions::tokens_match(&form.csrf, &expected) {
         return Err(AppError::Csrf);

@@ -96,10 +96,20 @@ pub fn measures_report_docx_with(doc: &MeasuresReportDoc, font: &DocxFont) -> an
                 .add_run(t.run(&doc.intro)),
         );
     }
-    docx = docx.add_table(measures_table(doc, &t));
+    docx = match doc.no_measures() {
+        Some(note) => docx.add_paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .line_spacing(spacing(480, 0))
+                .add_run(t.run(note).size(t.heading)),
+        ),
+        None => docx.add_table(measures_table(doc, &t)),
+    };
 
     let mut xml = docx.build();
-    xml.document = mark_header_row(&xml.document)?;
+    if doc.no_measures().is_none() {
+        xml.document = mark_header_row(&xml.document)?;
+    }
     if doc.thai_digits {
         xml.document = thai_page_numbers(&xml.document)?;
     }
@@ -129,9 +139,11 @@ impl Typo {
         }
     }
 
-    /// A run in the report font at body size (sz and szCs).
+    /// A run in the report font at body size (sz and szCs). Every text of the document passes
+    /// here, so characters XML forbids (a vertical tab pasted from Word, stored before input was
+    /// checked) are filtered out here: one would make the whole file unreadable.
     fn run(&self, text: &str) -> Run {
-        Run::new().fonts(self.fonts.clone()).size(self.body).add_text(text)
+        Run::new().fonts(self.fonts.clone()).size(self.body).add_text(crate::text::xml_safe(text))
     }
 }
 

@@ -259,3 +259,40 @@ fn libreoffice_prints_every_cell_line_in_order_on_landscape_a4_in_embedded_sarab
     // Columns: name type encoding emb sub uni object ID.
     assert!(rows.iter().all(|l| l.split_whitespace().nth(3) == Some("yes")), "Sarabun not embedded:\n{fonts}");
 }
+
+/// Characters XML forbids, as old data may hold them (Word's Shift+Enter arrives as `\x0b`).
+const FORBIDDEN: [char; 6] = ['\u{0b}', '\u{0c}', '\0', '\u{1b}', '\u{FFFE}', '\u{FFFF}'];
+
+#[test]
+fn characters_xml_forbids_in_stored_text_never_reach_the_file_and_libreoffice_opens_it() {
+    let mut doc = MeasuresReportDoc::sample();
+    let with_all = |s: &str| format!("{s}{}ท้าย", FORBIDDEN.iter().collect::<String>());
+    doc.rows[0].methods[0] = with_all(&doc.rows[0].methods[0]);
+    doc.rows[0].measure[0] = with_all("ทดสอบอักขระควบคุม");
+    doc.intro = with_all(&doc.intro);
+    doc.footer = with_all(&doc.footer);
+    let docx = measures_report_docx(&doc).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let mut s = String::new();
+        part.read_to_string(&mut s).unwrap();
+        assert!(!s.contains(FORBIDDEN), "{} holds a character XML forbids", part.name());
+    }
+    let dir = Scratch::new("docx-controls");
+    let text = squeeze(&poppler("pdftotext", &["-raw", "-enc", "UTF-8"], &libreoffice_pdf(&docx, &dir.0)));
+    assert!(text.contains("ทดสอบอักขระควบคุมท้าย"), "the cell text is not in the PDF");
+}
+
+#[test]
+fn a_report_without_measures_says_so_instead_of_an_empty_table() {
+    let mut doc = MeasuresReportDoc::sample();
+    doc.rows.clear();
+    let docx = measures_report_docx(&doc).unwrap();
+    assert!(!zip_part(&docx, "word/document.xml").contains("<w:tbl>"));
+    let dir = Scratch::new("docx-empty");
+    let text = squeeze(&poppler("pdftotext", &["-raw", "-enc", "UTF-8"], &libreoffice_pdf(&docx, &dir.0)));
+    for line in doc.heading_lines.iter().map(String::as_str).chain([crate::docs::report_data::NO_MEASURES]) {
+        assert!(text.contains(&squeeze(line)), "the PDF lacks {line:?}");
+    }
+}

@@ -47,7 +47,16 @@ pub struct MeasureRow {
     pub outcomes: Cell,
 }
 
+/// What a report of a year without measures says in place of the table (a new organization's
+/// first look at its current year).
+pub const NO_MEASURES: &str = "ยังไม่มีมาตรการในปีงบประมาณนี้";
+
 impl MeasuresReportDoc {
+    /// [`NO_MEASURES`] when the report has no rows: every renderer prints it instead of the table.
+    pub fn no_measures(&self) -> Option<&'static str> {
+        self.rows.is_empty().then_some(NO_MEASURES)
+    }
+
     /// The report of the seed (Mae Khatuan SAO, FY 2566) as printed, for tests and benchmarks.
     /// Lines are taken verbatim from `../shared/seed/000_ffedab9c6fdfeff8.txt`.
     pub fn sample() -> Self {

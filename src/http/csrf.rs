@@ -1,6 +1,7 @@
 //! CSRF protection: every state-changing request must carry the session's token, in the form
 //! field `_csrf` (url-encoded forms) or the query parameter `_csrf` (multipart uploads, whose body
-//! is streamed). The extractors below are the only way handlers read a form, so none can forget.
+//! is streamed). The extractors below are the only way handlers read a form, so none can forget;
+//! they also apply the input rule to every field (see `fields`).
 
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use serde::de::DeserializeOwned;
@@ -37,6 +38,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         if !tokens_match(&token.csrf, &user.csrf_token) {
             return Err(AppError::Csrf);
         }
+        let bytes = super::fields::clean_form(&bytes)?;
         let form =
             serde_html_form::from_bytes(&bytes).map_err(|e| AppError::Invalid(format!("ข้อมูลในแบบฟอร์มไม่ถูกต้อง: {e}")))?;
         Ok(CsrfForm { user, form })

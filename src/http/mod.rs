@@ -3,6 +3,7 @@
 pub mod csrf;
 pub mod error;
 pub mod extract;
+pub mod fields;
 pub mod upload;
 
 pub use csrf::{CsrfForm, CsrfMultipart};

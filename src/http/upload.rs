@@ -1,5 +1,5 @@
 //! Reading uploads: the text fields and the one file of a multipart form, with the size limit
-//! reported as 413 and in Thai.
+//! reported as 413 and in Thai, and the input rule applied to text fields and the file name.
 
 use super::AppError;
 
@@ -25,10 +25,13 @@ pub async fn read_multipart(
                 return Err(AppError::TooLarge(format!("ไฟล์ใหญ่เกิน {} MB", limit / (1024 * 1024))));
             }
             if !bytes.is_empty() || !file_name.is_empty() {
+                let file_name = super::fields::clean_field("file_name", &file_name)?.into_owned();
                 file = Some((file_name, bytes.to_vec()));
             }
         } else {
-            fields.insert(name, field.text().await.map_err(bad)?);
+            let text = field.text().await.map_err(bad)?;
+            let text = super::fields::clean_field(&name, &text)?.into_owned();
+            fields.insert(name, text);
         }
     }
     Ok((fields, file))

@@ -244,7 +244,27 @@ pub fn parse_csv(text: &str) -> Result<Vec<(usize, ItemInput)>, Vec<ItemProblem>
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let get = |i: usize| columns[i].and_then(|c| record.get(c)).unwrap_or("").to_string();
+        // The input rule on the cells we read: a control character or NUL byte refuses the row.
+        let mut cells = vec![String::new(); CSV_HEADERS.len()];
+        let mut refused = false;
+        for (i, (thai, _)) in CSV_HEADERS.iter().enumerate() {
+            let raw = columns[i].and_then(|c| record.get(c)).unwrap_or("");
+            match crate::text::clean(raw, crate::text::Lines::One) {
+                Ok(cell) => cells[i] = cell.into_owned(),
+                Err(bad) => {
+                    refused = true;
+                    problems.push(ItemProblem {
+                        line: Some(line),
+                        field: thai,
+                        message: format!("ตำแหน่งที่ {} {}", bad.column, bad.what_th()),
+                    });
+                }
+            }
+        }
+        if refused {
+            continue;
+        }
+        let get = |i: usize| cells[i].clone();
         let asset_number = get(0);
         if let Err(message) = check_asset_number(&asset_number) {
             problems.push(ItemProblem { line: Some(line), field: "เลขครุภัณฑ์", message });

@@ -16,7 +16,8 @@ pub fn data(doc: &MeasuresReportDoc) -> Value {
     if !name.is_empty() && !name.contains(char::is_whitespace) {
         keep.push(name);
     }
-    let items = |text: &str| Value::from(line_items(text, &keep));
+    // Characters XML forbids are no text either (old data may hold a pasted vertical tab).
+    let items = |text: &str| Value::from(line_items(&crate::text::xml_safe(text), &keep));
     let lines = |lines: &[String]| {
         lines.iter().map(|l| json!({ "indent": l.starts_with('-'), "w": items(l) })).collect::<Vec<_>>()
     };
@@ -31,6 +32,7 @@ pub fn data(doc: &MeasuresReportDoc) -> Value {
                 .map(|cell| lines(cell))
         }).collect::<Vec<_>>(),
         "footer": items(&doc.footer),
+        "no_measures": doc.no_measures().map(items),
         "thai_digits": doc.thai_digits,
     })
 }

@@ -9,6 +9,8 @@
 //! The syntax helpers below are shared by both directions so that what the writer escapes is exactly
 //! what the parser would otherwise read as markup.
 
+#[cfg(test)]
+mod input_tests;
 mod parse;
 #[cfg(test)]
 mod tests;
@@ -97,6 +99,10 @@ pub enum ImportErrorKind {
     EmptyTitle,
     #[error("indicator number {found} is outside 1–10")]
     IndicatorOutOfRange { found: String },
+    #[error("the table row does not end with '|': it is incomplete (was the file cut off?); nothing was imported")]
+    UnclosedRow,
+    #[error("character {position} is a control character or noncharacter ({code}), which cannot be stored")]
+    ControlCharacter { code: String, position: usize },
 }
 
 impl ImportErrorKind {
@@ -115,6 +121,10 @@ impl ImportErrorKind {
             Self::EmptyTitle => "มาตรการไม่มีชื่อ (มีเพียงการอ้างอิงตัวชี้วัด)".into(),
             Self::IndicatorOutOfRange { found } => {
                 format!("ตัวชี้วัดที่ {found} อยู่นอกช่วง ๑–๑๐")
+            }
+            Self::UnclosedRow => "แถวของตารางไม่สมบูรณ์: ไม่มีเครื่องหมาย | ปิดท้ายแถว (ไฟล์อาจถูกตัดกลางแถว) จึงไม่ได้นำเข้า".into(),
+            Self::ControlCharacter { code, position } => {
+                format!("ตัวอักษรที่ {position} เป็นอักขระควบคุมหรืออักขระที่ใช้ไม่ได้ ({code}) ซึ่งบันทึกไม่ได้ กรุณาลบออก")
             }
         }
     }

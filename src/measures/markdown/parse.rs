@@ -1,23 +1,29 @@
 //! Reading a report. Forgiving where people differ (header wording, dash counts, `<br>` spellings,
 //! page breaks that split a measure over two tables), strict where guessing would lose data.
 
+use std::borrow::Cow;
+
 use super::{
     COLUMNS, INDICATOR_ORDINAL, INDICATOR_WORD, ImportError, ImportErrorKind, IndicatorRef, Item, ParsedMeasure,
     ParsedReport, Tag, collapse_spaces, decode_inline, digits_value, is_digit, numbered_item_rest, split_unescaped,
     tag_at,
 };
+use crate::text::{self, Lines};
 
 const TITLE: Option<&str> = Some(COLUMNS[0]);
 
 /// Reads a measures report written in Markdown (see the module docs for the shape).
 ///
 /// Text between tables (page footers, notes) is ignored; so is a row whose cells are all empty.
+/// Every table row must end with its closing `|`: a file cut off mid-row is refused, not read
+/// short. Control characters follow the input rule of [`crate::text`].
 pub fn parse(input: &str) -> Result<ParsedReport, ImportError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     if input.trim().is_empty() {
         return Err(ImportError::new(1, None, ImportErrorKind::EmptyFile));
     }
-    let lines: Vec<&str> = input.lines().collect();
+    let cleaned = input.lines().enumerate().map(|(i, l)| clean_line(l, i + 1)).collect::<Result<Vec<_>, _>>()?;
+    let lines: Vec<&str> = cleaned.iter().map(|l| l.as_ref()).collect();
     let Some(first_table) = lines.iter().position(|l| is_table_line(l)) else {
         return Err(ImportError::new(1, None, ImportErrorKind::NoTable));
     };
@@ -28,6 +34,29 @@ pub fn parse(input: &str) -> Result<ParsedReport, ImportError> {
 
 fn is_table_line(line: &str) -> bool {
     line.trim_start().starts_with('|')
+}
+
+/// The input rule for one line: a pasted line separator (Word's Shift+Enter) is a line break
+/// inside a cell (`<br>`) and a space elsewhere; another control character refuses the file.
+fn clean_line(line: &str, line_no: usize) -> Result<Cow<'_, str>, ImportError> {
+    let cleaned = text::clean(line, Lines::One).map_err(|bad| {
+        ImportError::new(line_no, None, ImportErrorKind::ControlCharacter { code: bad.code(), position: bad.column })
+    })?;
+    if is_table_line(line) && line.contains(text::is_line_separator) {
+        return Ok(Cow::Owned(line.replace(text::is_line_separator, "<br>")));
+    }
+    Ok(cleaned)
+}
+
+/// A row ends with an unescaped `|`; without it the row (usually the file) was cut off.
+fn check_closed(line: &str, line_no: usize) -> Result<(), ImportError> {
+    let line = line.trim();
+    // The opening '|' does not close the row it opens.
+    if ends_with_unescaped(line.strip_prefix('|').unwrap_or(line), "|") {
+        Ok(())
+    } else {
+        Err(ImportError::new(line_no, None, ImportErrorKind::UnclosedRow))
+    }
 }
 
 /// The heading (all bold paragraphs) and the intro (the last other paragraph that does not merely
@@ -100,9 +129,11 @@ fn parse_tables(lines: &[&str], first: usize) -> Result<Vec<ParsedMeasure>, Impo
             i += 1;
             continue;
         }
+        check_closed(lines[i], i + 1)?;
         check_header(lines[i], i + 1)?;
         match lines.get(i + 1) {
             Some(l) if is_separator(l) => {
+                check_closed(l, i + 2)?;
                 expect_six(&split_row(l), i + 2)?;
             }
             _ => {
@@ -115,6 +146,7 @@ fn parse_tables(lines: &[&str], first: usize) -> Result<Vec<ParsedMeasure>, Impo
             if lines.get(i + 1).is_some_and(|next| is_separator(next)) {
                 break;
             }
+            check_closed(row, i + 1)?;
             read_row(row, i + 1, &mut measures)?;
             i += 1;
         }

@@ -1,0 +1,151 @@
+//! The input rule of [`crate::text`] applied to every form field, in the extractors (url-encoded
+//! forms, multipart text fields and file names) and at the login: a refused character is a 422
+//! naming the field in Thai, before any handler or query sees it.
+
+use std::borrow::Cow;
+
+use super::AppError;
+use crate::text::{self, Lines};
+
+/// Fields that keep line breaks (textareas whose lines mean something). Other fields are one line:
+/// a pasted line separator becomes a space. (The measure title is a textarea too, but its rule
+/// joins its lines into one.)
+const MULTILINE: [&str; 7] = ["methods", "results", "outcomes", "responsible", "intro", "holidays", "extra_rules"];
+
+/// Secrets are left exactly as typed: changing a password's characters would lock its owner out.
+const UNTOUCHED: [&str; 5] = ["_csrf", "password", "current", "new", "repeat"];
+
+/// The field's name as a person knows it.
+fn label_th(name: &str) -> Cow<'_, str> {
+    let label = match name {
+        "username" => "ชื่อผู้ใช้",
+        "display_name" => "ชื่อ-นามสกุล",
+        "email" => "อีเมล",
+        "title" => "ชื่อเรื่อง",
+        "methods" => "วิธีดำเนินการ",
+        "results" => "ผลการดำเนินการ",
+        "outcomes" => "ผลลัพธ์หรือความสำเร็จ",
+        "responsible" => "ผู้รับผิดชอบ",
+        "period" => "ระยะเวลาดำเนินการ",
+        "progress" => "ความคืบหน้า",
+        "intro" => "ข้อความนำ",
+        "url" => "ลิงก์",
+        "year" => "ปีงบประมาณ",
+        "asset_number" => "เลขครุภัณฑ์",
+        "name" => "ชื่อ",
+        "category" => "ประเภท",
+        "location" => "สถานที่เก็บ",
+        "condition" => "สภาพ",
+        "borrower_name" => "ชื่อผู้ยืม",
+        "borrower_position" => "ตำแหน่ง",
+        "borrower_unit" => "สังกัด",
+        "purpose" => "วัตถุประสงค์",
+        "place_of_use" => "สถานที่ใช้งาน",
+        "urgent_need" => "ความจำเป็นเร่งด่วน",
+        "note" => "หมายเหตุ",
+        "holidays" => "วันหยุด",
+        "extra_rules" => "ข้อกำหนดเพิ่มเติม",
+        "file_name" => "ชื่อไฟล์",
+        other => return Cow::Owned(format!("“{other}”")),
+    };
+    Cow::Borrowed(label)
+}
+
+/// Applies the input rule to one field's value.
+pub fn clean_field<'a>(name: &str, value: &'a str) -> Result<Cow<'a, str>, AppError> {
+    if UNTOUCHED.contains(&name) {
+        return Ok(Cow::Borrowed(value));
+    }
+    let lines = if MULTILINE.contains(&name) { Lines::Many } else { Lines::One };
+    text::clean(value, lines).map_err(|bad| {
+        let place = if lines == Lines::Many {
+            format!(" บรรทัดที่ {} ตำแหน่งที่ {}", bad.line, bad.column)
+        } else {
+            format!(" ตำแหน่งที่ {}", bad.column)
+        };
+        AppError::Invalid(format!("ช่อง{}{place} {}", label_th(name), bad.what_th()))
+    })
+}
+
+/// Applies the input rule to a url-encoded form body. The body comes back unchanged when nothing
+/// needed cleaning (or when it is not a form at all: its own parser then says so).
+pub fn clean_form(body: &[u8]) -> Result<Cow<'_, [u8]>, AppError> {
+    let Ok(pairs) = serde_html_form::from_bytes::<Vec<(String, String)>>(body) else {
+        return Ok(Cow::Borrowed(body));
+    };
+    let mut changed = false;
+    let mut cleaned = Vec::with_capacity(pairs.len());
+    for (name, value) in &pairs {
+        let value = clean_field(name, value)?;
+        changed |= matches!(value, Cow::Owned(_));
+        cleaned.push((name.as_str(), value));
+    }
+    if !changed {
+        return Ok(Cow::Borrowed(body));
+    }
+    let encoded = serde_html_form::to_string(&cleaned).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Cow::Owned(encoded.into_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(e: AppError) -> String {
+        match e {
+            AppError::Invalid(m) => m,
+            other => panic!("expected 422, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_nul_byte_is_refused_naming_the_field_in_thai() {
+        let m = message(clean_form(b"_csrf=x&username=ad%00min").unwrap_err());
+        assert!(m.contains("ช่องชื่อผู้ใช้ ตำแหน่งที่ 3"), "{m}");
+        assert!(m.contains("U+0000 (NUL)"), "{m}");
+        let m = message(clean_form("methods=%E0%B8%81%0A%E0%B8%82%1B".as_bytes()).unwrap_err());
+        assert!(m.contains("ช่องวิธีดำเนินการ บรรทัดที่ 2 ตำแหน่งที่ 2"), "{m}");
+    }
+
+    #[test]
+    fn vertical_tabs_become_line_breaks_in_textareas_and_spaces_elsewhere() {
+        let body = clean_form(b"methods=a%0Bb&title=c%0Bd&x=1").unwrap();
+        let pairs: Vec<(String, String)> = serde_html_form::from_bytes(&body).unwrap();
+        assert_eq!(
+            pairs,
+            [("methods".into(), "a\nb".into()), ("title".into(), "c d".into()), ("x".into(), "1".into())]
+        );
+    }
+
+    #[test]
+    fn clean_forms_and_passwords_pass_unchanged() {
+        let body = b"_csrf=t&title=%E0%B8%81&methods=a%0D%0Ab";
+        assert!(matches!(clean_form(body).unwrap(), Cow::Borrowed(b) if b == body));
+        let body = b"password=a%00%0Bb";
+        assert!(matches!(clean_form(body).unwrap(), Cow::Borrowed(b) if b == body));
+    }
+
+    /// Every textarea of the templates is either multi-line here or a title (joined into one line).
+    #[test]
+    fn the_multiline_fields_are_the_templates_textareas() {
+        let mut textareas = std::collections::BTreeSet::new();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"))];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let html = std::fs::read_to_string(&path).unwrap();
+                for tag in html.split("<textarea").skip(1) {
+                    let name = tag.split("name=\"").nth(1).and_then(|s| s.split('"').next()).unwrap();
+                    textareas.insert(name.to_string());
+                }
+            }
+        }
+        let expected: std::collections::BTreeSet<String> =
+            MULTILINE.iter().chain(&["title"]).map(|s| s.to_string()).collect();
+        assert_eq!(textareas, expected);
+    }
+}
