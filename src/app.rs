@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::measures::routes::router())
         .merge(crate::lending::routes::router())
         .merge(crate::portal::router())
+        .layer(axum::middleware::from_fn(crate::http::fields::refuse_controls_in_uri))
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::if_not_present(

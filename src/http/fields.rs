@@ -1,6 +1,6 @@
 //! The input rule of [`crate::text`] applied to every form field, in the extractors (url-encoded
-//! forms, multipart text fields and file names) and at the login: a refused character is a 422
-//! naming the field in Thai, before any handler or query sees it.
+//! forms, multipart text fields and file names), at the login and to every URL: a refused
+//! character is a 422 naming the field in Thai, before any handler or query sees it.
 
 use std::borrow::Cow;
 
@@ -49,6 +49,29 @@ fn label_th(name: &str) -> Cow<'_, str> {
         other => return Cow::Owned(format!("“{other}”")),
     };
     Cow::Borrowed(label)
+}
+
+/// Refuses (422) a request whose decoded path or query holds a character the input rule refuses:
+/// such a value reaches no handler or store (a NUL in an organization's slug or an asset number
+/// was a PostgreSQL error, a 500, on public pages).
+pub async fn refuse_controls_in_uri(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let uri = req.uri();
+    let raw = [uri.path(), uri.query().unwrap_or("")];
+    let bad = raw.iter().find_map(|part| {
+        let decoded = urlencoding::decode_binary(part.as_bytes());
+        String::from_utf8_lossy(&decoded).chars().find(|c| text::is_refused(*c))
+    });
+    match bad {
+        Some(c) => {
+            let bad = text::BadChar { ch: c, line: 1, column: 1 };
+            AppError::Invalid(format!("ที่อยู่เว็บ (URL) {}", bad.what_th())).into_response()
+        }
+        None => next.run(req).await,
+    }
 }
 
 /// Applies the input rule to one field's value.

@@ -134,4 +134,15 @@ crate::on_both_databases! {
         assert_eq!(upload(csv).await.unwrap().status(), StatusCode::SEE_OTHER);
         assert_eq!(app.count("SELECT COUNT(*) FROM items WHERE name = 'พัดลม ตั้งพื้น'").await, 1);
     }
+
+    async fn a_nul_byte_in_a_url_is_refused_with_422_not_a_server_error(app: TestApp) {
+        for path in ["/o/%00/", "/o/mae-khatuan/items/416-66-0009%00", "/o/mae-khatuan/ita/2566%00/measures"] {
+            let r = app.get(path).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+            assert!(r.text().await.unwrap().contains("U+0000 (NUL)"), "{path}");
+        }
+        app.login(DEMO_STAFF).await;
+        assert_eq!(app.get("/app/measures?year=2566%00").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.get("/o/mae-khatuan/").await.status(), StatusCode::OK);
+    }
 }
