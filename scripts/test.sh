@@ -10,8 +10,10 @@ need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+# pg_dump/pg_restore for the backup and restore tests.
+command -v pg_restore >/dev/null 2>&1 || need+=(postgresql-client)
 if [ ${#need[@]} -gt 0 ]; then
-  echo "installing the document readers the tests use: ${need[*]}"
+  echo "installing the tools the tests use: ${need[*]}"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

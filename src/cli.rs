@@ -91,6 +91,24 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         iterations: u32,
     },
+    /// Back up the database to a file while the server runs (SQLite: a consistent copy;
+    /// PostgreSQL: pg_dump's custom format, pg_dump must be installed).
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Restore a backup into the database of --database-url (empty, or replaced with --force;
+    /// never one a server is using), then verify its audit log.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace a database that has data.
+        #[arg(long)]
+        force: bool,
+    },
     /// Exit 0 when the server at URL answers /healthz.
     Healthcheck {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
@@ -295,6 +313,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Healthcheck { url } => return healthcheck(&url).await,
         Command::Bench { iterations } => return crate::docs::bench::run(iterations),
+        // Before connecting: a backup must not migrate, a restore target must not be created.
+        Command::Backup { out, force } => {
+            let written = crate::db::backup::backup(&url, &out, force).await?;
+            println!("backup written: {} ({} bytes)", written.path.display(), written.bytes);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Restore { from, force } => {
+            let report = crate::db::backup::restore(&url, &from, force).await?;
+            println!("restored {} into {}", from.display(), crate::config::describe_database(&url));
+            return Ok(print_verify(&report));
+        }
         _ => {}
     }
     let db = Db::connect(&url).await?;
@@ -452,9 +481,28 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Healthcheck { .. } | Command::Bench { .. } => unreachable!("handled before connecting"),
+        Command::Healthcheck { .. } | Command::Bench { .. } | Command::Backup { .. } | Command::Restore { .. } => {
+            unreachable!("handled before connecting")
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the audit verification of a restored database; failure when its log is not intact.
+fn print_verify(report: &crate::audit::Report) -> ExitCode {
+    if report.problems.is_empty() {
+        println!("audit log intact: {} entries in {} chains", report.entries, report.chains);
+        return ExitCode::SUCCESS;
+    }
+    for p in &report.problems {
+        println!("TAMPERED {p}");
+    }
+    println!(
+        "audit log NOT intact: {} problems in {} entries (บันทึกการเปลี่ยนแปลงถูกแก้ไข)",
+        report.problems.len(),
+        report.entries
+    );
+    ExitCode::FAILURE
 }
 
 async fn write_report(db: &Db, org: &str, year: &str, format: Format, out: &std::path::Path) -> anyhow::Result<()> {

@@ -33,6 +33,8 @@ pub struct Session {
 pub async fn create(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
     let token = random_token();
     let at = now();
+    // In the write queue, so that a login waits for another organization's long write.
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -41,10 +43,11 @@ pub async fn create(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
     .bind(random_token())
     .bind(at)
     .bind(at + LIFETIME_SECS)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
     // Expired sessions are removed here rather than by a timer: logins are frequent enough.
-    sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(at).execute(&db.pool).await?;
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(at).execute(&mut *tx).await?;
+    tx.commit().await?;
     Ok(token)
 }
 
@@ -58,7 +61,9 @@ pub async fn find(db: &Db, token: &str) -> Result<Option<Session>, sqlx::Error> 
 }
 
 pub async fn delete(db: &Db, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(&db.pool).await?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(&mut *tx).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -5,7 +5,9 @@
 //! text, blobs): times are epoch seconds, booleans 0/1. Backend-specific SQL lives only in the
 //! migration folders and in the few spots that match on [`Backend`].
 
+pub mod backup;
 mod migrate;
+mod write;
 
 use std::fmt;
 use std::str::FromStr;
@@ -16,6 +18,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
 pub use migrate::{MIGRATIONS_POSTGRES, MIGRATIONS_SQLITE};
+pub use write::{Tx, WriteTx};
 
 /// Which engine a [`Db`] talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,6 +92,25 @@ impl fmt::Debug for DatabaseUrl {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// SQLite: the queue of this process's writers (a fair lock, held by each [`WriteTx`]), so
+    /// that they wait their turn without holding a connection or using up the busy timeout,
+    /// however long another organization's write takes. None on PostgreSQL, where organizations
+    /// lock their own rows.
+    writers: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
+}
+
+/// How to connect; the defaults are what `prongsai` uses.
+#[derive(Clone, Debug)]
+pub struct DbOptions {
+    /// SQLite: how long a statement waits for another *process* (a CLI import, a backup) that
+    /// holds the write lock before failing with "database is locked".
+    pub sqlite_busy_timeout: Duration,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        DbOptions { sqlite_busy_timeout: Duration::from_secs(10) }
+    }
 }
 
 impl fmt::Debug for Db {
@@ -97,52 +119,16 @@ impl fmt::Debug for Db {
     }
 }
 
-/// A write transaction of one organization, begun by [`Db::write`] (or by the creation of the
-/// organization itself). [`crate::audit::record`] takes only this type, so every audited change is
-/// made inside a transaction that first touched the organization's audit-chain row: on PostgreSQL
-/// that row lock serializes the organization's writers; on SQLite the database's single write
-/// lock, taken by that first UPDATE, serializes all writers.
-///
-/// It dereferences to the connection, so queries run on `&mut *tx` as on a sqlx transaction.
-pub struct WriteTx {
-    inner: sqlx::Transaction<'static, sqlx::Any>,
-}
-
-/// The name the stores use for the transaction they write in.
-pub type Tx = WriteTx;
-
-impl WriteTx {
-    /// Wraps the transaction that creates an organization (whose chain row it inserts itself).
-    pub(crate) fn for_new_org(inner: sqlx::Transaction<'static, sqlx::Any>) -> Self {
-        WriteTx { inner }
-    }
-
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.inner.commit().await
-    }
-
-    pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.inner.rollback().await
-    }
-}
-
-impl std::ops::Deref for WriteTx {
-    type Target = sqlx::AnyConnection;
-    fn deref(&self) -> &sqlx::AnyConnection {
-        &self.inner
-    }
-}
-
-impl std::ops::DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
-        &mut self.inner
-    }
-}
-
 impl Db {
     /// Connects (creating a SQLite file if needed) and applies pending migrations.
     pub async fn connect(url: &DatabaseUrl) -> anyhow::Result<Self> {
+        Self::connect_with(url, &DbOptions::default()).await
+    }
+
+    /// [`Db::connect`] with options.
+    pub async fn connect_with(url: &DatabaseUrl, db_options: &DbOptions) -> anyhow::Result<Self> {
         install_default_drivers();
+        let busy_ms = db_options.sqlite_busy_timeout.as_millis();
         let backend = url.backend();
         let mut raw = url.expose().to_string();
         if backend == Backend::Sqlite {
@@ -164,20 +150,22 @@ impl Db {
                         // Foreign keys are off by default in SQLite; waiting beats failing when
                         // another connection holds the write lock; FULL sync so that nothing
                         // acknowledged is lost on power failure.
-                        conn.execute(
-                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;",
-                        )
+                        conn.execute(sqlx::AssertSqlSafe(format!(
+                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {busy_ms}; PRAGMA synchronous = FULL;"
+                        )))
                         .await?;
                     }
                     Ok(())
                 })
-            });
+            })
+            .after_release(move |conn, _meta| Box::pin(async move { Ok(write::is_clean(backend, conn).await) }));
         let pool = options.connect(&raw).await.with_context(|| format!("connecting to {url} (เชื่อมต่อฐานข้อมูลไม่ได้)"))?;
         if backend == Backend::Sqlite {
             // WAL persists in the file: readers never wait for the writer.
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
-        let db = Db { pool, backend };
+        let writers = (backend == Backend::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
+        let db = Db { pool, backend, writers };
         migrate::run(&db).await?;
         Ok(db)
     }
@@ -196,21 +184,50 @@ impl Db {
     /// Begins a transaction that holds `org`'s write lock: the row of its audit chain.
     ///
     /// On PostgreSQL the row lock serializes writers of one organization (so checks such as
-    /// "is this item free?" cannot race); on SQLite the first statement being a write takes the
-    /// database's write lock at once, which avoids the deadlock of upgrading a read lock.
+    /// "is this item free?" cannot race); on SQLite the writer first waits its turn in this
+    /// process's queue, then `BEGIN IMMEDIATE` takes the database's write lock.
     pub async fn write(&self, org: crate::orgs::OrgId) -> anyhow::Result<WriteTx> {
-        let mut inner = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE audit_chain SET last_seq = last_seq WHERE org_id = $1")
             .bind(org.0)
-            .execute(&mut *inner)
+            .execute(&mut *tx)
             .await?;
-        Ok(WriteTx { inner })
+        Ok(tx)
     }
 }
 
 /// Seconds since the Unix epoch, the one time representation in the database.
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
+}
+
+/// What a failed write tells about the storage under the database, for the message people get.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StorageFault {
+    /// The disk is full (SQLite SQLITE_FULL, PostgreSQL 53100).
+    Full,
+    /// The disk or the file system failed (SQLite SQLITE_IOERR*, PostgreSQL class 58).
+    Io,
+}
+
+/// The storage fault behind an error, if it is one.
+pub fn storage_fault(err: &anyhow::Error) -> Option<StorageFault> {
+    err.chain().find_map(|e| match e.downcast_ref::<sqlx::Error>()? {
+        sqlx::Error::Database(db) => {
+            let code = db.code()?;
+            match code.as_ref() {
+                "53100" => Some(StorageFault::Full),
+                "58000" | "58030" => Some(StorageFault::Io),
+                // SQLite: the primary result code is the low byte of the extended code.
+                c => match c.parse::<i64>().ok()? & 0xff {
+                    13 => Some(StorageFault::Full),
+                    10 => Some(StorageFault::Io),
+                    _ => None,
+                },
+            }
+        }
+        _ => None,
+    })
 }
 
 /// True when an error is a unique-key violation on either engine.

@@ -24,7 +24,8 @@ pub enum AppError {
     /// 413: an upload is too large.
     #[error("too large: {0}")]
     TooLarge(String),
-    /// 500: logged with details, shown without them.
+    /// 500: logged with details, shown without them; 507 when the disk under the database is full,
+    /// 503 when it failed (`db::storage_fault`).
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -46,13 +47,26 @@ impl AppError {
             }
             AppError::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", m.clone()),
             AppError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", m.clone()),
-            AppError::Internal(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "ระบบขัดข้อง กรุณาลองใหม่ หากยังพบปัญหาโปรดแจ้งผู้ดูแลระบบ".into(),
-            ),
+            // A failed write on a full or failing disk: nothing of it was stored (db::WriteTx).
+            AppError::Internal(e) => match crate::db::storage_fault(e) {
+                Some(crate::db::StorageFault::Full) => (
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "storage_full",
+                    "พื้นที่จัดเก็บข้อมูลเต็ม รายการนี้ยังไม่ได้บันทึก กรุณาแจ้งผู้ดูแลระบบ แล้วลองใหม่ภายหลัง".into(),
+                ),
+                Some(crate::db::StorageFault::Io) => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_error",
+                    "ระบบจัดเก็บข้อมูลขัดข้อง รายการนี้ยังไม่ได้บันทึก กรุณาแจ้งผู้ดูแลระบบ แล้วลองใหม่ภายหลัง".into(),
+                ),
+                None => internal(),
+            },
         }
     }
+}
+
+fn internal() -> (StatusCode, &'static str, String) {
+    (StatusCode::INTERNAL_SERVER_ERROR, "internal", "ระบบขัดข้อง กรุณาลองใหม่ หากยังพบปัญหาโปรดแจ้งผู้ดูแลระบบ".into())
 }
 
 impl IntoResponse for AppError {

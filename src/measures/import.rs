@@ -66,6 +66,10 @@ impl std::fmt::Display for ImportProblem {
     }
 }
 
+/// The most measures one file may import. A year's plan has tens; the cap bounds how long an
+/// import holds the write lock, which on SQLite every other organization's writes wait for.
+pub const MAX_MEASURES: usize = 1000;
+
 /// Turns a parsed measure into register input, checking what the parser cannot know.
 fn to_input(m: &ParsedMeasure, known: &[i64]) -> Result<MeasureInput, ImportProblem> {
     let period = if m.period.trim().is_empty() {
@@ -112,7 +116,8 @@ fn to_input(m: &ParsedMeasure, known: &[i64]) -> Result<MeasureInput, ImportProb
 
 /// Imports `text` as the measures of `year`. With `replace`, the year's existing measures are
 /// deleted first; without it, a year that already has measures is refused (so a second import
-/// does not double the register). One transaction: on any problem nothing is written.
+/// does not double the register). One transaction: on any problem nothing is written. At most
+/// [`MAX_MEASURES`] measures.
 pub async fn import(
     db: &Db,
     org: OrgId,
@@ -141,6 +146,22 @@ pub async fn import(
             message_en: "the file's table has no measures; nothing was imported".into(),
         }));
     }
+    if parsed.measures.len() > MAX_MEASURES {
+        return Ok(Err(ImportProblem {
+            line: None,
+            column: None,
+            message_th: format!(
+                "ไฟล์มีมาตรการ {} รายการ เกินกว่าที่นำเข้าได้ครั้งละ {MAX_MEASURES} รายการ จึงไม่ได้นำเข้า",
+                parsed.measures.len()
+            ),
+            message_en: format!(
+                "the file has {} measures, more than the {MAX_MEASURES} one import takes; nothing was imported",
+                parsed.measures.len()
+            ),
+        }));
+    }
+    // Everything that can be checked without the write lock is checked before taking it: the
+    // transaction below only reads what it must and inserts.
     let known: Vec<i64> = crate::ita::indicators(db, year).await?.iter().map(|i| i.number).collect();
     let mut inputs = Vec::with_capacity(parsed.measures.len());
     for m in &parsed.measures {

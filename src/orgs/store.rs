@@ -37,7 +37,7 @@ impl From<sqlx::Error> for OrgError {
 /// Creates an organization, its divisions and its audit chain, and audits the creation.
 pub async fn create(db: &Db, new: &NewOrg<'_>, actor: &str) -> Result<Org, OrgError> {
     super::validate_slug(new.slug).map_err(OrgError::InvalidSlug)?;
-    let mut tx = crate::db::WriteTx::for_new_org(db.pool.begin().await?);
+    let mut tx = db.begin_write().await?;
     let short = super::short_name_of(new.name);
     let inserted = sqlx::query(
         "INSERT INTO orgs (slug, name, short_name, kind, province, district, digits, created_at)

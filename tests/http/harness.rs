@@ -190,13 +190,32 @@ fn rand_suffix() -> String {
     format!("{}_{}_{}", std::process::id(), t % 1_000_000_000, n)
 }
 
+/// What a test may change about the app it starts.
+#[derive(Default)]
+pub struct SpawnOptions {
+    /// SQLite: the database file (e.g. on a small file system) instead of a fresh temp folder.
+    pub sqlite_file: Option<std::path::PathBuf>,
+    pub db: prongsai::db::DbOptions,
+}
+
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
-    let (db_url, scratch) = fresh_database(backend).await?;
-    let (dir, database) = match scratch {
-        Scratch::Dir(dir) => (Some(dir), None),
-        Scratch::Database(database) => (None, Some(database)),
+    spawn_app_with(backend, SpawnOptions::default()).await
+}
+
+pub async fn spawn_app_with(backend: Backend, options: SpawnOptions) -> Option<TestApp> {
+    let (db_url, scratch) = match (&options.sqlite_file, backend) {
+        (Some(file), Backend::Sqlite) => (DatabaseUrl::sqlite_file(file), None),
+        _ => {
+            let (url, scratch) = fresh_database(backend).await?;
+            (url, Some(scratch))
+        }
     };
-    let db = Db::connect(&db_url).await.expect("connect and migrate");
+    let (dir, database) = match scratch {
+        Some(Scratch::Dir(dir)) => (Some(dir), None),
+        Some(Scratch::Database(database)) => (None, Some(database)),
+        None => (None, None),
+    };
+    let db = Db::connect_with(&db_url, &options.db).await.expect("connect and migrate");
     prongsai::demo::load(&db).await.expect("demo load");
     let org_a = orgs::find_by_slug(&db, prongsai::demo::SLUG).await.unwrap().unwrap();
     let org_b = orgs::create(

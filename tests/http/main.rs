@@ -1,13 +1,16 @@
 mod audit;
 mod auth;
+mod backup;
 mod cli;
 mod collation;
 mod cut_and_empty;
+mod disk_full;
 mod evidence;
 mod harness;
 mod import;
 mod lending;
 mod lending_documents;
+mod long_writes;
 mod mail;
 mod measures;
 mod public;
