@@ -93,6 +93,9 @@ crate::on_both_databases! {
         assert_eq!(summary.measures, MAX_MEASURES);
         // Written to the terminal: the figure behind the cap (docs/benchmarks.md).
         let _ = writeln!(std::io::stderr(), "import of {MAX_MEASURES} measures on {:?}: {took:?}", app.backend);
-        assert!(took < prongsai::db::DbOptions::default().sqlite_busy_timeout, "the largest import holds the write lock for {took:?}");
+        // On SQLite another process's write waits at most the busy timeout for it.
+        if app.backend == Backend::Sqlite {
+            assert!(took < prongsai::db::DbOptions::default().sqlite_busy_timeout, "the largest import holds the write lock for {took:?}");
+        }
     }
 }
