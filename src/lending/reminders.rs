@@ -51,6 +51,8 @@ async fn notify(
     day: NaiveDate,
     message: &str,
 ) -> Result<bool, sqlx::Error> {
+    // In the write queue, so that the daily job waits for a long write instead of failing.
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "INSERT INTO notifications (org_id, user_id, loan_id, kind, day, message, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (loan_id, user_id, kind, day) DO NOTHING",
@@ -62,8 +64,9 @@ async fn notify(
     .bind(day_of(day))
     .bind(message)
     .bind(now())
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     let new = done.rows_affected() == 1;
     if let (true, Some(mailer)) = (new, mailer)
         && let Some(to) = crate::auth::users::email_of(db, org, user).await?
