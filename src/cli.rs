@@ -274,8 +274,21 @@ pub enum LendingCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Recompute every hash chain; exit 1 if any entry was changed or removed.
-    Verify,
+    /// Recompute every hash chain, read-only; exit 1 if anything was changed, added or removed.
+    Verify {
+        /// Heads recorded earlier from /o/SLUG/audit/head (JSON): the log must still hold them.
+        #[arg(long)]
+        heads: Option<PathBuf>,
+        /// The organization's public key (hex) that signed heads must verify with; default: the
+        /// key of PRONGSAI_AUDIT_KEY_FILE if set.
+        #[arg(long)]
+        public_key: Option<String>,
+    },
+    /// Write a new key for signing the published chain heads (file readable by its owner only).
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Parses arguments, runs the command, prints errors in Thai and English.
@@ -324,6 +337,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("restored {} into {}", from.display(), crate::config::describe_database(&url));
             return Ok(print_verify(&report));
         }
+        // Before connecting: verify connects read-only, keygen not at all.
+        Command::Audit { command: AuditCommand::Keygen { out } } => return crate::audit::keygen_command(&out),
+        Command::Audit { command: AuditCommand::Verify { heads, public_key } } => {
+            return crate::audit::verify_command(&url, heads.as_deref(), public_key.as_deref()).await;
+        }
         _ => {}
     }
     let db = Db::connect(&url).await?;
@@ -332,7 +350,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if demo {
                 crate::demo::load(&db).await?;
             }
-            let settings = Settings::new(url.clone(), public_url);
+            let mut settings = Settings::new(url.clone(), public_url);
+            settings.audit_signer = crate::audit::HeadSigner::from_env()?.map(std::sync::Arc::new);
             let listener = tokio::net::TcpListener::bind(&bind)
                 .await
                 .with_context(|| format!("cannot listen on {bind} (เปิดพอร์ตไม่ได้)"))?;
@@ -465,25 +484,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             write_report(&db, &org, &year, format, &out).await?;
         }
         Command::Lending { command } => return lending(&db, &url, command).await,
-        Command::Audit { command: AuditCommand::Verify } => {
-            let report = crate::audit::verify(&db).await?;
-            if report.problems.is_empty() {
-                println!("audit log intact: {} entries in {} chains", report.entries, report.chains);
-            } else {
-                for p in &report.problems {
-                    println!("TAMPERED {p}");
-                }
-                println!(
-                    "audit log NOT intact: {} problems in {} entries (บันทึกการเปลี่ยนแปลงถูกแก้ไข)",
-                    report.problems.len(),
-                    report.entries
-                );
-                return Ok(ExitCode::FAILURE);
-            }
-        }
-        Command::Healthcheck { .. } | Command::Bench { .. } | Command::Backup { .. } | Command::Restore { .. } => {
-            unreachable!("handled before connecting")
-        }
+        Command::Healthcheck { .. }
+        | Command::Bench { .. }
+        | Command::Backup { .. }
+        | Command::Restore { .. }
+        | Command::Audit { .. } => unreachable!("handled before connecting"),
     }
     Ok(ExitCode::SUCCESS)
 }

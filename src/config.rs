@@ -15,6 +15,8 @@ pub struct Settings {
     pub public_url: String,
     /// Largest uploaded evidence file, in bytes.
     pub max_upload_bytes: usize,
+    /// Signs the published audit chain heads (key from PRONGSAI_AUDIT_KEY_FILE, loaded by `serve`).
+    pub audit_signer: Option<std::sync::Arc<crate::audit::HeadSigner>>,
 }
 
 impl Settings {
@@ -28,7 +30,7 @@ impl Settings {
             std::env::var("PRONGSAI_MAX_UPLOAD_MB").ok().and_then(|v| v.parse::<usize>().ok()).unwrap_or(20)
                 * 1024
                 * 1024;
-        Settings { database_url, public_url, max_upload_bytes }
+        Settings { database_url, public_url, max_upload_bytes, audit_signer: None }
     }
 
     /// Cookies get the `Secure` flag when the public site is served over HTTPS.

@@ -2,8 +2,25 @@
 //!
 //! Each organization has its own chain. An entry's hash is SHA-256 over the previous entry's hash
 //! and the entry's fields, encoded as a JSON array so that no two different entries can encode
-//! alike. `verify` recomputes every chain and compares it with the stored hashes and the chain
-//! heads, so an edited, inserted or deleted entry (even the last one) is detected.
+//! alike. The chain head (`audit_chain`: length and last hash) moves in the same transaction as
+//! each new entry, and its row is the organization's write lock ([`crate::db::Db::write`]).
+//!
+//! What catches what:
+//! - triggers refuse UPDATE, DELETE and TRUNCATE of the log and deleting or rewinding a head
+//!   (migrations 0001 and 0003), for anyone who does not drop them first;
+//! - [`verify`] recomputes every organization's chain in one snapshot and finds an edited,
+//!   inserted or deleted entry (also the last one), a deleted head and a truncated log;
+//! - a consistent rewrite of a whole chain (every hash and the head recomputed) passes those
+//!   checks; it shows only against heads someone recorded earlier from the public site
+//!   ([`verify_against`]), which the site signs with a key kept outside the database ([`signing`]).
+
+mod commands;
+pub mod signing;
+mod verify;
+
+pub use commands::{keygen_command, verify_command};
+pub use signing::{HeadSigner, PublishedHead};
+pub use verify::{Problem, Report, verify, verify_against};
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -42,7 +59,9 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn compute_hash(&self) -> String {
+    /// The hash this entry must have: SHA-256 (hex) over the JSON array of the previous hash and
+    /// the entry's fields. Public so that an auditor's own tool can recompute a chain.
+    pub fn computed_hash(&self) -> String {
         let fields = serde_json::json!([
             self.prev_hash,
             self.org_id,
@@ -89,7 +108,7 @@ pub async fn record(
         prev_hash: head.try_get(1)?,
         hash: String::new(),
     };
-    entry.hash = entry.compute_hash();
+    entry.hash = entry.computed_hash();
     sqlx::query(
         "INSERT INTO audit_log (org_id, seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -116,28 +135,6 @@ pub async fn record(
     Ok(())
 }
 
-/// A break in a chain, in words an auditor can act on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub org_id: i64,
-    pub seq: i64,
-    pub what: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "org {} entry {}: {}", self.org_id, self.seq, self.what)
-    }
-}
-
-/// The result of checking every chain.
-#[derive(Debug, Default)]
-pub struct Report {
-    pub entries: u64,
-    pub chains: u64,
-    pub problems: Vec<Problem>,
-}
-
 fn entry_from_row(r: &sqlx::any::AnyRow) -> Result<Entry, sqlx::Error> {
     Ok(Entry {
         org_id: r.try_get("org_id")?,
@@ -152,56 +149,6 @@ fn entry_from_row(r: &sqlx::any::AnyRow) -> Result<Entry, sqlx::Error> {
         prev_hash: r.try_get("prev_hash")?,
         hash: r.try_get("hash")?,
     })
-}
-
-/// Recomputes every organization's chain.
-pub async fn verify(db: &Db) -> Result<Report, sqlx::Error> {
-    let mut report = Report::default();
-    let heads =
-        sqlx::query("SELECT org_id, last_seq, last_hash FROM audit_chain ORDER BY org_id").fetch_all(&db.pool).await?;
-    for head in heads {
-        let org_id: i64 = head.try_get(0)?;
-        let last_seq: i64 = head.try_get(1)?;
-        let last_hash: String = head.try_get(2)?;
-        report.chains += 1;
-        let rows = sqlx::query(
-            "SELECT org_id, seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash
-             FROM audit_log WHERE org_id = $1 ORDER BY seq",
-        )
-        .bind(org_id)
-        .fetch_all(&db.pool)
-        .await?;
-        let mut expected_prev = GENESIS.to_string();
-        let mut expected_seq = 1;
-        for row in &rows {
-            let e = entry_from_row(row)?;
-            report.entries += 1;
-            let problem = |what: String| Problem { org_id, seq: e.seq, what };
-            if e.seq != expected_seq {
-                report.problems.push(problem(format!("entries {expected_seq}..{} are missing (deleted)", e.seq - 1)));
-            }
-            if e.prev_hash != expected_prev {
-                report.problems.push(problem("does not follow the previous entry (prev_hash differs)".into()));
-            }
-            if e.compute_hash() != e.hash {
-                report.problems.push(problem("content was changed after it was written (hash differs)".into()));
-            }
-            expected_prev = e.hash.clone();
-            expected_seq = e.seq + 1;
-        }
-        if expected_seq - 1 != last_seq || expected_prev != last_hash {
-            report.problems.push(Problem {
-                org_id,
-                seq: last_seq,
-                what: if expected_seq - 1 < last_seq {
-                    format!("the chain head says {last_seq} entries but the log ends at {}: entries were removed from the end", expected_seq - 1)
-                } else {
-                    format!("the log has entries after the chain head ({last_seq}): entries were added outside the application")
-                },
-            });
-        }
-    }
-    Ok(report)
 }
 
 /// The latest entries of one organization, newest first (for the staff audit page).
@@ -224,4 +171,25 @@ pub async fn head(db: &Db, org: OrgId) -> Result<Option<(i64, String)>, sqlx::Er
         .bind(org.0)
         .fetch_optional(&db.pool)
         .await
+}
+
+/// The head as the public site publishes it (`/o/SLUG/audit/head`), signed when the site has a key.
+pub async fn published_head(
+    db: &Db,
+    org: &crate::orgs::Org,
+    signer: Option<&HeadSigner>,
+) -> Result<Option<PublishedHead>, sqlx::Error> {
+    let Some((entries, last_hash)) = head(db, org.id).await? else { return Ok(None) };
+    let mut published = PublishedHead {
+        organization: org.slug.clone(),
+        org_id: Some(org.id.0),
+        entries,
+        last_hash,
+        signature: None,
+        public_key: None,
+    };
+    if let Some(signer) = signer {
+        signer.sign(&mut published);
+    }
+    Ok(Some(published))
 }

@@ -1,6 +1,18 @@
-//! Applies the embedded migrations of the live backend, in order, each in its own transaction.
+//! Applies the embedded migrations of the live backend, in order, under a lock that every
+//! `prongsai` process takes before it changes the schema, then loads the ITA catalogue under the
+//! same lock. Several processes starting at once (servers, CLI commands, `prongsai migrate`) thus
+//! apply each migration exactly once, and wait for each other instead of failing.
+//!
+//! The lock: on PostgreSQL a session advisory lock held on one connection for the whole run; on
+//! SQLite one `BEGIN IMMEDIATE` transaction (SQLite's write lock) for the whole run.
+//!
+//! Each applied migration's SHA-256 is recorded in `schema_migrations`; a program whose embedded
+//! text of an applied migration differs (someone edited an applied file) refuses to start, naming
+//! the file, and so does one that meets a migration it does not know (a newer program migrated).
 
 use anyhow::Context;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Connection};
 
 use super::{Backend, Db};
 
@@ -8,39 +20,227 @@ use super::{Backend, Db};
 pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/sqlite/0001_init.sql")),
     ("0002_lending", include_str!("../../migrations/sqlite/0002_lending.sql")),
+    ("0003_audit_guard", include_str!("../../migrations/sqlite/0003_audit_guard.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/postgres/0001_init.sql")),
     ("0002_lending", include_str!("../../migrations/postgres/0002_lending.sql")),
+    ("0003_audit_guard", include_str!("../../migrations/postgres/0003_audit_guard.sql")),
 ];
 
-pub async fn run(db: &Db) -> anyhow::Result<()> {
-    let migrations = match db.backend {
+/// The PostgreSQL advisory lock key of schema changes (any fixed number no one else uses;
+/// these are the bytes of "prongsai").
+const PG_LOCK_KEY: i64 = 0x70726f6e_67736169;
+
+/// How long a SQLite migrator waits for another process's lock before giving up.
+const SQLITE_LOCK_WAIT_MS: u32 = 120_000;
+
+fn migrations(backend: Backend) -> &'static [(&'static str, &'static str)] {
+    match backend {
         Backend::Sqlite => MIGRATIONS_SQLITE,
         Backend::Postgres => MIGRATIONS_POSTGRES,
+    }
+}
+
+fn folder(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    }
+}
+
+/// SHA-256 (hex) of a migration's text.
+pub fn checksum(sql: &str) -> String {
+    hex::encode(Sha256::digest(sql.as_bytes()))
+}
+
+/// Brings the schema and the ITA catalogue up to date. When both already are (every start after
+/// the first), it only reads: no lock is taken and nothing is written.
+pub async fn run(db: &Db) -> anyhow::Result<()> {
+    {
+        let mut conn = db.pool.acquire().await?;
+        if let Some(state) = read_state(&mut conn, db.backend).await? {
+            state.refuse_changed_or_unknown(db.backend)?;
+            if state.is_current() && crate::ita::catalogue_is_loaded(&mut conn).await? {
+                return Ok(());
+            }
+        }
+    }
+    // A connection of its own, closed afterwards: it carries the long busy timeout (SQLite) or the
+    // session lock (PostgreSQL), which must not go back into the pool, even after an error.
+    let mut conn = db.pool.acquire().await?;
+    conn.close_on_drop();
+    match db.backend {
+        Backend::Sqlite => {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("PRAGMA busy_timeout = {SQLITE_LOCK_WAIT_MS}")))
+                .execute(&mut *conn)
+                .await?;
+            let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.context("taking the migration lock")?;
+            apply_pending(&mut tx, db.backend).await?;
+            crate::ita::load_catalogue(&mut tx).await?;
+            tx.commit().await?;
+        }
+        Backend::Postgres => {
+            sqlx::query("SELECT 1 FROM pg_advisory_lock($1)")
+                .bind(PG_LOCK_KEY)
+                .execute(&mut *conn)
+                .await
+                .context("taking the migration lock")?;
+            apply_pending(&mut conn, db.backend).await?;
+            let mut tx = conn.begin().await?;
+            crate::ita::load_catalogue(&mut tx).await?;
+            tx.commit().await?;
+            sqlx::query_scalar::<_, bool>("SELECT pg_advisory_unlock($1)")
+                .bind(PG_LOCK_KEY)
+                .fetch_one(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Refuses, with what to do, unless every migration of this program is applied unchanged; writes
+/// nothing (for read-only connections such as `audit verify`).
+pub async fn check_current(db: &Db) -> anyhow::Result<()> {
+    let mut conn = db.pool.acquire().await?;
+    let state = read_state(&mut conn, db.backend).await?;
+    let pending = match &state {
+        None => migrations(db.backend).iter().map(|(n, _)| *n).collect(),
+        Some(state) => {
+            state.refuse_changed_or_unknown(db.backend)?;
+            state.pending.clone()
+        }
     };
-    sqlx::raw_sql("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
-        .execute(&db.pool)
-        .await?;
-    for (name, sql) in migrations {
-        let mut tx = db.pool.begin().await?;
-        let done: Option<(String,)> = sqlx::query_as("SELECT name FROM schema_migrations WHERE name = $1")
-            .bind(*name)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if done.is_some() {
+    anyhow::ensure!(
+        pending.is_empty(),
+        "the database schema is not up to date: {} not applied; run `prongsai migrate` with write access first \
+         (โครงสร้างฐานข้อมูลยังไม่ได้ปรับรุ่น ให้สั่ง prongsai migrate ก่อน)",
+        pending.join(", ")
+    );
+    Ok(())
+}
+
+/// What `schema_migrations` says, compared with this program's migrations.
+struct State {
+    /// Applied migrations whose recorded checksum differs: (name, recorded).
+    changed: Vec<(&'static str, String)>,
+    /// Applied migrations this program does not have.
+    unknown: Vec<String>,
+    /// Applied before checksums were recorded.
+    unchecked: Vec<&'static str>,
+    pending: Vec<&'static str>,
+}
+
+impl State {
+    fn is_current(&self) -> bool {
+        self.pending.is_empty() && self.unchecked.is_empty()
+    }
+
+    fn refuse_changed_or_unknown(&self, backend: Backend) -> anyhow::Result<()> {
+        if let Some((name, recorded)) = self.changed.first() {
+            let current = migrations(backend).iter().find(|(n, _)| n == name).map(|(_, sql)| checksum(sql));
+            anyhow::bail!(
+                "migrations/{}/{name}.sql was changed after it was applied to this database (SHA-256 {recorded} when \
+                 applied, {} now): applied migrations must never be edited; restore the file or add a new migration \
+                 (ไฟล์ปรับรุ่นฐานข้อมูล {name}.sql ถูกแก้ไขหลังจากใช้ไปแล้ว)",
+                folder(backend),
+                current.unwrap_or_default()
+            );
+        }
+        anyhow::ensure!(
+            self.unknown.is_empty(),
+            "the database has migrations this program does not know ({}): it was upgraded by a newer Prongsai; run \
+             that version (ฐานข้อมูลถูกปรับรุ่นโดย Prongsai รุ่นที่ใหม่กว่า)",
+            self.unknown.join(", ")
+        );
+        Ok(())
+    }
+}
+
+/// Reads `schema_migrations`, or None when it does not exist yet (a fresh database).
+async fn read_state(conn: &mut AnyConnection, backend: Backend) -> anyhow::Result<Option<State>> {
+    if !exists(conn, backend, "schema_migrations", None).await? {
+        return Ok(None);
+    }
+    let has_checksums = exists(conn, backend, "schema_migrations", Some("checksum")).await?;
+    let sql = if has_checksums {
+        "SELECT name, checksum FROM schema_migrations"
+    } else {
+        "SELECT name, CAST(NULL AS TEXT) FROM schema_migrations"
+    };
+    let applied: Vec<(String, Option<String>)> = sqlx::query_as(sql).fetch_all(&mut *conn).await?;
+    let ours = migrations(backend);
+    let mut state = State { changed: vec![], unknown: vec![], unchecked: vec![], pending: vec![] };
+    for (name, sql) in ours {
+        match applied.iter().find(|(n, _)| n == name) {
+            None => state.pending.push(name),
+            Some((_, None)) => state.unchecked.push(name),
+            Some((_, Some(recorded))) if *recorded != checksum(sql) => state.changed.push((name, recorded.clone())),
+            Some(_) => {}
+        }
+    }
+    state.unknown = applied.into_iter().map(|(n, _)| n).filter(|n| !ours.iter().any(|(o, _)| o == n)).collect();
+    Ok(Some(state))
+}
+
+/// Whether a table (or a column of it) exists: the one dialect branch of the runner.
+async fn exists(conn: &mut AnyConnection, backend: Backend, table: &str, column: Option<&str>) -> anyhow::Result<bool> {
+    let sql = match (backend, column) {
+        (Backend::Sqlite, None) => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1",
+        (Backend::Sqlite, Some(_)) => "SELECT COUNT(*) FROM pragma_table_info($1) WHERE name = $2",
+        (Backend::Postgres, None) => {
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1"
+        }
+        (Backend::Postgres, Some(_)) => {
+            "SELECT COUNT(*) FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2"
+        }
+    };
+    let mut query = sqlx::query_scalar::<_, i64>(sql).bind(table);
+    if let Some(column) = column {
+        query = query.bind(column);
+    }
+    Ok(query.fetch_one(&mut *conn).await? > 0)
+}
+
+/// Under the lock: creates the bookkeeping table, refuses changed or unknown migrations, records
+/// the checksums of migrations applied before checksums existed, applies the pending ones (each
+/// in its own transaction, a savepoint inside SQLite's lock transaction).
+async fn apply_pending(conn: &mut AnyConnection, backend: Backend) -> anyhow::Result<()> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL, checksum TEXT)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    // Databases made before checksums were recorded: the runner owns this table, so it adds the column.
+    if !exists(conn, backend, "schema_migrations", Some("checksum")).await? {
+        sqlx::raw_sql("ALTER TABLE schema_migrations ADD COLUMN checksum TEXT").execute(&mut *conn).await?;
+    }
+    let state = read_state(conn, backend).await?.context("schema_migrations was just created")?;
+    state.refuse_changed_or_unknown(backend)?;
+    for (name, sql) in migrations(backend) {
+        if state.unchecked.contains(name) {
+            sqlx::query("UPDATE schema_migrations SET checksum = $1 WHERE name = $2")
+                .bind(checksum(sql))
+                .bind(*name)
+                .execute(&mut *conn)
+                .await?;
+            tracing::info!(migration = name, "checksum recorded for a migration applied before checksums were kept");
+        }
+        if !state.pending.contains(name) {
             continue;
         }
+        let mut tx = conn.begin().await?;
         sqlx::raw_sql(*sql).execute(&mut *tx).await.with_context(|| format!("applying migration {name}"))?;
-        sqlx::query("INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)")
+        sqlx::query("INSERT INTO schema_migrations (name, applied_at, checksum) VALUES ($1, $2, $3)")
             .bind(*name)
             .bind(super::now())
+            .bind(checksum(sql))
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
         tracing::info!(migration = name, "applied");
     }
-    crate::ita::load_catalogue(db).await?;
     Ok(())
 }
 

@@ -127,6 +127,21 @@ impl Db {
 
     /// [`Db::connect`] with options.
     pub async fn connect_with(url: &DatabaseUrl, db_options: &DbOptions) -> anyhow::Result<Self> {
+        let db = Self::open(url, db_options, false).await?;
+        migrate::run(&db).await?;
+        Ok(db)
+    }
+
+    /// Connects without writing anything, for checks such as `audit verify` that must work with
+    /// read-only access: no migrations (it refuses if the schema is not this program's), a SQLite
+    /// file opened `mode=ro` unless the URL sets a mode, PostgreSQL sessions read-only.
+    pub async fn connect_read_only(url: &DatabaseUrl) -> anyhow::Result<Self> {
+        let db = Self::open(url, &DbOptions::default(), true).await?;
+        migrate::check_current(&db).await?;
+        Ok(db)
+    }
+
+    async fn open(url: &DatabaseUrl, db_options: &DbOptions, read_only: bool) -> anyhow::Result<Self> {
         install_default_drivers();
         let busy_ms = db_options.sqlite_busy_timeout.as_millis();
         let backend = url.backend();
@@ -134,11 +149,14 @@ impl Db {
         if backend == Backend::Sqlite {
             let path = raw.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p));
             if let Some(dir) = path.and_then(|p| std::path::Path::new(p).parent()).filter(|d| !d.as_os_str().is_empty())
+                && !read_only
             {
                 std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             }
             if !raw.contains("mode=") {
-                raw.push_str(if raw.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+                let mode = if read_only { "mode=ro" } else { "mode=rwc" };
+                raw.push_str(if raw.contains('?') { "&" } else { "?" });
+                raw.push_str(mode);
             }
         }
         let options = AnyPoolOptions::new()
@@ -154,20 +172,20 @@ impl Db {
                             "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {busy_ms}; PRAGMA synchronous = FULL;"
                         )))
                         .await?;
+                    } else if read_only {
+                        conn.execute("SET default_transaction_read_only = on").await?;
                     }
                     Ok(())
                 })
             })
             .after_release(move |conn, _meta| Box::pin(async move { Ok(write::is_clean(backend, conn).await) }));
         let pool = options.connect(&raw).await.with_context(|| format!("connecting to {url} (เชื่อมต่อฐานข้อมูลไม่ได้)"))?;
-        if backend == Backend::Sqlite {
+        if backend == Backend::Sqlite && !read_only {
             // WAL persists in the file: readers never wait for the writer.
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
         let writers = (backend == Backend::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
-        let db = Db { pool, backend, writers };
-        migrate::run(&db).await?;
-        Ok(db)
+        Ok(Db { pool, backend, writers })
     }
 
     /// Begins a read-only view of the database as of one moment: several reads in it see the same

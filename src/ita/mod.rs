@@ -1,10 +1,10 @@
 //! The ITA indicator catalogue: the NACC's 10 indicators, versioned by fiscal year.
 //!
-//! The list is data (`data/ita/YEAR.toml`), loaded into the database at every migrate, so a change
+//! The list is data (`data/ita/YEAR.toml`), loaded into the database by the migration runner, so a change
 //! of the NACC's list is an edit of a file, not of handlers.
 
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use crate::db::Db;
 
@@ -65,26 +65,45 @@ fn parse_files() -> anyhow::Result<Vec<(i64, Vec<Indicator>)>> {
         .collect()
 }
 
-/// Upserts the shipped catalogue (idempotent).
-pub async fn load_catalogue(db: &Db) -> anyhow::Result<()> {
-    let mut tx = db.pool.begin().await?;
+/// Upserts the shipped catalogue (idempotent: rows already equal to the files are not rewritten).
+/// Called by the migration runner, under its lock, after the migrations.
+pub async fn load_catalogue(conn: &mut AnyConnection) -> anyhow::Result<()> {
     for (year, indicators) in parse_files()? {
         for i in indicators {
             sqlx::query(
                 "INSERT INTO ita_indicators (fiscal_year, number, name_th, name_en, tool) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (fiscal_year, number) DO UPDATE SET name_th = excluded.name_th, name_en = excluded.name_en, tool = excluded.tool",
+                 ON CONFLICT (fiscal_year, number) DO UPDATE SET name_th = excluded.name_th, name_en = excluded.name_en, tool = excluded.tool
+                 WHERE ita_indicators.name_th <> excluded.name_th OR ita_indicators.name_en <> excluded.name_en
+                    OR ita_indicators.tool <> excluded.tool",
             )
             .bind(year)
             .bind(i.number)
             .bind(&i.name_th)
             .bind(&i.name_en)
             .bind(i.tool.code())
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
         }
     }
-    tx.commit().await?;
     Ok(())
+}
+
+/// True when the database holds every shipped indicator exactly as in the files, so a start
+/// needs neither the migration lock nor a write.
+pub async fn catalogue_is_loaded(conn: &mut AnyConnection) -> anyhow::Result<bool> {
+    let stored: Vec<(i64, i64, String, String, String)> =
+        sqlx::query_as("SELECT fiscal_year, number, name_th, name_en, tool FROM ita_indicators")
+            .fetch_all(&mut *conn)
+            .await?;
+    for (year, indicators) in parse_files()? {
+        for i in indicators {
+            let row = (year, i.number, i.name_th, i.name_en, i.tool.code().to_string());
+            if !stored.contains(&row) {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
 }
 
 /// The indicators of a fiscal year; a year without its own list uses the nearest earlier one.

@@ -214,7 +214,8 @@ async fn lending_manual(State(state): State<AppState>, Path(slug): Path<String>)
 /// The audit chain head as JSON, for anyone who wants to record it and check the log later.
 async fn audit_head(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
     let org = org_of(&state, &slug).await?;
-    let (entries, hash) = crate::audit::head(&state.db, org.id).await?.ok_or(AppError::NotFound)?;
-    Ok(axum::Json(serde_json::json!({ "organization": org.slug, "entries": entries, "last_hash": hash }))
-        .into_response())
+    let head = crate::audit::published_head(&state.db, &org, state.settings.audit_signer.as_deref())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(axum::Json(head).into_response())
 }

@@ -1,4 +1,6 @@
 mod audit;
+mod audit_heads;
+mod audit_verify;
 mod auth;
 mod backup;
 mod cli;
@@ -13,6 +15,7 @@ mod lending_documents;
 mod long_writes;
 mod mail;
 mod measures;
+mod migrate;
 mod public;
 mod report;
 mod schema;
