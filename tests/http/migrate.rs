@@ -26,22 +26,6 @@ fn describe(out: &Output) -> String {
     )
 }
 
-/// Drops a PostgreSQL database this file created (SQLite's temporary folder goes by itself).
-async fn drop_database(url: &DatabaseUrl) {
-    let (Ok(server), Some((_, name))) = (std::env::var("TEST_DATABASE_URL"), url.expose().rsplit_once('/')) else {
-        return;
-    };
-    if url.backend() != prongsai::db::Backend::Postgres {
-        return;
-    }
-    let admin = sqlx::AnyPool::connect(&server).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-        .execute(&admin)
-        .await
-        .unwrap();
-    admin.close().await;
-}
-
 async fn schema_migrations(db: &Db) -> Vec<(String, Option<String>)> {
     sqlx::query_as("SELECT name, checksum FROM schema_migrations ORDER BY name").fetch_all(&db.pool).await.unwrap()
 }
@@ -54,7 +38,8 @@ crate::on_both_databases! {
     async fn five_migrate_processes_at_once_on_a_fresh_database_all_succeed(app: TestApp) {
         // A fresh database per round: the app only chooses the engine.
         for round in 0..3 {
-            let (url, _dir) = fresh_database(app.backend).await.unwrap();
+            // Dropped (PostgreSQL) or deleted (SQLite) at the end of the round.
+            let (url, _scratch) = fresh_database(app.backend).await.unwrap();
             let children: Vec<_> = (0..5).map(|_| migrate_process(&url)).collect();
             for child in children {
                 let out = tokio::task::block_in_place(|| child.wait_with_output()).unwrap();
@@ -69,7 +54,6 @@ crate::on_both_databases! {
             let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ita_indicators").fetch_one(&db.pool).await.unwrap();
             assert_eq!(n, 40, "four years of ten indicators, loaded once");
             db.pool.close().await;
-            drop_database(&url).await;
         }
     }
 
