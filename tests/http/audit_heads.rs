@@ -31,6 +31,8 @@ fn describe(out: &Output) -> String {
 struct Server {
     child: Child,
     base: String,
+    /// Kept open: a server that prints more must not meet a closed pipe.
+    _stdout: BufReader<std::process::ChildStdout>,
 }
 
 impl Server {
@@ -45,10 +47,11 @@ impl Server {
             .spawn()
             .unwrap();
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        stdout.read_line(&mut line).unwrap();
         let at = line.find("http://").unwrap_or_else(|| panic!("no address in {line:?}"));
         let base = line[at..].split_whitespace().next().unwrap().trim_end_matches('/').to_string();
-        Server { child, base }
+        Server { child, base, _stdout: stdout }
     }
 }
 
