@@ -1,28 +1,38 @@
 //! The web application: state, router and the serve loop shared by `prongsai serve` and tests.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderValue, Request, header};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::ServiceExt as _;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
 use crate::db::Db;
-use crate::docs::pdf::PdfEngine;
+use crate::docs::typeset::Typesetter;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
-    pub pdf: Arc<PdfEngine>,
+    /// The PDF engine, with the render limits of the web.
+    pub pdf: Typesetter,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
-        AppState { db, settings: Arc::new(settings), pdf: Arc::new(PdfEngine::new()) }
+        let pdf = Typesetter::new(settings.limits.render);
+        AppState { db, settings: Arc::new(settings), pdf }
     }
 }
 
@@ -31,30 +41,93 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 
 pub fn router(state: AppState) -> Router {
     let max_body = state.settings.max_upload_bytes + 64 * 1024;
-    Router::new()
+    let limits = state.settings.limits;
+    // Every page has the overall request timeout; routes that stream for long (server-sent events)
+    // go in `streaming`, merged after that layer, so it does not cut them.
+    let timed = Router::new()
         .merge(crate::auth::routes::router())
         .merge(crate::auth::admin::router())
         .merge(crate::measures::routes::router())
         .merge(crate::lending::routes::router())
         .merge(crate::portal::router())
+        .merge(crate::ops::router())
+        .layer(axum::middleware::from_fn_with_state(limits.request_timeout, crate::ops::timeouts::request_timeout));
+    let streaming = Router::new();
+    timed
+        .merge(streaming)
         .layer(axum::middleware::from_fn(crate::http::fields::refuse_controls_in_uri))
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(limits.body_timeout, crate::ops::timeouts::body_timeout))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(crate::ops::observe))
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves. Tests bind port 0 first and pass the listener.
+/// Serves until `shutdown` resolves, then stops accepting, lets the requests in flight finish
+/// (for at most the shutdown grace) and returns. Tests bind port 0 first and pass the listener.
+///
+/// Each connection must send a request's head within the header timeout, counted from when the
+/// server starts waiting for it: on a new connection and after each answer on a kept-alive one (so
+/// it is also the idle keep-alive timeout). At most `max_connections` are open at once; further
+/// ones wait in the kernel's backlog until one closes. Handlers get the client's address as
+/// `ConnectInfo<SocketAddr>`.
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await?;
+    let limits = state.settings.limits;
+    let app = router(state);
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
+    tokio::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot.expect("the connection semaphore is never closed"),
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors or a connection reset before accept: wait a little
+                    // rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let app = app.clone();
+        let service = tower::service_fn(move |mut req: Request<Incoming>| {
+            req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+            app.clone().oneshot(req.map(Body::new))
+        });
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)));
+        tokio::spawn(async move {
+            let _open = crate::ops::metrics::OpenConnection::start();
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            }
+            drop(slot);
+        });
+    }
+    // New connections are refused from here; those open finish their request and close.
+    drop(listener);
+    tracing::info!("shutting down: finishing the requests in flight");
+    if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown()).await.is_err() {
+        tracing::warn!(
+            grace_secs = limits.shutdown_grace.as_secs_f64(),
+            "requests still running after the shutdown grace"
+        );
+    }
     Ok(())
 }

@@ -294,13 +294,18 @@ pub enum AuditCommand {
 /// Parses arguments, runs the command, prints errors in Thai and English.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("PRONGSAI_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn")),
         )
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    // One JSON object per line for log collectors; each request's lines carry its id.
+    if std::env::var("PRONGSAI_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        logs.json().with_current_span(true).with_span_list(false).init();
+    } else {
+        logs.init();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -365,12 +370,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     crate::demo::PASSWORD
                 );
             }
-            crate::lending::reminders::spawn(db.clone(), crate::mail::Mailer::from_env()?);
-            let state = crate::app::AppState::new(db, settings);
-            crate::app::serve(state, listener, async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+            crate::blocking::configure(settings.pool);
+            let reminders = crate::lending::reminders::spawn(db.clone(), crate::mail::Mailer::from_env()?);
+            let state = crate::app::AppState::new(db.clone(), settings);
+            crate::app::serve(state, listener, stop_signal()?).await?;
+            // The requests have finished: stop the reminder job between runs, then the pool.
+            if tokio::time::timeout(std::time::Duration::from_secs(30), reminders.stop()).await.is_err() {
+                tracing::warn!("the reminder job did not stop within 30 s");
+            }
+            db.pool.close().await;
+            println!("Prongsai stopped (ปิดระบบเรียบร้อย)");
         }
         Command::Migrate => println!("migrations applied ({})", crate::config::describe_database(&url)),
         Command::Org { command: OrgCommand::Add { slug, name, kind, province, district, divisions } } => {
@@ -514,11 +523,31 @@ async fn write_report(db: &Db, org: &str, year: &str, format: Format, out: &std:
     let org = orgs::require_by_slug(db, org).await?;
     let year = parse_year(year)?;
     let source = ReportSource::load(db, org, year).await?;
-    let engine = std::sync::Arc::new(crate::docs::pdf::PdfEngine::new());
-    let bytes = report::render(&engine, &source, format).await?;
+    let bytes = report::render(&crate::docs::typeset::Typesetter::unlimited(), &source, format).await?;
     std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
     println!("wrote {} ({} bytes, {} measures)", out.display(), bytes.len(), source.measures.len());
     Ok(())
+}
+
+/// Resolves on SIGTERM (systemd, `docker stop`) or SIGINT (Ctrl-C).
+fn stop_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+        let mut int = signal(SignalKind::interrupt()).context("listening for SIGINT")?;
+        Ok(async move {
+            let name = tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = int.recv() => "SIGINT",
+            };
+            tracing::info!(signal = name, "stopping: no new connections, finishing requests in flight");
+        })
+    }
+    #[cfg(not(unix))]
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 async fn healthcheck(url: &str) -> anyhow::Result<ExitCode> {
@@ -541,7 +570,7 @@ fn parse_date_arg(s: &str) -> anyhow::Result<chrono::NaiveDate> {
 async fn lending(db: &Db, url: &DatabaseUrl, command: LendingCommand) -> anyhow::Result<ExitCode> {
     use crate::lending::documents::build;
     let public_url = Settings::new(url.clone(), None).public_url;
-    let engine = crate::docs::pdf::PdfEngine::new();
+    let engine = crate::docs::typeset::Typesetter::unlimited();
     let write = |out: &std::path::Path, bytes: Vec<u8>| -> anyhow::Result<()> {
         std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
         println!("wrote {} ({} bytes)", out.display(), bytes.len());

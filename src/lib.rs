@@ -4,6 +4,7 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod blocking;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -14,6 +15,7 @@ pub mod ita;
 pub mod lending;
 pub mod mail;
 pub mod measures;
+pub mod ops;
 pub mod orgs;
 pub mod portal;
 pub mod text;

@@ -17,6 +17,26 @@ pub fn verify(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// [`hash`] on the blocking pool's hashing lane: argon2 takes tens of milliseconds of CPU, which
+/// must not stall the async threads that answer every other page.
+pub async fn hash_off_thread(password: &str) -> anyhow::Result<String> {
+    let password = password.to_owned();
+    crate::blocking::run(crate::blocking::Lane::Hash, move || hash(&password)).await?
+}
+
+/// [`verify`] on the blocking pool's hashing lane. A failure of the pool (a panic in argon2)
+/// is logged and verifies nothing.
+pub async fn verify_off_thread(password: &str, phc: &str) -> bool {
+    let (password, phc) = (password.to_owned(), phc.to_owned());
+    match crate::blocking::run(crate::blocking::Lane::Hash, move || verify(&password, &phc)).await {
+        Ok(ok) => ok,
+        Err(e) => {
+            tracing::error!(error = %e, "password verification failed");
+            false
+        }
+    }
+}
+
 /// A hash of a random password, verified against when the user does not exist, so that a
 /// login's timing does not reveal which usernames exist.
 pub fn dummy_hash() -> &'static str {

@@ -52,7 +52,7 @@ pub async fn create(db: &Db, new: &NewUser<'_>, actor: &str) -> Result<User, Use
         return Err(UserError::InvalidUsername);
     }
     super::password::check_strength(new.password).map_err(UserError::WeakPassword)?;
-    let hash = super::password::hash(new.password)?;
+    let hash = super::password::hash_off_thread(new.password).await?;
     let mut tx = db.write(new.org).await?;
     let inserted = sqlx::query(
         "INSERT INTO users (org_id, username, display_name, password_hash, role, division_id, active, created_at)
@@ -109,11 +109,13 @@ pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<Opt
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else {
-        super::password::verify(password, super::password::dummy_hash());
+        // The dummy hash is computed once, off the async threads like every hash.
+        let dummy = crate::blocking::run(crate::blocking::Lane::Hash, super::password::dummy_hash).await;
+        super::password::verify_off_thread(password, dummy.unwrap_or_default()).await;
         return Ok(None);
     };
     let hash: String = row.try_get("password_hash")?;
-    if super::password::verify(password, &hash) { Ok(Some(user_from_row(&row)?)) } else { Ok(None) }
+    if super::password::verify_off_thread(password, &hash).await { Ok(Some(user_from_row(&row)?)) } else { Ok(None) }
 }
 
 pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
@@ -209,11 +211,11 @@ pub async fn list(db: &Db, org: OrgId) -> Result<Vec<UserRow>, sqlx::Error> {
 pub async fn change_password(db: &Db, user: &User, current: &str, new: &str) -> Result<bool, UserError> {
     let row: (String,) =
         sqlx::query_as("SELECT password_hash FROM users WHERE id = $1").bind(user.id).fetch_one(&db.pool).await?;
-    if !super::password::verify(current, &row.0) {
+    if !super::password::verify_off_thread(current, &row.0).await {
         return Ok(false);
     }
     super::password::check_strength(new).map_err(UserError::WeakPassword)?;
-    let hash = super::password::hash(new)?;
+    let hash = super::password::hash_off_thread(new).await?;
     let mut tx = db.write(user.org_id).await?;
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(&hash)

@@ -244,6 +244,22 @@ async fn apply_pending(conn: &mut AnyConnection, backend: Backend) -> anyhow::Re
     Ok(())
 }
 
+/// Migrations this binary knows that the database has not applied (for `/readyz`); an error when
+/// the database does not answer.
+pub async fn pending(db: &Db) -> anyhow::Result<Vec<&'static str>> {
+    let migrations = match db.backend {
+        Backend::Sqlite => MIGRATIONS_SQLITE,
+        Backend::Postgres => MIGRATIONS_POSTGRES,
+    };
+    let applied: Vec<(String,)> = match sqlx::query_as("SELECT name FROM schema_migrations").fetch_all(&db.pool).await {
+        Ok(rows) => rows,
+        // No table yet: nothing is applied. Any other error is the database's.
+        Err(sqlx::Error::Database(e)) if e.message().contains("schema_migrations") => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(migrations.iter().map(|(name, _)| *name).filter(|name| !applied.iter().any(|(a,)| a == name)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;

@@ -17,7 +17,7 @@ use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
-pub use migrate::{MIGRATIONS_POSTGRES, MIGRATIONS_SQLITE};
+pub use migrate::{MIGRATIONS_POSTGRES, MIGRATIONS_SQLITE, pending as pending_migrations};
 pub use write::{Tx, WriteTx};
 
 /// Which engine a [`Db`] talks to.

@@ -4,6 +4,7 @@ pub mod bench;
 pub mod docx;
 pub mod pdf;
 pub mod report_data;
+pub mod typeset;
 
 #[cfg(test)]
 mod docx_tests;

@@ -24,6 +24,12 @@ pub enum AppError {
     /// 413: an upload is too large.
     #[error("too large: {0}")]
     TooLarge(String),
+    /// 408: the request's body stopped arriving (the connection is closed after it).
+    #[error("request timeout")]
+    RequestTimeout,
+    /// 503: the server is too busy or took too long; the message (Thai) says to try again.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     /// 500: logged with details, shown without them; 507 when the disk under the database is full,
     /// 503 when it failed (`db::storage_fault`).
     #[error(transparent)]
@@ -47,6 +53,12 @@ impl AppError {
             }
             AppError::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", m.clone()),
             AppError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", m.clone()),
+            AppError::RequestTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "ส่งข้อมูลมาไม่ครบภายในเวลาที่กำหนด กรุณาลองส่งใหม่อีกครั้ง".into(),
+            ),
+            AppError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", m.clone()),
             // A failed write on a full or failing disk: nothing of it was stored (db::WriteTx).
             AppError::Internal(e) => match crate::db::storage_fault(e) {
                 Some(crate::db::StorageFault::Full) => (

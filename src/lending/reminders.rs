@@ -156,16 +156,39 @@ pub async fn run_all(db: &Db, today: NaiveDate, mailer: Option<&Mailer>) -> anyh
 
 /// Runs the job now and then every hour while the server runs (the day's notices are written
 /// once; the hourly runs only catch a new day and loans changed since).
-pub fn spawn(db: Db, mailer: Option<Mailer>) {
-    tokio::spawn(async move {
+pub fn spawn(db: Db, mailer: Option<Mailer>) -> ReminderJob {
+    let (stop, mut stopping) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stopping.changed() => break,
+            }
+            // A run is not cut short: it finishes its writes (seconds) before the job stops.
             if let Err(e) = run_all(&db, super::today(), mailer.as_ref()).await {
                 tracing::error!(error = ?e, "lending reminders failed");
             }
         }
+        tracing::info!("reminder job stopped");
     });
+    ReminderJob { stop, task }
+}
+
+/// The running reminder job of `prongsai serve`.
+pub struct ReminderJob {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl ReminderJob {
+    /// Stops the job between runs (a run in progress finishes first) and waits for it.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        if let Err(e) = self.task.await {
+            tracing::error!(error = ?e, "the reminder job failed");
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

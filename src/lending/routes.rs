@@ -15,6 +15,7 @@ use super::rules::{Duty, ItemClass, UseType};
 use super::workflow::{Action, Damage, LoanStatus, Settlement};
 use super::{ItemId, LoanId, documents, duties_of, reminders, store_rules, today};
 use crate::app::AppState;
+use crate::docs::typeset::DocSize;
 use crate::http::{
     AppError, CsrfForm, CsrfMultipart, CurrentUser, download, form_page, page, read_multipart, see_other,
 };
@@ -521,10 +522,8 @@ async fn loan_form_pdf(
     let loan = loans::find(&state.db, me.org_id(), LoanId(id)).await?.ok_or(AppError::NotFound)?;
     let rules = store_rules::load(&state.db, me.org_id()).await?;
     let form = documents::build::loan_form(&me.org, &loan, &rules);
-    let engine = state.pdf.clone();
-    let bytes = tokio::task::spawn_blocking(move || documents::loan_form(&engine, &form))
-        .await
-        .map_err(anyhow::Error::from)??;
+    let size = DocSize::of(form.items.len(), "รายการพัสดุ", &form);
+    let bytes = state.pdf.pdf("loan_form", size, move |engine| documents::loan_form(engine, &form)).await?;
     Ok(download(bytes, "application/pdf", &format!("loan-{id}.pdf"), true))
 }
 

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use super::markdown::{self, IndicatorRef, ParsedMeasure, ParsedReport};
 use super::{Item, Measure, store};
 use crate::db::Db;
+use crate::docs::typeset::{DocSize, RenderError, Typesetter};
 use crate::docs::{MeasureRow, MeasuresReportDoc};
 use crate::ita::Indicator;
 use crate::orgs::Org;
@@ -189,20 +190,17 @@ pub fn default_intro(org: &Org, year: i64, digits: Digits) -> String {
     )
 }
 
-/// Renders the report in a format. PDF typesetting runs on a blocking thread: it is CPU work.
-pub async fn render(
-    state_pdf: &std::sync::Arc<crate::docs::pdf::PdfEngine>,
-    source: &ReportSource,
-    format: Format,
-) -> anyhow::Result<Vec<u8>> {
+/// Renders the report in a format. PDF typesetting runs on the bounded blocking pool, within the
+/// typesetter's limits.
+pub async fn render(pdf: &Typesetter, source: &ReportSource, format: Format) -> Result<Vec<u8>, RenderError> {
     match format {
         Format::Md => Ok(markdown::write(&source.to_parsed(), source.digits() == Digits::Thai).into_bytes()),
         Format::Html => Ok(crate::portal::report_html(source)?.into_bytes()),
-        Format::Docx => crate::docs::docx::measures_report_docx(&source.to_doc()),
+        Format::Docx => Ok(crate::docs::docx::measures_report_docx(&source.to_doc())?),
         Format::Pdf => {
             let doc = source.to_doc();
-            let engine = state_pdf.clone();
-            tokio::task::spawn_blocking(move || engine.measures_report(&doc)).await?
+            let size = DocSize::of(doc.rows.len(), "มาตรการ", &doc);
+            pdf.pdf("measures_report", size, move |engine| engine.measures_report(&doc)).await
         }
     }
 }

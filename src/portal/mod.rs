@@ -17,7 +17,6 @@ use crate::thai::FiscalYear;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
-        .route("/healthz", get(|| async { "ok" }))
         .route("/static/app.css", get(|| async { css(APP_CSS) }))
         .route("/static/report.css", get(|| async { css(REPORT_CSS) }))
         .route("/static/fonts/Sarabun-Regular.ttf", get(|| async { font(SARABUN_REGULAR) }))

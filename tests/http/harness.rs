@@ -196,6 +196,8 @@ pub struct SpawnOptions {
     /// SQLite: the database file (e.g. on a small file system) instead of a fresh temp folder.
     pub sqlite_file: Option<std::path::PathBuf>,
     pub db: prongsai::db::DbOptions,
+    /// Changes the server's settings before it starts (e.g. short timeouts).
+    pub settings: Option<fn(&mut Settings)>,
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
@@ -248,7 +250,10 @@ pub async fn spawn_app_with(backend: Backend, options: SpawnOptions) -> Option<T
     .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let settings = Settings::new(db_url.clone(), Some(format!("http://{addr}")));
+    let mut settings = Settings::new(db_url.clone(), Some(format!("http://{addr}")));
+    if let Some(configure) = options.settings {
+        configure(&mut settings);
+    }
     let state = AppState::new(db.clone(), settings);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(serve(state, listener, async {

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::data::*;
 use crate::db::Db;
-use crate::docs::pdf::PdfEngine;
+use crate::docs::typeset::{DocSize, RenderError, Typesetter};
 use crate::lending::loans::{self, Loan};
 use crate::lending::rules::{LendingRules, UseType};
 use crate::lending::workflow::{LoanStatus, Settlement};
@@ -89,7 +89,7 @@ pub fn loan_form(org: &Org, loan: &Loan, rules: &LendingRules) -> LoanForm {
 }
 
 /// The QR label sheet of every lendable item; codes open the item's public page.
-pub async fn labels_pdf(db: &Db, engine: &PdfEngine, org: &Org, public_url: &str) -> anyhow::Result<Vec<u8>> {
+pub async fn labels_pdf(db: &Db, pdf: &Typesetter, org: &Org, public_url: &str) -> Result<Vec<u8>, RenderError> {
     let labels = items::list(db, org.id)
         .await?
         .into_iter()
@@ -100,7 +100,9 @@ pub async fn labels_pdf(db: &Db, engine: &PdfEngine, org: &Org, public_url: &str
             item_name: i.name,
         })
         .collect();
-    super::label_sheet(engine, &LabelSheet { org_short_name: org.short_name.clone(), labels })
+    let sheet = LabelSheet { org_short_name: org.short_name.clone(), labels };
+    let size = DocSize::of(sheet.labels.len(), "ป้ายพัสดุ", &sheet);
+    pdf.pdf("labels", size, move |engine| super::label_sheet(engine, &sheet)).await
 }
 
 fn outstanding(list: &[Loan], rules: &LendingRules, digits: Digits, today: NaiveDate) -> Vec<OutstandingLoan> {
@@ -123,7 +125,7 @@ fn outstanding(list: &[Loan], rules: &LendingRules, digits: Digits, today: Naive
 }
 
 /// The SOP manual, written from the organization's rules, with the loans still out.
-pub async fn manual_pdf(db: &Db, engine: &PdfEngine, org: &Org) -> anyhow::Result<Vec<u8>> {
+pub async fn manual_pdf(db: &Db, pdf: &Typesetter, org: &Org) -> Result<Vec<u8>, RenderError> {
     let rules = store_rules::load(db, org.id).await?;
     let today = today();
     let digits = org.digits;
@@ -252,17 +254,18 @@ pub async fn manual_pdf(db: &Db, engine: &PdfEngine, org: &Org) -> anyhow::Resul
         ],
         thai_digits: digits == Digits::Thai,
     };
-    super::sop_manual(engine, &manual)
+    let size = DocSize::of(manual.outstanding.len(), "รายการพัสดุค้างส่งคืน", &manual);
+    pdf.pdf("lending_manual", size, move |engine| super::sop_manual(engine, &manual)).await
 }
 
 /// The loans report of a period: counts, the loans, and how much each item was used.
 pub async fn report_pdf(
     db: &Db,
-    engine: &PdfEngine,
+    pdf: &Typesetter,
     org: &Org,
     from: NaiveDate,
     to: NaiveDate,
-) -> anyhow::Result<Vec<u8>> {
+) -> Result<Vec<u8>, RenderError> {
     let digits = org.digits;
     let n = |v: i64| format_int(v, digits);
     let today = today();
@@ -325,5 +328,6 @@ pub async fn report_pdf(
         utilization,
         thai_digits: digits == Digits::Thai,
     };
-    super::loans_report(engine, &report)
+    let size = DocSize::of(report.loans.len().max(report.utilization.len()), "รายการยืม", &report);
+    pdf.pdf("loans_report", size, move |engine| super::loans_report(engine, &report)).await
 }
