@@ -12,7 +12,7 @@ base=http://127.0.0.1:$port
 dir=$(mktemp -d)
 export DATABASE_URL="sqlite://$dir/bench.db" PRONGSAI_LOG=warn
 "$bin" demo load >/dev/null
-"$bin" serve --bind "127.0.0.1:$port" >/dev/null &
+"$bin" serve --bind "127.0.0.1:$port" >/dev/null 2>"$dir/serve.log" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
 until curl -fs "$base/healthz" >/dev/null; do sleep 0.2; done
