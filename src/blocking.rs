@@ -183,3 +183,53 @@ where
     });
     Ok(handle.await?)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    use super::{Lane, run, stats};
+
+    async fn until(done: impl Fn() -> bool) {
+        while !done() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    // The only test of this binary that uses the render lane, so its counters are ours alone.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn work_whose_caller_left_while_it_waited_never_runs_and_the_lane_stays_bounded() {
+        let size = stats(Lane::Render).size;
+        let (release, gate) = tokio::sync::watch::channel(false);
+        let busy: Vec<_> = (0..size)
+            .map(|_| {
+                let mut gate = gate.clone();
+                tokio::spawn(run(Lane::Render, move || {
+                    while !*gate.borrow_and_update() {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                }))
+            })
+            .collect();
+        until(|| stats(Lane::Render).running == size).await;
+        let ran = Arc::new(AtomicBool::new(false));
+        let flag = ran.clone();
+        let waiter = tokio::spawn(run(Lane::Render, move || flag.store(true, Ordering::SeqCst)));
+        until(|| stats(Lane::Render).waiting == 1).await;
+        assert_eq!(stats(Lane::Render).running, size, "no more than the lane's threads run");
+        // The client leaves: its request's future is dropped while it waits.
+        waiter.abort();
+        until(|| stats(Lane::Render).waiting == 0).await;
+        release.send(true).unwrap();
+        for b in busy {
+            b.await.unwrap().unwrap();
+        }
+        // Permits go first come, first served: had the waiter stayed queued, it would start before
+        // this probe, and be counted as running until done.
+        run(Lane::Render, || ()).await.unwrap();
+        until(|| stats(Lane::Render).running == 0).await;
+        assert!(!ran.load(Ordering::SeqCst), "work whose caller left was started");
+    }
+}
