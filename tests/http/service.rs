@@ -15,6 +15,8 @@ use crate::ops::import_big_year;
 struct Server {
     child: Child,
     addr: SocketAddr,
+    /// What the server wrote to standard error (its logs), read as it comes.
+    logs: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Server {
@@ -34,8 +36,18 @@ impl Server {
             .env("DATABASE_URL", app.db_url.expose())
             .env("PRONGSAI_LOG", "warn")
             .envs(env.iter().copied())
-            .stdout(Stdio::piped());
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = command.spawn().unwrap();
+        let logs = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (sink, stderr) = (logs.clone(), child.stderr.take().unwrap());
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut all = sink.lock().unwrap();
+                all.push_str(&line);
+                all.push('\n');
+            }
+        });
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let first = lines.next().expect("the server prints its address").unwrap();
         let addr = first
@@ -47,7 +59,7 @@ impl Server {
             .unwrap();
         // Keep reading stdout so that the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Server { child, addr }
+        Server { child, addr, logs }
     }
 
     fn url(&self, path: &str) -> String {
@@ -165,6 +177,27 @@ async fn the_server_keeps_accepting_while_hundreds_of_connections_sit_silent() {
     let r = client.get(server.url("/healthz")).send().await.expect("the server still accepts");
     assert_eq!(r.status(), StatusCode::OK);
     assert!(server.metric("prongsai_http_connections_open").await <= 48.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_carry_each_requests_id() {
+    let app = crate::harness::spawn_app(crate::harness::Backend::Sqlite).await.unwrap();
+    let env = [("PRONGSAI_LOG_FORMAT", "json"), ("PRONGSAI_LOG", "info,sqlx=warn")];
+    let mut server = Server::start(&app, &env, &[]);
+    let client = reqwest::Client::new();
+    let r = client.get(server.url("/o/mae-khatuan/")).header("x-request-id", "trace-me-42").send().await.unwrap();
+    assert_eq!(r.headers()["x-request-id"], "trace-me-42");
+    server.signal("TERM");
+    let status = tokio::task::spawn_blocking(move || server.child.wait().map(|s| (s, server))).await.unwrap().unwrap();
+    assert_eq!(status.0.code(), Some(0));
+    let logs = status.1.logs.lock().unwrap().clone();
+    let answered = logs
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["span"]["id"] == "trace-me-42")
+        .unwrap_or_else(|| panic!("no JSON log line with the request id in\n{logs}"));
+    assert_eq!(answered["fields"]["status"], 200, "{answered}");
+    assert_eq!(answered["span"]["path"], "/o/mae-khatuan/");
 }
 
 #[test]
