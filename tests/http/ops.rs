@@ -12,7 +12,7 @@ use prongsai::config::Settings;
 use crate::harness::{Backend, SpawnOptions, TestApp};
 
 /// An app whose settings `configure` changes first.
-async fn spawn_app_with(backend: Backend, configure: fn(&mut Settings)) -> Option<TestApp> {
+async fn app_with_settings(backend: Backend, configure: fn(&mut Settings)) -> Option<TestApp> {
     crate::harness::spawn_app_with(backend, SpawnOptions { settings: Some(configure), ..Default::default() }).await
 }
 
@@ -48,7 +48,7 @@ async fn read_until_closed(stream: &mut TcpStream, patience: Duration) -> Option
 const PATIENCE: Duration = Duration::from_secs(20);
 
 async fn app_with_short_timeouts() -> TestApp {
-    spawn_app_with(Backend::Sqlite, |s| {
+    app_with_settings(Backend::Sqlite, |s| {
         s.limits.header_timeout = Duration::from_millis(300);
         s.limits.body_timeout = Duration::from_millis(300);
     })
@@ -93,7 +93,7 @@ async fn a_request_whose_announced_body_never_comes_gets_408_and_the_connection_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_over_the_request_timeout_answers_503_in_thai() {
-    let app = spawn_app_with(Backend::Sqlite, |s| s.limits.request_timeout = Duration::ZERO).await.unwrap();
+    let app = app_with_settings(Backend::Sqlite, |s| s.limits.request_timeout = Duration::ZERO).await.unwrap();
     let r = app.get("/o/mae-khatuan/ita/2566/measures.pdf").await;
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(r.text().await.unwrap().contains("นานเกินไป"));
@@ -102,7 +102,7 @@ async fn a_request_over_the_request_timeout_answers_503_in_thai() {
 crate::on_both_databases! {
     async fn a_pdf_too_large_to_typeset_online_is_refused_with_413_in_thai(app: TestApp) {
         // The seed year has 3 measures: over a limit of 2 rows.
-        let app = spawn_app_with(app.backend, |s| s.limits.render.max_rows = 2).await.unwrap();
+        let app = app_with_settings(app.backend, |s| s.limits.render.max_rows = 2).await.unwrap();
         let r = app.get("/o/mae-khatuan/ita/2566/measures.pdf").await;
         assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
         let page = r.text().await.unwrap();
@@ -112,14 +112,14 @@ crate::on_both_databases! {
         // The HTML page of the same year is not a render: it is served.
         assert_eq!(app.get("/o/mae-khatuan/ita/2566/measures").await.status(), StatusCode::OK);
 
-        let app = spawn_app_with(app.backend, |s| s.limits.render.max_chars = 1000).await.unwrap();
+        let app = app_with_settings(app.backend, |s| s.limits.render.max_chars = 1000).await.unwrap();
         let r = app.get("/o/mae-khatuan/lending/manual.pdf").await;
         assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
         assert!(r.text().await.unwrap().contains("ตัวอักษร เกินที่จัดทำบนเว็บได้ ๑,๐๐๐ ตัวอักษร"));
     }
 
     async fn a_render_over_the_time_limit_answers_503_in_thai(app: TestApp) {
-        let app = spawn_app_with(app.backend, |s| s.limits.render.timeout = Some(Duration::ZERO)).await.unwrap();
+        let app = app_with_settings(app.backend, |s| s.limits.render.timeout = Some(Duration::ZERO)).await.unwrap();
         let r = app.get("/o/mae-khatuan/ita/2566/measures.pdf").await;
         assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert!(r.text().await.unwrap().contains("กรุณาลองใหม่"));
@@ -160,7 +160,7 @@ crate::on_both_databases! {
     }
 
     async fn metrics_reach_other_machines_only_with_the_token(app: TestApp) {
-        let app = spawn_app_with(app.backend, |s| {
+        let app = app_with_settings(app.backend, |s| {
             s.metrics_token = Some(prongsai::config::Secret::new("a-long-metrics-token".into()))
         })
         .await
