@@ -12,6 +12,11 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 # pg_dump/pg_restore for the backup and restore tests.
 command -v pg_restore >/dev/null 2>&1 || need+=(postgresql-client)
+# The failover test starts its own primary and standby (initdb, pg_ctl, pg_basebackup).
+if [ -n "${TEST_DATABASE_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+  && ! command -v initdb >/dev/null 2>&1; then
+  need+=(postgresql)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing the tools the tests use: ${need[*]}"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

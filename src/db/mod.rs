@@ -6,6 +6,8 @@
 //! migration folders and in the few spots that match on [`Backend`].
 
 pub mod backup;
+mod failover;
+mod hosts;
 mod migrate;
 mod write;
 
@@ -17,6 +19,8 @@ use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
+pub use failover::is_server_gone;
+pub use hosts::HostList;
 pub use migrate::{MIGRATIONS_POSTGRES, MIGRATIONS_SQLITE, pending as pending_migrations};
 pub use write::{Tx, WriteTx};
 
@@ -97,6 +101,8 @@ pub struct Db {
     /// however long another organization's write takes. None on PostgreSQL, where organizations
     /// lock their own rows.
     writers: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
+    /// With several PostgreSQL hosts in the URL: which one is the primary (see `failover`).
+    primary: Option<std::sync::Arc<failover::Primary>>,
 }
 
 /// How to connect; the defaults are what `prongsai` uses.
@@ -159,11 +165,27 @@ impl Db {
                 raw.push_str(mode);
             }
         }
-        let options = AnyPoolOptions::new()
+        // Several hosts (a standby that can take over): the pool follows whichever is the primary.
+        let primary = match backend {
+            Backend::Postgres => match hosts::HostList::parse(&raw)? {
+                Some(hosts) => Some(failover::Primary::find(hosts).await?),
+                None => None,
+            },
+            Backend::Sqlite => None,
+        };
+        if let Some(primary) = &primary {
+            raw = primary.current_url();
+        }
+        let checks_primary = primary.clone();
+        let mut options = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(move |conn, _meta| {
+                let checks_primary = checks_primary.clone();
                 Box::pin(async move {
+                    if let Some(primary) = checks_primary {
+                        primary.check_new_connection(conn).await?;
+                    }
                     if backend == Backend::Sqlite {
                         // Foreign keys are off by default in SQLite; waiting beats failing when
                         // another connection holds the write lock; FULL sync so that nothing
@@ -179,24 +201,33 @@ impl Db {
                 })
             })
             .after_release(move |conn, _meta| Box::pin(async move { Ok(write::is_clean(backend, conn).await) }));
+        if let Some(primary) = &primary {
+            options = primary.pool_hooks(options);
+        }
         let pool = options.connect(&raw).await.with_context(|| format!("connecting to {url} (เชื่อมต่อฐานข้อมูลไม่ได้)"))?;
         if backend == Backend::Sqlite && !read_only {
             // WAL persists in the file: readers never wait for the writer.
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
         let writers = (backend == Backend::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
-        Ok(Db { pool, backend, writers })
+        if let Some(primary) = &primary {
+            primary.spawn_watcher(pool.clone());
+        }
+        Ok(Db { pool, backend, writers, primary })
     }
 
     /// Begins a read-only view of the database as of one moment: several reads in it see the same
     /// committed state (REPEATABLE READ on PostgreSQL; one read transaction on SQLite, whose WAL
     /// keeps the snapshot of its first read). Dropping it ends it.
     pub async fn snapshot(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        if self.backend == Backend::Postgres {
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
-        }
-        Ok(tx)
+        failover::retry_start(self.primary.as_deref(), || async {
+            let mut tx = self.pool.begin().await?;
+            if self.backend == Backend::Postgres {
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
+            }
+            Ok(tx)
+        })
+        .await
     }
 
     /// Begins a transaction that holds `org`'s write lock: the row of its audit chain.
@@ -204,12 +235,18 @@ impl Db {
     /// On PostgreSQL the row lock serializes writers of one organization (so checks such as
     /// "is this item free?" cannot race); on SQLite the writer first waits its turn in this
     /// process's queue, then `BEGIN IMMEDIATE` takes the database's write lock.
+    ///
+    /// After a failover the opening is retried on the new primary (nothing was applied yet).
     pub async fn write(&self, org: crate::orgs::OrgId) -> anyhow::Result<WriteTx> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE audit_chain SET last_seq = last_seq WHERE org_id = $1")
-            .bind(org.0)
-            .execute(&mut *tx)
-            .await?;
+        let tx = failover::retry_start(self.primary.as_deref(), || async {
+            let mut tx = self.begin_write().await?;
+            sqlx::query("UPDATE audit_chain SET last_seq = last_seq WHERE org_id = $1")
+                .bind(org.0)
+                .execute(&mut *tx)
+                .await?;
+            Ok(tx)
+        })
+        .await?;
         Ok(tx)
     }
 }

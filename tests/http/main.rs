@@ -8,6 +8,7 @@ mod collation;
 mod cut_and_empty;
 mod disk_full;
 mod evidence;
+mod failover;
 mod harness;
 mod import;
 mod lending;
