@@ -43,14 +43,18 @@ as_pg pg_autoctl create monitor --pgdata "$FAILOVER_DIR/monitor" --pgport "$MONI
 start monitor pg_autoctl run --pgdata "$FAILOVER_DIR/monitor"
 for _ in $(seq 1 30); do as_pg "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$MONITOR_PORT" && break; sleep 1; done
 
-# Faster failure detection than the defaults (5 s checks, 20 s before a node counts as unhealthy):
-# on one machine or a LAN a second is plenty, and it keeps the time without service under 30 s.
+# Faster failover than the defaults (5 s checks, 20 s before a node counts as unhealthy, then 30 s
+# for the old primary to confirm its demotion): on one machine or a LAN a second is plenty. The
+# demotion wait must stay longer than the nodes' network_partition_timeout (set below), after which
+# a primary cut off from the monitor and its standby stops taking writes by itself: otherwise two
+# primaries could take writes at once.
 as_pg "$PG_BIN/psql" -qX -h 127.0.0.1 -p "$MONITOR_PORT" -d pg_auto_failover -v ON_ERROR_STOP=1 <<'SQL'
 ALTER SYSTEM SET pgautofailover.health_check_period = 1000;
 ALTER SYSTEM SET pgautofailover.health_check_timeout = 1000;
 ALTER SYSTEM SET pgautofailover.health_check_max_retries = 1;
 ALTER SYSTEM SET pgautofailover.health_check_retry_delay = 500;
 ALTER SYSTEM SET pgautofailover.node_considered_unhealthy_timeout = 5000;
+ALTER SYSTEM SET pgautofailover.primary_demote_timeout = 8000;
 SELECT pg_reload_conf();
 SQL
 
@@ -63,6 +67,8 @@ node() {
 }
 node 1 "$NODE1_PORT"
 wait_formation 0 90
+as_pg pg_autoctl config set --pgdata "$FAILOVER_DIR/node1" timeout.network_partition_timeout 5 >/dev/null
+as_pg pg_autoctl reload --pgdata "$FAILOVER_DIR/node1"
 node 2 "$NODE2_PORT"
 # The standby's pg_basebackup waits for a spread checkpoint on the primary (about 90 s here);
 # asking for an immediate one while it waits makes that a second.
@@ -72,6 +78,8 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 wait_formation 1 60
+as_pg pg_autoctl config set --pgdata "$FAILOVER_DIR/node2" timeout.network_partition_timeout 5 >/dev/null
+as_pg pg_autoctl reload --pgdata "$FAILOVER_DIR/node2"
 
 show_state
 primary_port="$(show_state | awk -F'|' '$7 ~ /primary/ { split($3, hp, ":"); gsub(/ /, "", hp[2]); print hp[2] }')"
