@@ -128,7 +128,7 @@ pub enum Scratch {
 }
 
 /// Whether this run is CI's (which sets `CI=true`).
-fn in_ci() -> bool {
+pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
 }
 
