@@ -59,9 +59,11 @@ impl Db {
 }
 
 impl WriteTx {
-    /// Commits. If COMMIT fails (disk full, I/O error, lost connection) the transaction is rolled
-    /// back and the connection closed, never reused: the caller must report the error, nothing of
-    /// the transaction is stored.
+    /// Commits. If COMMIT fails the connection is rolled back and closed, never reused, and the
+    /// caller must report the error. When the database refused the COMMIT (disk full, I/O error)
+    /// nothing of the transaction is stored; when the connection was lost during it (a PostgreSQL
+    /// server gone mid-commit) the outcome is unknown: with a synchronous standby it may well have
+    /// been committed, so it is never retried.
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
         let result = sqlx::raw_sql("COMMIT").execute(&mut *self).await;
         let conn = self.conn.take().expect("a WriteTx is open until commit or rollback");
