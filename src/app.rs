@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(axum::middleware::from_fn(crate::http::cache::no_store_for_staff))
         .layer(axum::middleware::from_fn(crate::ops::observe))
         .with_state(state)
 }

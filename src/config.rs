@@ -26,6 +26,9 @@ pub struct Settings {
     pub pool: PoolSize,
     /// Lets `/metrics` be read from other machines with `Authorization: Bearer TOKEN`.
     pub metrics_token: Option<Secret>,
+    /// Proxies whose `X-Forwarded-For` names the client (`PRONGSAI_TRUSTED_PROXIES`, addresses or
+    /// networks separated by commas); empty: the socket's peer is the client.
+    pub trusted_proxies: Vec<crate::http::client::Cidr>,
 }
 
 /// A value kept out of `Debug` output and logs.
@@ -125,6 +128,13 @@ impl Settings {
             std::env::var("PRONGSAI_MAX_UPLOAD_MB").ok().and_then(|v| v.parse::<usize>().ok()).unwrap_or(20)
                 * 1024
                 * 1024;
+        // A list that does not parse trusts nobody (the safe side), and says so in the log.
+        let trusted_proxies =
+            crate::http::client::parse_trusted(&std::env::var("PRONGSAI_TRUSTED_PROXIES").unwrap_or_default())
+                .unwrap_or_else(|e| {
+                    tracing::error!("PRONGSAI_TRUSTED_PROXIES ignored: {e}");
+                    Vec::new()
+                });
         let metrics_token =
             std::env::var("PRONGSAI_METRICS_TOKEN").ok().filter(|t| !t.trim().is_empty()).map(Secret::new);
         Settings {
@@ -135,6 +145,7 @@ impl Settings {
             limits: ServerLimits::from_env(),
             pool: pool_from_env(),
             metrics_token,
+            trusted_proxies,
         }
     }
 

@@ -18,6 +18,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/app/users", get(users_page).post(create_user))
         .route("/app/users/settings", axum::routing::post(save_settings))
+        .route("/app/users/active", axum::routing::post(set_active))
+        .route("/app/users/reset-password", axum::routing::post(reset_password))
         .route("/app/organization/digits", axum::routing::post(set_digits))
         .route("/app/password", get(password_page).post(change_password))
 }
@@ -39,10 +41,21 @@ struct UsersPage {
     users: Vec<Row>,
     roles: Vec<(&'static str, &'static str)>,
     error: Option<String>,
+    /// A temporary password just set, shown to the admin this once.
+    notice: Option<String>,
     arabic: bool,
 }
 
 async fn view(state: &AppState, me: CurrentUser, error: Option<String>) -> Result<Response, AppError> {
+    view_with(state, me, error, None).await
+}
+
+async fn view_with(
+    state: &AppState,
+    me: CurrentUser,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
     let users = users::list(&state.db, me.org_id())
         .await?
         .into_iter()
@@ -62,6 +75,7 @@ async fn view(state: &AppState, me: CurrentUser, error: Option<String>) -> Resul
             users,
             roles: [Role::Staff, Role::Executive, Role::Admin].iter().map(|r| (r.code(), r.label_th())).collect(),
             error,
+            notice,
             me,
         },
         refused,
@@ -193,6 +207,59 @@ async fn change_password(
         Ok(true) => Ok(see_other("/login")),
         Ok(false) => refuse(me, "รหัสผ่านปัจจุบันไม่ถูกต้อง"),
         Err(users::UserError::WeakPassword(m)) => refuse(me, m),
+        Err(e) => Err(AppError::Internal(anyhow::anyhow!("{e}"))),
+    }
+}
+
+#[derive(Deserialize)]
+struct UserIdForm {
+    user_id: i64,
+    #[serde(default)]
+    active: String,
+}
+
+/// Deactivates (`active=0`) or reactivates (`active=1`) a user of the organization.
+async fn set_active(
+    State(state): State<AppState>,
+    CsrfForm { user: me, form }: CsrfForm<UserIdForm>,
+) -> Result<Response, AppError> {
+    require_admin(&me)?;
+    let active = match form.active.as_str() {
+        "1" => true,
+        "0" => false,
+        _ => return Err(AppError::Invalid("เลือกเปิดหรือปิดการใช้งานผู้ใช้".into())),
+    };
+    match super::accounts::set_active(&state.db, me.org_id(), form.user_id, active, &me.actor()).await {
+        Ok(()) => Ok(see_other("/app/users")),
+        Err(users::UserError::NotFound) => Err(AppError::NotFound),
+        Err(e @ users::UserError::LastAdmin) => {
+            let mut r = view(&state, me, Some(e.to_string())).await?;
+            *r.status_mut() = axum::http::StatusCode::CONFLICT;
+            r.headers_mut().insert("x-error-code", axum::http::HeaderValue::from_static("conflict"));
+            Ok(r)
+        }
+        Err(e) => Err(AppError::Internal(anyhow::anyhow!("{e}"))),
+    }
+}
+
+/// Gives a user a temporary password (shown once) that must be changed at the next login.
+async fn reset_password(
+    State(state): State<AppState>,
+    CsrfForm { user: me, form }: CsrfForm<UserIdForm>,
+) -> Result<Response, AppError> {
+    require_admin(&me)?;
+    let Some(user) = users::find_by_id_and_org(&state.db, form.user_id, me.org_id()).await? else {
+        return Err(AppError::NotFound);
+    };
+    match super::accounts::reset_password(&state.db, me.org_id(), user.id, &me.actor()).await {
+        Ok(temporary) => {
+            let notice = format!(
+                "รหัสผ่านชั่วคราวของ {} คือ {temporary} — แจ้งผู้ใช้โดยตรง ผู้ใช้ต้องเปลี่ยนรหัสผ่านเมื่อเข้าสู่ระบบครั้งถัดไป (แสดงครั้งนี้ครั้งเดียว)",
+                user.username
+            );
+            view_with(&state, me, None, Some(notice)).await
+        }
+        Err(users::UserError::NotFound) => Err(AppError::NotFound),
         Err(e) => Err(AppError::Internal(anyhow::anyhow!("{e}"))),
     }
 }

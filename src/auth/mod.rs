@@ -1,9 +1,13 @@
 //! Users, roles, passwords and sessions.
 
+pub mod accounts;
 pub mod admin;
+pub mod login;
 pub mod password;
 pub mod routes;
+pub mod secrets;
 pub mod sessions;
+pub mod throttle;
 pub mod users;
 
 use serde::Serialize;
@@ -16,6 +20,8 @@ pub enum Role {
     Staff,
     Executive,
 }
+
+crate::from_str_by_parse!(Role);
 
 impl Role {
     pub fn code(self) -> &'static str {

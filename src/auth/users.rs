@@ -1,8 +1,9 @@
 //! SQL of users.
 
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
 
 use super::Role;
+use crate::db::code::decode;
 use crate::db::{Db, is_unique_violation, now};
 use crate::orgs::OrgId;
 
@@ -14,6 +15,8 @@ pub struct User {
     pub display_name: String,
     pub role: Role,
     pub division_id: Option<i64>,
+    /// The password is a temporary one the admin set: staff pages wait for a new one.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +29,12 @@ pub enum UserError {
     WeakPassword(&'static str),
     #[error("อีเมล “{0}” ไม่ถูกต้อง (not an e-mail address)")]
     InvalidEmail(String),
+    #[error("ไม่พบผู้ใช้นี้ในหน่วยงาน (no such user)")]
+    NotFound,
+    #[error(
+        "ปิดการใช้งานผู้ดูแลระบบคนสุดท้ายของหน่วยงานไม่ได้ กรุณาตั้งผู้ดูแลระบบคนอื่นก่อน (the last active admin cannot be deactivated)"
+    )]
+    LastAdmin,
     #[error(transparent)]
     Db(#[from] anyhow::Error),
 }
@@ -79,6 +88,7 @@ pub async fn create(db: &Db, new: &NewUser<'_>, actor: &str) -> Result<User, Use
         display_name: new.display_name.to_string(),
         role: new.role,
         division_id: new.division_id,
+        must_change_password: false,
     };
     // The password hash is not audited: the log is readable by auditors.
     let after = serde_json::to_value(&user).map_err(anyhow::Error::from)?;
@@ -88,23 +98,29 @@ pub async fn create(db: &Db, new: &NewUser<'_>, actor: &str) -> Result<User, Use
 }
 
 fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
+    let id: i64 = r.try_get("id")?;
     let role: String = r.try_get("role")?;
     Ok(User {
-        id: r.try_get("id")?,
+        id,
         org_id: OrgId(r.try_get("org_id")?),
         username: r.try_get("username")?,
         display_name: r.try_get("display_name")?,
-        role: Role::parse(&role).unwrap_or(Role::Executive),
+        role: decode("users", "role", id, &role)?,
         division_id: r.try_get("division_id")?,
+        must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
     })
 }
 
-/// Checks a login. Returns the user only for an active account and the right password.
-pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<Option<User>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, org_id, username, display_name, role, division_id, password_hash FROM users
-         WHERE username = $1 AND active = 1",
-    )
+/// The columns [`user_from_row`] reads.
+const USER_COLUMNS: &str = "id, org_id, username, display_name, role, division_id, must_change_password";
+
+/// Checks a login to one organization. Returns the user only for an active account and the
+/// right password; a deactivated account is refused like a wrong password.
+pub async fn authenticate(db: &Db, org: OrgId, username: &str, password: &str) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {USER_COLUMNS}, password_hash FROM users WHERE org_id = $1 AND username = $2 AND active = 1"
+    )))
+    .bind(org.0)
     .bind(username.trim().to_lowercase())
     .fetch_optional(&db.pool)
     .await?;
@@ -119,24 +135,31 @@ pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<Opt
 }
 
 pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, org_id, username, display_name, role, division_id FROM users WHERE id = $1 AND active = 1",
-    )
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?;
+    let row = sqlx::query(AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND active = 1")))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
     row.as_ref().map(user_from_row).transpose()
 }
 
-/// A user of one organization by username (None for another organization's user).
+/// A user of one organization by id, active or not (None for another organization's user).
+pub async fn find_by_id_and_org(db: &Db, id: i64, org: OrgId) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query(AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND org_id = $2")))
+        .bind(id)
+        .bind(org.0)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+/// A user of one organization by username, active or not (None for another organization's user).
 pub async fn find_by_username_and_org(db: &Db, username: &str, org: OrgId) -> Result<Option<User>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, org_id, username, display_name, role, division_id FROM users WHERE username = $1 AND org_id = $2",
-    )
-    .bind(username.trim().to_lowercase())
-    .bind(org.0)
-    .fetch_optional(&db.pool)
-    .await?;
+    let row =
+        sqlx::query(AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1 AND org_id = $2")))
+            .bind(username.trim().to_lowercase())
+            .bind(org.0)
+            .fetch_optional(&db.pool)
+            .await?;
     row.as_ref().map(user_from_row).transpose()
 }
 
@@ -178,13 +201,14 @@ pub struct UserRow {
     pub role: Role,
     pub duties: String,
     pub email: String,
+    pub active: bool,
 }
 
-/// The organization's active users by username (sorted here: the database's collation may differ
+/// The organization's users, active or not, by username (sorted here: the database's collation may differ
 /// between engines).
 pub async fn list(db: &Db, org: OrgId) -> Result<Vec<UserRow>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, username, display_name, role, duties, email FROM users WHERE org_id = $1 AND active = 1 ORDER BY id",
+        "SELECT id, username, display_name, role, duties, email, active FROM users WHERE org_id = $1 ORDER BY id",
     )
     .bind(org.0)
     .fetch_all(&db.pool)
@@ -195,9 +219,10 @@ pub async fn list(db: &Db, org: OrgId) -> Result<Vec<UserRow>, sqlx::Error> {
                 id: r.try_get(0)?,
                 username: r.try_get(1)?,
                 display_name: r.try_get(2)?,
-                role: Role::parse(&r.try_get::<String, _>(3)?).unwrap_or(Role::Executive),
+                role: decode("users", "role", r.try_get(0)?, &r.try_get::<String, _>(3)?)?,
                 duties: r.try_get(4)?,
                 email: r.try_get(5)?,
+                active: r.try_get::<i64, _>(6)? != 0,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()
@@ -217,7 +242,7 @@ pub async fn change_password(db: &Db, user: &User, current: &str, new: &str) -> 
     super::password::check_strength(new).map_err(UserError::WeakPassword)?;
     let hash = super::password::hash_off_thread(new).await?;
     let mut tx = db.write(user.org_id).await?;
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
         .bind(&hash)
         .bind(user.id)
         .execute(&mut *tx)

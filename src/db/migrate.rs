@@ -21,11 +21,13 @@ pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/sqlite/0001_init.sql")),
     ("0002_lending", include_str!("../../migrations/sqlite/0002_lending.sql")),
     ("0003_audit_guard", include_str!("../../migrations/sqlite/0003_audit_guard.sql")),
+    ("0004_accounts", include_str!("../../migrations/sqlite/0004_accounts.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/postgres/0001_init.sql")),
     ("0002_lending", include_str!("../../migrations/postgres/0002_lending.sql")),
     ("0003_audit_guard", include_str!("../../migrations/postgres/0003_audit_guard.sql")),
+    ("0004_accounts", include_str!("../../migrations/postgres/0004_accounts.sql")),
 ];
 
 /// The PostgreSQL advisory lock key of schema changes (any fixed number no one else uses;
@@ -75,9 +77,16 @@ pub async fn run(db: &Db) -> anyhow::Result<()> {
             sqlx::raw_sql(sqlx::AssertSqlSafe(format!("PRAGMA busy_timeout = {SQLITE_LOCK_WAIT_MS}")))
                 .execute(&mut *conn)
                 .await?;
+            // SQLite changes a table's constraints only by rebuilding it (0004 rebuilds users),
+            // which must not fire the dropped table's foreign-key actions (ON DELETE CASCADE would
+            // empty sessions and notifications). The pragma is a no-op inside a transaction, so it
+            // is set before; this connection is closed afterwards, never reused without the keys.
+            sqlx::raw_sql("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
             let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.context("taking the migration lock")?;
             apply_pending(&mut tx, db.backend).await?;
             crate::ita::load_catalogue(&mut tx).await?;
+            let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *tx).await?;
+            anyhow::ensure!(broken.is_empty(), "the migrations leave {} rows with broken foreign keys", broken.len());
             tx.commit().await?;
         }
         Backend::Postgres => {

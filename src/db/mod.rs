@@ -6,6 +6,7 @@
 //! migration folders and in the few spots that match on [`Backend`].
 
 pub mod backup;
+pub mod code;
 mod failover;
 mod hosts;
 mod migrate;

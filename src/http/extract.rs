@@ -49,15 +49,28 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        if let Some(found) = parts.extensions.get::<CurrentUser>() {
-            return Ok(found.clone());
+        let current = match parts.extensions.get::<CurrentUser>() {
+            Some(found) => found.clone(),
+            None => {
+                let current = load(parts, state).await?;
+                parts.extensions.insert(current.clone());
+                current
+            }
+        };
+        // A temporary password from the admin: nothing but choosing a new one (or leaving).
+        let path = parts.uri.path();
+        if current.user.must_change_password && path != "/app/password" && !path.starts_with("/logout") {
+            return Err(AppError::PasswordChangeRequired);
         }
-        let token = cookie(&parts.headers, COOKIE).ok_or(AppError::LoginRequired)?;
-        let session = sessions::find(&state.db, &token).await?.ok_or(AppError::LoginRequired)?;
-        let user = users::find_by_id(&state.db, session.user_id).await?.ok_or(AppError::LoginRequired)?;
-        let org = store::find_by_id(&state.db, user.org_id).await?.ok_or(AppError::LoginRequired)?;
-        let current = CurrentUser { user, org, csrf_token: session.csrf_token };
-        parts.extensions.insert(current.clone());
         Ok(current)
     }
+}
+
+/// The session's user and organization, from the cookie.
+async fn load(parts: &Parts, state: &AppState) -> Result<CurrentUser, AppError> {
+    let token = cookie(&parts.headers, COOKIE).ok_or(AppError::LoginRequired)?;
+    let session = sessions::find(&state.db, &token).await?.ok_or(AppError::LoginRequired)?;
+    let user = users::find_by_id(&state.db, session.user_id).await?.ok_or(AppError::LoginRequired)?;
+    let org = store::find_by_id(&state.db, user.org_id).await?.ok_or(AppError::LoginRequired)?;
+    Ok(CurrentUser { user, org, csrf_token: session.csrf_token })
 }

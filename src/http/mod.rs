@@ -1,5 +1,7 @@
 //! What every feature's routes share: the error type, extractors, CSRF and page helpers.
 
+pub mod cache;
+pub mod client;
 pub mod csrf;
 pub mod error;
 pub mod extract;

@@ -68,12 +68,13 @@ pub fn check_asset_number(s: &str) -> Result<(), String> {
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Item, sqlx::Error> {
     let class: String = r.try_get("class")?;
+    let id: i64 = r.try_get("id")?;
     Ok(Item {
-        id: ItemId(r.try_get("id")?),
+        id: ItemId(id),
         asset_number: r.try_get("asset_number")?,
         name: r.try_get("name")?,
         category: r.try_get("category")?,
-        class: ItemClass::parse(&class).unwrap_or(ItemClass::Durable),
+        class: crate::db::code::decode("items", "class", id, &class)?,
         location: r.try_get("location")?,
         division_id: r.try_get("division_id")?,
         condition: r.try_get("condition")?,

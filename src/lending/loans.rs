@@ -12,6 +12,7 @@ use super::rules::{Duty, ItemClass, LendingRules, RequestError, RequestFacts, Us
 use super::workflow::{self, Action, Actor, Damage, LoanFacts, LoanStatus, WorkflowError, hold};
 use super::{ItemId, LoanId, date_of, day_of, store_rules};
 use crate::auth::users::User;
+use crate::db::code::decode;
 use crate::db::{Db, Tx, now};
 use crate::orgs::OrgId;
 
@@ -137,8 +138,10 @@ const SELECT: &str = "SELECT l.id, l.item_id, i.asset_number, i.name AS item_nam
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Loan, sqlx::Error> {
     let text = |c: &str| -> Result<String, sqlx::Error> { r.try_get(c) };
+    let id: i64 = r.try_get("id")?;
+    let code = |c: &'static str| -> Result<String, sqlx::Error> { r.try_get(c) };
     Ok(Loan {
-        id: LoanId(r.try_get("id")?),
+        id: LoanId(id),
         item_id: ItemId(r.try_get("item_id")?),
         asset_number: text("asset_number")?,
         item_name: text("item_name")?,
@@ -147,13 +150,13 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Loan, sqlx::Error> {
         borrower_position: text("borrower_position")?,
         borrower_unit: text("borrower_unit")?,
         borrower_is_agency: r.try_get::<i64, _>("borrower_is_agency")? != 0,
-        use_type: UseType::parse(&text("use_type")?).unwrap_or(UseType::Inside),
+        use_type: decode("loans", "use_type", id, &code("use_type")?)?,
         purpose: text("purpose")?,
         place_of_use: text("place_of_use")?,
         start: date_of(r.try_get("start_day")?),
         due: date_of(r.try_get("due_day")?),
-        status: LoanStatus::parse(&text("status")?).unwrap_or(LoanStatus::Requested),
-        required_duty: Duty::parse(&text("required_duty")?).unwrap_or(Duty::OrgHead),
+        status: decode("loans", "status", id, &code("status")?)?,
+        required_duty: decode("loans", "required_duty", id, &code("required_duty")?)?,
         requested_by: r.try_get("requested_by")?,
         requested_at: r.try_get("requested_at")?,
         decided_by: r.try_get("decided_by")?,
@@ -163,7 +166,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Loan, sqlx::Error> {
         handover_condition: text("handover_condition")?,
         returned_at: r.try_get("returned_at")?,
         return_condition: text("return_condition")?,
-        damage: Damage::parse(&text("damage")?).unwrap_or(Damage::None),
+        damage: decode("loans", "damage", id, &code("damage")?)?,
         settlement: r.try_get("settlement")?,
         settlement_note: text("settlement_note")?,
         settled_at: r.try_get("settled_at")?,
@@ -190,7 +193,7 @@ pub async fn request(
     if item.try_get::<i64, _>(1)? == 0 {
         return Ok(Err(RequestRefusal::NotLendable));
     }
-    let class = ItemClass::parse(&item.try_get::<String, _>(0)?).unwrap_or(ItemClass::Durable);
+    let class: ItemClass = decode("items", "class", req.item_id.0, &item.try_get::<String, _>(0)?)?;
     let facts = RequestFacts {
         item_class: class,
         use_type: req.use_type,
@@ -273,7 +276,7 @@ async fn clash(
         if except.is_some_and(|e| e.0 == r.try_get::<i64, _>(0).unwrap_or_default()) {
             continue;
         }
-        let status = LoanStatus::parse(&r.try_get::<String, _>(1)?).unwrap_or(LoanStatus::Requested);
+        let status: LoanStatus = decode("loans", "status", r.try_get(0)?, &r.try_get::<String, _>(1)?)?;
         let held = hold(status, date_of(r.try_get(2)?), date_of(r.try_get(3)?), today);
         if let Some(h) = held.filter(|h| h.clashes_with(start, due)) {
             return Ok(Some(RequestRefusal::ItemTaken { loan: LoanId(r.try_get(0)?), from: h.from, until: h.until }));

@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
@@ -12,7 +13,7 @@ use super::calendar::FollowUpState;
 use super::items::{self, Item, ItemInput};
 use super::loans::{self, Loan, LoanRequest, StepNote};
 use super::rules::{Duty, ItemClass, UseType};
-use super::workflow::{Action, Damage, LoanStatus, Settlement};
+use super::workflow::{Action, Damage, LoanStatus, Settlement, WorkflowError};
 use super::{ItemId, LoanId, documents, duties_of, reminders, store_rules, today};
 use crate::app::AppState;
 use crate::docs::typeset::DocSize;
@@ -363,7 +364,26 @@ async fn request_loan(
     match loans::request(&state.db, me.org_id(), &request, &me.user, today()).await? {
         Ok(id) => Ok(see_other(&format!("/app/lending/loans/{}", id.0))),
         Err(loans::RequestRefusal::NoSuchItem) => Err(AppError::NotFound),
-        Err(refusal) => item_view(&state, me, form.item_id, Some(refusal.message_th())).await,
+        Err(refusal) => {
+            // A taken or unlendable item is a conflict (409); a rule the form broke is a 422.
+            let status = match &refusal {
+                loans::RequestRefusal::Rules(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::CONFLICT,
+            };
+            let mut r = item_view(&state, me, form.item_id, Some(refusal.message_th())).await?;
+            *r.status_mut() = status;
+            r.headers_mut().insert("x-error-code", HeaderValue::from_static(error_code(status)));
+            Ok(r)
+        }
+    }
+}
+
+/// The stable code a refused form page carries, as [`AppError`] pages do.
+fn error_code(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::CONFLICT => "conflict",
+        _ => "invalid",
     }
 }
 
@@ -486,8 +506,17 @@ async fn act(
         None => Err(AppError::NotFound),
         Some(Ok(_)) => Ok(see_other(&format!("/app/lending/loans/{id}"))),
         Some(Err(e)) => {
+            // 403 only for who acts; a step the status does not allow or a taken item is a 409.
+            let status = match &e {
+                loans::StepRefusal::Workflow(w) if w.is_permission() => StatusCode::FORBIDDEN,
+                loans::StepRefusal::Workflow(WorkflowError::SettlementNotPossible { .. }) => {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
+                _ => StatusCode::CONFLICT,
+            };
             let mut r = loan_view(&state, me, id, Some(e.message_th())).await?;
-            *r.status_mut() = axum::http::StatusCode::FORBIDDEN;
+            *r.status_mut() = status;
+            r.headers_mut().insert("x-error-code", HeaderValue::from_static(error_code(status)));
             Ok(r)
         }
     }

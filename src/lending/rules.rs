@@ -21,6 +21,8 @@ pub enum Duty {
     SuppliesOfficer,
 }
 
+crate::from_str_by_parse!(Duty);
+
 impl Duty {
     pub const ALL: [Duty; 3] = [Duty::SuppliesHead, Duty::OrgHead, Duty::SuppliesOfficer];
 
@@ -62,6 +64,8 @@ pub enum UseType {
     Agency,
 }
 
+crate::from_str_by_parse!(UseType);
+
 impl UseType {
     pub const ALL: [UseType; 3] = [UseType::Inside, UseType::Outside, UseType::Agency];
 
@@ -95,6 +99,8 @@ pub enum ItemClass {
     /// พัสดุประเภทใช้สิ้นเปลือง.
     Consumable,
 }
+
+crate::from_str_by_parse!(ItemClass);
 
 impl ItemClass {
     pub const ALL: [ItemClass; 2] = [ItemClass::Durable, ItemClass::Consumable];

@@ -8,6 +8,7 @@ use sqlx::Row;
 use super::workflow::{Damage, LoanStatus};
 use super::{date_of, day_of};
 use crate::db::Db;
+use crate::db::code::decode;
 use crate::orgs::OrgId;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -42,7 +43,7 @@ pub async fn stats_for(
     today: NaiveDate,
 ) -> Result<LendingStats, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT status, due_day, returned_at, damage FROM loans WHERE org_id = $1 AND start_day >= $2 AND start_day <= $3",
+        "SELECT status, due_day, returned_at, damage, id FROM loans WHERE org_id = $1 AND start_day >= $2 AND start_day <= $3",
     )
     .bind(org.0)
     .bind(day_of(from))
@@ -51,10 +52,11 @@ pub async fn stats_for(
     .await?;
     let mut s = LendingStats::default();
     for r in &rows {
-        let status = LoanStatus::parse(&r.try_get::<String, _>(0)?).unwrap_or(LoanStatus::Requested);
+        let id: i64 = r.try_get(4)?;
+        let status: LoanStatus = decode("loans", "status", id, &r.try_get::<String, _>(0)?)?;
         let due = date_of(r.try_get(1)?);
         let returned_at: Option<i64> = r.try_get(2)?;
-        let damage = Damage::parse(&r.try_get::<String, _>(3)?).unwrap_or(Damage::None);
+        let damage: Damage = decode("loans", "damage", id, &r.try_get::<String, _>(3)?)?;
         match status {
             LoanStatus::Rejected => s.rejected += 1,
             LoanStatus::Requested | LoanStatus::Approved | LoanStatus::Cancelled => {}

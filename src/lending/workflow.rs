@@ -29,6 +29,8 @@ pub enum LoanStatus {
     Cancelled,
 }
 
+crate::from_str_by_parse!(LoanStatus);
+
 impl LoanStatus {
     pub const ALL: [LoanStatus; 8] = [
         LoanStatus::Requested,
@@ -85,6 +87,8 @@ pub enum Damage {
     Damaged,
     Lost,
 }
+
+crate::from_str_by_parse!(Damage);
 
 impl Damage {
     pub const ALL: [Damage; 3] = [Damage::None, Damage::Damaged, Damage::Lost];
@@ -236,6 +240,19 @@ pub enum WorkflowError {
 }
 
 impl WorkflowError {
+    /// True when the refusal is about who acts (a permission, 403), not about the loan's state
+    /// (409) or what was entered (422).
+    pub fn is_permission(&self) -> bool {
+        matches!(
+            self,
+            WorkflowError::WrongApprover { .. }
+                | WorkflowError::OwnRequest
+                | WorkflowError::BorrowerRecordsOwnLoan { .. }
+                | WorkflowError::CancelByStranger
+                | WorkflowError::NotSuppliesStaff { .. }
+        )
+    }
+
     pub fn message_th(&self) -> String {
         match self {
             WorkflowError::NotAllowedInStatus { action, status } => {

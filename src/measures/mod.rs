@@ -29,6 +29,8 @@ pub enum Status {
     Cancelled,
 }
 
+crate::from_str_by_parse!(Status);
+
 impl Status {
     pub const ALL: [Status; 4] = [Status::Planned, Status::InProgress, Status::Done, Status::Cancelled];
 

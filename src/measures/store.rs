@@ -4,7 +4,7 @@
 use serde_json::Value;
 use sqlx::{AssertSqlSafe, Row};
 
-use super::{Item, ItemKind, Measure, MeasureId, MeasureInput, Status};
+use super::{Item, ItemKind, Measure, MeasureId, MeasureInput};
 use crate::db::{Db, Tx, now};
 use crate::orgs::OrgId;
 use crate::thai::{ThaiMonthRange, YearMonth};
@@ -100,8 +100,9 @@ fn push_item(m: &mut Measure, kind: &str, text: String, numbered: bool) {
 fn measure_from_row(row: &sqlx::any::AnyRow, org: OrgId) -> Result<Measure, sqlx::Error> {
     let responsible: String = row.try_get("responsible")?;
     let status: String = row.try_get("status")?;
+    let id: i64 = row.try_get("id")?;
     Ok(Measure {
-        id: MeasureId(row.try_get("id")?),
+        id: MeasureId(id),
         org_id: org,
         fiscal_year: row.try_get("fiscal_year")?,
         position: row.try_get("position")?,
@@ -110,7 +111,7 @@ fn measure_from_row(row: &sqlx::any::AnyRow, org: OrgId) -> Result<Measure, sqlx
             indicators: Vec::new(),
             responsible: responsible.lines().map(str::to_string).filter(|l| !l.is_empty()).collect(),
             period: decode_period(row.try_get("period_start")?, row.try_get("period_end")?),
-            status: Status::parse(&status).unwrap_or(Status::Planned),
+            status: crate::db::code::decode("measures", "status", id, &status)?,
             progress: row.try_get("progress")?,
             methods: Vec::new(),
             results: Vec::new(),

@@ -24,6 +24,10 @@ pub enum OrgError {
     SlugTaken(String),
     #[error("ไม่พบหน่วยงาน \"{0}\" (no organization \"{0}\")")]
     NotFound(String),
+    #[error("กรุณาระบุชื่อเต็มของหน่วยงาน เช่น องค์การบริหารส่วนตำบลแม่คะตวน (an organization needs a name)")]
+    MissingName,
+    #[error("กรุณาระบุประเภทของหน่วยงาน เช่น อบต. หรือ เทศบาลตำบล (an organization needs a kind)")]
+    MissingKind,
     #[error(transparent)]
     Db(#[from] anyhow::Error),
 }
@@ -37,6 +41,12 @@ impl From<sqlx::Error> for OrgError {
 /// Creates an organization, its divisions and its audit chain, and audits the creation.
 pub async fn create(db: &Db, new: &NewOrg<'_>, actor: &str) -> Result<Org, OrgError> {
     super::validate_slug(new.slug).map_err(OrgError::InvalidSlug)?;
+    if new.name.trim().is_empty() {
+        return Err(OrgError::MissingName);
+    }
+    if new.kind.trim().is_empty() {
+        return Err(OrgError::MissingKind);
+    }
     let mut tx = db.begin_write().await?;
     let short = super::short_name_of(new.name);
     let inserted = sqlx::query(
@@ -85,15 +95,20 @@ pub async fn create(db: &Db, new: &NewOrg<'_>, actor: &str) -> Result<Org, OrgEr
 
 fn org_from_row(row: &sqlx::any::AnyRow) -> Result<Org, sqlx::Error> {
     let digits: String = row.try_get("digits")?;
+    let id: i64 = row.try_get("id")?;
     Ok(Org {
-        id: OrgId(row.try_get("id")?),
+        id: OrgId(id),
         slug: row.try_get("slug")?,
         name: row.try_get("name")?,
         short_name: row.try_get("short_name")?,
         kind: row.try_get("kind")?,
         province: row.try_get("province")?,
         district: row.try_get("district")?,
-        digits: if digits == "arabic" { Digits::Arabic } else { Digits::Thai },
+        digits: match digits.as_str() {
+            "thai" => Digits::Thai,
+            "arabic" => Digits::Arabic,
+            other => return Err(crate::db::code::unknown("orgs", "digits", id, other)),
+        },
     })
 }
 

@@ -9,17 +9,9 @@ crate::on_both_databases! {
     }
 
     async fn a_wrong_password_is_refused_with_a_thai_message(app: TestApp) {
-        let page = app.get_text("/login").await;
-        let csrf = csrf_in(&page);
-        let r = app
-            .client
-            .post(app.url("/login"))
-            .form(&[("_csrf", csrf.as_str()), ("username", DEMO_ADMIN), ("password", "wrong-password")])
-            .send()
-            .await
-            .unwrap();
+        let r = app.try_login(&app.client, "mae-khatuan", DEMO_ADMIN, "wrong-password").await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-        assert!(r.text().await.unwrap().contains("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"));
+        assert!(r.text().await.unwrap().contains("รหัสหน่วยงาน ชื่อผู้ใช้ หรือรหัสผ่านไม่ถูกต้อง"));
         assert_redirect_to(&app.get("/app/measures").await, "/login");
     }
 
@@ -28,7 +20,7 @@ crate::on_both_databases! {
         let r = app
             .client
             .post(app.url("/login"))
-            .form(&[("_csrf", "forged"), ("username", DEMO_ADMIN), ("password", PASSWORD)])
+            .form(&[("_csrf", "forged"), ("org", "mae-khatuan"), ("username", DEMO_ADMIN), ("password", PASSWORD)])
             .send()
             .await
             .unwrap();
@@ -106,9 +98,7 @@ mod admin {
             let csrf = app.login(DEMO_STAFF).await;
             let other = crate::harness::new_client();
             // A second browser logged in with the old password.
-            let page = other.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
-            let token = csrf_in(&page);
-            other.post(app.url("/login")).form(&[("_csrf", token.as_str()), ("username", DEMO_STAFF), ("password", PASSWORD)]).send().await.unwrap();
+            app.try_login(&other, "mae-khatuan", DEMO_STAFF, PASSWORD).await;
             assert_eq!(other.get(app.url("/app/measures")).send().await.unwrap().status(), StatusCode::OK);
             let r = app.post_form("/app/password", &csrf, &[("current", "wrong"), ("new", "a-new-long-password"), ("repeat", "a-new-long-password")]).await;
             assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -117,8 +107,8 @@ mod admin {
             let r = app.post_form("/app/password", &csrf, &[("current", PASSWORD), ("new", "a-new-long-password"), ("repeat", "a-new-long-password")]).await;
             assert_redirect_to(&r, "/login");
             assert_eq!(other.get(app.url("/app/measures")).send().await.unwrap().status(), StatusCode::SEE_OTHER, "the other session ended");
-            assert!(prongsai::auth::users::authenticate(&app.db, DEMO_STAFF, "a-new-long-password").await.unwrap().is_some());
-            assert!(prongsai::auth::users::authenticate(&app.db, DEMO_STAFF, PASSWORD).await.unwrap().is_none());
+            assert!(prongsai::auth::users::authenticate(&app.db, app.org_a.id, DEMO_STAFF, "a-new-long-password").await.unwrap().is_some());
+            assert!(prongsai::auth::users::authenticate(&app.db, app.org_a.id, DEMO_STAFF, PASSWORD).await.unwrap().is_none());
         }
 
         async fn the_admin_switches_the_organization_to_arabic_digits(app: TestApp) {

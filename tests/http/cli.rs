@@ -69,6 +69,11 @@ crate::on_both_databases! {
         assert!(out.contains("created user somjai (staff) in ban-pong"));
         let weak = prongsai(db, &["user", "add", "--org", "ban-pong", "--username", "short", "--name", "x", "--password", "123"]);
         assert!(String::from_utf8_lossy(&weak.stderr).contains("อย่างน้อย 10 ตัวอักษร"));
+        let nameless = prongsai(db, &["org", "add", "--slug", "nameless", "--name", "   "]);
+        assert!(!nameless.status.success());
+        assert!(String::from_utf8_lossy(&nameless.stderr).contains("กรุณาระบุชื่อเต็มของหน่วยงาน"));
+        // Usernames are per organization: "admin" exists in mae-khatuan and may exist here too.
+        ok(&prongsai(db, &["user", "add", "--org", "ban-pong", "--username", "admin", "--name", "ผู้ดูแล", "--role", "admin", "--password", "a-long-password-2"]));
     }
 
     async fn audit_verify_exits_nonzero_after_tampering(app: TestApp) {

@@ -304,18 +304,33 @@ impl TestApp {
         r.text().await.unwrap()
     }
 
+    /// The organization a test user belongs to: OTHER_ADMIN's, or the demo organization.
+    pub fn org_of(&self, username: &str) -> &str {
+        if username == OTHER_ADMIN { &self.org_b.slug } else { &self.org_a.slug }
+    }
+
+    /// Posts the login form of the organization's login page with `client`; returns the response.
+    pub async fn try_login(
+        &self,
+        client: &reqwest::Client,
+        org: &str,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let page = client.get(self.url(&format!("/login?org={org}"))).send().await.unwrap().text().await.unwrap();
+        let csrf = csrf_in(&page);
+        client
+            .post(self.url("/login"))
+            .form(&[("_csrf", csrf.as_str()), ("org", org), ("username", username), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Logs in with a fresh cookie jar; returns the session's CSRF token.
     pub async fn login(&mut self, username: &str) -> String {
         self.client = new_client();
-        let page = self.get_text("/login").await;
-        let csrf = csrf_in(&page);
-        let r = self
-            .client
-            .post(self.url("/login"))
-            .form(&[("_csrf", csrf.as_str()), ("username", username), ("password", PASSWORD)])
-            .send()
-            .await
-            .unwrap();
+        let r = self.try_login(&self.client, self.org_of(username), username, PASSWORD).await;
         assert_redirect_to(&r, "/app");
         csrf_in(&self.get_text("/app/measures").await)
     }
@@ -325,6 +340,21 @@ impl TestApp {
         let mut all = vec![("_csrf", csrf)];
         all.extend_from_slice(fields);
         self.client.post(self.url(path)).form(&all).send().await.unwrap()
+    }
+
+    /// Another server process's worth of state (its own pool, nothing shared in memory) on the
+    /// same database, as a second `prongsai serve` behind the same address; returns its base URL.
+    /// It stops when the returned sender is dropped.
+    pub async fn second_server(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
+        let db = Db::connect(&self.db_url).await.expect("second connection");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = AppState::new(db, Settings::new(self.db_url.clone(), Some(format!("http://{addr}"))));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(serve(state, listener, async {
+            let _ = rx.await;
+        }));
+        (format!("http://{addr}"), tx)
     }
 
     /// Runs SQL directly against the database, as an intruder with database access would.

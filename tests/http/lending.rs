@@ -72,6 +72,10 @@ crate::on_both_databases! {
         let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "approve"), ("note", "อนุมัติ")]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(status_of(&app, loan).await, "approved");
+        let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "approve")]).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "approving an approved loan is a wrong state, not a permission");
+        assert_eq!(r.headers()["x-error-code"], "conflict");
+        assert!(r.text().await.unwrap().contains("อนุมัติแล้ว"));
         let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "hand_over")]).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "an executive approves but does not run the store");
         let csrf = app.login(DEMO_ADMIN).await;
@@ -116,7 +120,8 @@ crate::on_both_databases! {
         let r = app.post_form("/app/lending/loans", &csrf, &request_fields(&item, "inside", &s1, &d1, "ก")).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let r = app.post_form("/app/lending/loans", &csrf, &request_fields(&item, "inside", &s2, &d2, "ข")).await;
-        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "day 12 is taken");
+        assert_eq!(r.status(), StatusCode::CONFLICT, "day 12 is taken");
+        assert_eq!(r.headers()["x-error-code"], "conflict");
         assert!(r.text().await.unwrap().contains("ถูกยืมหรือจองแล้ว"));
         let r = app.post_form("/app/lending/loans", &csrf, &request_fields(&item, "inside", &s3, &d3, "ค")).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "the day after is free");
@@ -140,7 +145,7 @@ crate::on_both_databases! {
         for t in tasks {
             match t.await.unwrap() {
                 StatusCode::SEE_OTHER => ok += 1,
-                StatusCode::UNPROCESSABLE_ENTITY => {}
+                StatusCode::CONFLICT => {}
                 other => panic!("unexpected {other}"),
             }
         }
@@ -188,7 +193,7 @@ crate::on_both_databases! {
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(status_of(&app, loan.0).await, "closed");
         let r = app.post_form(&format!("/app/lending/loans/{}/act", loan.0), &csrf, &[("action", "return"), ("damage", "none")]).await;
-        assert_eq!(r.status(), StatusCode::FORBIDDEN, "a closed loan takes no more steps");
+        assert_eq!(r.status(), StatusCode::CONFLICT, "a closed loan takes no more steps");
     }
 
     async fn an_item_written_off_after_a_request_cannot_then_be_approved(app: TestApp) {
@@ -200,7 +205,7 @@ crate::on_both_databases! {
         app.raw_sql(&format!("UPDATE items SET lendable = 0 WHERE id = {item}")).await.unwrap();
         let csrf = app.login(DEMO_STAFF).await;
         let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "approve")]).await;
-        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert_eq!(r.status(), StatusCode::CONFLICT, "the item's state, not a permission");
         assert!(r.text().await.unwrap().contains("ไม่เปิดให้ยืม"));
         assert_eq!(status_of(&app, loan).await, "requested");
     }

@@ -1,3 +1,4 @@
+mod accounts;
 mod audit;
 mod audit_heads;
 mod audit_verify;
@@ -7,6 +8,7 @@ mod cli;
 mod collation;
 mod cut_and_empty;
 mod disk_full;
+mod errors;
 mod evidence;
 mod failover;
 mod harness;
