@@ -273,6 +273,65 @@ pub async fn pending(db: &Db) -> anyhow::Result<Vec<&'static str>> {
 mod tests {
     use std::collections::BTreeSet;
 
+    /// 0004 rebuilds SQLite's users table; with foreign keys on, dropping the old table would
+    /// have deleted every session and notification of every user (ON DELETE CASCADE).
+    #[tokio::test]
+    async fn rebuilding_the_users_table_on_sqlite_keeps_what_refers_to_users() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = super::super::DatabaseUrl::sqlite_file(&dir.path().join("old.db"));
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .after_connect(|conn, _| {
+                Box::pin(async move { sqlx::Executor::execute(conn, "PRAGMA foreign_keys = ON").await.map(|_| ()) })
+            })
+            .connect(&format!("{}?mode=rwc", url.expose()))
+            .await
+            .unwrap();
+        // A database as the previous release left it.
+        for (_, sql) in &super::MIGRATIONS_SQLITE[..2] {
+            sqlx::raw_sql(*sql).execute(&pool).await.unwrap();
+        }
+        sqlx::raw_sql(
+            "INSERT INTO orgs (id, slug, name, short_name, kind, created_at) VALUES (1, 'a', 'อบต.ก', 'อบต.ก', 'อบต.', 0);
+             INSERT INTO users (id, org_id, username, display_name, password_hash, role, created_at) VALUES (7, 1, 'somjai', 'สมใจ', 'x', 'staff', 0);
+             INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ('h', 7, 'c', 0, 9999999999);
+             INSERT INTO notifications (org_id, user_id, kind, day, message, created_at) VALUES (1, 7, 'due', 1, 'ส่งคืน', 0);",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let db = super::Db { pool: pool.clone(), backend: super::Backend::Sqlite };
+        sqlx::raw_sql(
+            "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL);
+                       INSERT INTO schema_migrations VALUES ('0001_init', 0), ('0002_lending', 0);",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        super::run(&db).await.unwrap();
+        let count = |sql: &'static str| {
+            let pool = pool.clone();
+            async move { sqlx::query_as::<_, (i64,)>(sql).fetch_one(&pool).await.unwrap().0 }
+        };
+        assert_eq!(count("SELECT COUNT(*) FROM sessions WHERE user_id = 7").await, 1);
+        assert_eq!(count("SELECT COUNT(*) FROM notifications WHERE user_id = 7").await, 1);
+        assert_eq!(count("SELECT COUNT(*) FROM users WHERE id = 7 AND must_change_password = 0").await, 1);
+        let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys").fetch_one(&pool).await.unwrap();
+        assert_eq!(fk, 1, "the connection goes back to the pool with foreign keys on");
+        // Usernames are now unique per organization only.
+        sqlx::raw_sql("INSERT INTO orgs (id, slug, name, short_name, kind, created_at) VALUES (2, 'b', 'อบต.ข', 'อบต.ข', 'อบต.', 0);
+                       INSERT INTO users (org_id, username, display_name, password_hash, role, created_at) VALUES (2, 'somjai', 'สมใจ', 'x', 'staff', 0);")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let again = sqlx::query("INSERT INTO users (org_id, username, display_name, password_hash, role, created_at) VALUES (2, 'somjai', 'x', 'x', 'staff', 0)")
+            .execute(&pool)
+            .await
+            .unwrap_err();
+        assert!(super::super::is_unique_violation(&again));
+    }
+
     fn names(dir: &str) -> BTreeSet<String> {
         std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
             .unwrap()
