@@ -19,6 +19,7 @@ const UNTOUCHED: [&str; 5] = ["_csrf", "password", "current", "new", "repeat"];
 fn label_th(name: &str) -> Cow<'_, str> {
     let label = match name {
         "username" => "ชื่อผู้ใช้",
+        "org" => "รหัสหน่วยงาน",
         "display_name" => "ชื่อ-นามสกุล",
         "email" => "อีเมล",
         "title" => "ชื่อเรื่อง",
