@@ -83,6 +83,31 @@ crate::on_both_databases! {
         assert_eq!(audit_count(&app, "login_failed").await, 0, "names the organization does not have are only logged");
     }
 
+    async fn the_client_address_comes_from_x_forwarded_for_only_behind_a_trusted_proxy(app: TestApp) {
+        let login_from = |base: String, forwarded: &'static str| async move {
+            let client = new_client();
+            let page = client.get(format!("{base}/login?org={ORG_A}")).send().await.unwrap().text().await.unwrap();
+            let csrf = csrf_in(&page);
+            let r = client.post(format!("{base}/login"))
+                .header("x-forwarded-for", forwarded)
+                .form(&[("_csrf", csrf.as_str()), ("org", ORG_A), ("username", DEMO_STAFF), ("password", PASSWORD)])
+                .send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        };
+        let last_address = || async {
+            let (after,): (String,) = sqlx::query_as("SELECT after_json FROM audit_log WHERE action = 'login' ORDER BY id DESC LIMIT 1")
+                .fetch_one(&app.db.pool).await.unwrap();
+            serde_json::from_str::<serde_json::Value>(&after).unwrap()["address"].as_str().unwrap().to_string()
+        };
+        // Directly: the header is the client's own claim and is ignored.
+        login_from(app.url(""), "203.0.113.5").await;
+        assert_eq!(last_address().await, "127.0.0.1");
+        // Behind a proxy at 127.0.0.1 that is configured as trusted: the address it forwarded.
+        let (proxied, _stop) = app.second_server_with(|s| s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+        login_from(proxied, "10.9.9.9, 203.0.113.5").await;
+        assert_eq!(last_address().await, "203.0.113.5");
+    }
+
     async fn a_deactivated_user_is_logged_out_and_refused_like_a_wrong_password(app: TestApp) {
         let staff = new_client();
         assert_redirect_to(&app.try_login(&staff, ORG_A, DEMO_STAFF, PASSWORD).await, "/app");

@@ -346,10 +346,20 @@ impl TestApp {
     /// same database, as a second `prongsai serve` behind the same address; returns its base URL.
     /// It stops when the returned sender is dropped.
     pub async fn second_server(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
+        self.second_server_with(|_| {}).await
+    }
+
+    /// [`Self::second_server`] with settings changed by `configure` (e.g. trusted proxies).
+    pub async fn second_server_with(
+        &self,
+        configure: impl FnOnce(&mut Settings),
+    ) -> (String, tokio::sync::oneshot::Sender<()>) {
         let db = Db::connect(&self.db_url).await.expect("second connection");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = AppState::new(db, Settings::new(self.db_url.clone(), Some(format!("http://{addr}"))));
+        let mut settings = Settings::new(self.db_url.clone(), Some(format!("http://{addr}")));
+        configure(&mut settings);
+        let state = AppState::new(db, settings);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(serve(state, listener, async {
             let _ = rx.await;
