@@ -147,3 +147,35 @@ impl IntoResponse for AppError {
 pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body(r: Response) -> String {
+        String::from_utf8(axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn every_refusal_is_a_thai_page_in_the_sites_frame_with_its_status_and_code() {
+        let cases = [
+            (AppError::NotFound, 404, "not_found"),
+            (AppError::Forbidden, 403, "forbidden"),
+            (AppError::Conflict("อนุมัติไปแล้ว".into()), 409, "conflict"),
+            (AppError::Invalid("<b>ปีไม่ถูกต้อง</b>".into()), 422, "invalid"),
+            (AppError::TooLarge("ไฟล์ใหญ่เกิน 20 MB".into()), 413, "too_large"),
+            (AppError::Throttled { retry_after: 120, message: "ลองใหม่ภายหลัง".into() }, 429, "throttled"),
+        ];
+        for (error, status, code) in cases {
+            let r = error.into_response();
+            assert_eq!(r.status().as_u16(), status);
+            assert_eq!(r.headers()["x-error-code"], code);
+            if status == 429 {
+                assert_eq!(r.headers()["retry-after"], "120");
+            }
+            let page = body(r).await;
+            assert!(page.contains("class=\"brand\"") && page.contains("href=\"/app\""), "{page}");
+            assert!(!page.contains("<b>"), "messages are escaped");
+        }
+    }
+}
