@@ -8,6 +8,11 @@ use crate::db::{Db, now};
 
 /// The named secret, created (32 random bytes, hex) on first need.
 pub async fn get_or_create(db: &Db, name: &str) -> Result<Vec<u8>, sqlx::Error> {
+    // Read first: every login page needs the secret, and a write each time would queue behind
+    // SQLite's single writer.
+    if let Some(secret) = read(db, name).await? {
+        return Ok(secret);
+    }
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     // Two processes creating it at once: one insert wins and both read the winner.
@@ -19,9 +24,13 @@ pub async fn get_or_create(db: &Db, name: &str) -> Result<Vec<u8>, sqlx::Error> 
     .bind(now())
     .execute(&db.pool)
     .await?;
-    let (value,): (String,) =
-        sqlx::query_as("SELECT value FROM server_secrets WHERE name = $1").bind(name).fetch_one(&db.pool).await?;
-    hex::decode(value).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    read(db, name).await?.ok_or(sqlx::Error::RowNotFound)
+}
+
+async fn read(db: &Db, name: &str) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT value FROM server_secrets WHERE name = $1").bind(name).fetch_optional(&db.pool).await?;
+    row.map(|(value,)| hex::decode(value).map_err(|e| sqlx::Error::Decode(Box::new(e)))).transpose()
 }
 
 /// HMAC-SHA256 (RFC 2104) of `message` under `key`.

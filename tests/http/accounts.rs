@@ -206,7 +206,15 @@ crate::on_both_databases! {
             .form(&[("_csrf", forged.as_str()), ("org", ORG_A), ("username", DEMO_ADMIN), ("password", PASSWORD)])
             .send().await.unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
-        // The token works with its own cookie.
+        // The token works with its own cookie, also at another server process (the key is in the
+        // database, not in one process's memory).
+        let (second, _stop) = app.second_server().await;
+        let c = new_client();
+        let token_c = csrf_in(&c.get(app.url("/login?org=mae-khatuan")).send().await.unwrap().text().await.unwrap());
+        let r = c.post(format!("{second}/login"))
+            .form(&[("_csrf", token_c.as_str()), ("org", ORG_A), ("username", DEMO_ADMIN), ("password", PASSWORD)])
+            .send().await.unwrap();
+        assert_redirect_to(&r, "/app");
         let r = a.post(app.url("/login"))
             .form(&[("_csrf", token_a.as_str()), ("org", ORG_A), ("username", DEMO_ADMIN), ("password", PASSWORD)])
             .send().await.unwrap();
