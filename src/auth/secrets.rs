@@ -16,14 +16,16 @@ pub async fn get_or_create(db: &Db, name: &str) -> Result<Vec<u8>, sqlx::Error> 
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     // Two processes creating it at once: one insert wins and both read the winner.
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
     )
     .bind(name)
     .bind(hex::encode(bytes))
     .bind(now())
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     read(db, name).await?.ok_or(sqlx::Error::RowNotFound)
 }
 

@@ -49,7 +49,9 @@ pub async fn locked_until(db: &Db, account: &str, address: &str) -> Result<Optio
 /// Counts a failed login of `key`; returns the end of the lock when this failure starts one.
 pub async fn failure(db: &Db, key: &str, limits: Limits) -> Result<Option<i64>, sqlx::Error> {
     let at = now();
-    // One statement per step, each atomic on the row, so concurrent processes count every failure.
+    // The count and the lock in one transaction; each statement is atomic on the row, so
+    // concurrent processes count every failure.
+    let mut tx = db.begin_write().await?;
     let (failures, lockouts): (i64, i64) = sqlx::query_as(
         "INSERT INTO login_throttle (subject, failures, window_start, lockouts, locked_until) VALUES ($1, 1, $2, 0, 0)
          ON CONFLICT (subject) DO UPDATE SET
@@ -62,9 +64,10 @@ pub async fn failure(db: &Db, key: &str, limits: Limits) -> Result<Option<i64>, 
     .bind(at)
     .bind(at - limits.window_secs)
     .bind(at - FORGET_SECS)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await?;
     if failures < limits.failures {
+        tx.commit().await?;
         return Ok(None);
     }
     let until = at + lock_secs(limits, lockouts);
@@ -77,14 +80,17 @@ pub async fn failure(db: &Db, key: &str, limits: Limits) -> Result<Option<i64>, 
     .bind(key)
     .bind(lockouts)
     .bind(limits.failures)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok((locked.rows_affected() == 1).then_some(until))
 }
 
 /// A successful login clears the account's failures and lock-outs.
 pub async fn success(db: &Db, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_throttle WHERE subject = $1").bind(key).execute(&db.pool).await?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM login_throttle WHERE subject = $1").bind(key).execute(&mut *tx).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -301,7 +301,6 @@ mod tests {
         .execute(&pool)
         .await
         .unwrap();
-        let db = super::Db { pool: pool.clone(), backend: super::Backend::Sqlite };
         sqlx::raw_sql(
             "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL);
                        INSERT INTO schema_migrations VALUES ('0001_init', 0), ('0002_lending', 0);",
@@ -309,7 +308,10 @@ mod tests {
         .execute(&pool)
         .await
         .unwrap();
-        super::run(&db).await.unwrap();
+        pool.close().await;
+        // The new release connects and migrates.
+        let db = super::Db::connect(&url).await.unwrap();
+        let pool = db.pool.clone();
         let count = |sql: &'static str| {
             let pool = pool.clone();
             async move { sqlx::query_as::<_, (i64,)>(sql).fetch_one(&pool).await.unwrap().0 }

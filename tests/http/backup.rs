@@ -41,14 +41,7 @@ fn refused(output: &Output, expected: &str) {
 /// A user's own logged-in client (the app's client is one user).
 async fn logged_in(app: &TestApp, username: &str) -> (reqwest::Client, String) {
     let client = new_client();
-    let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
-    let csrf = csrf_in(&page);
-    let r = client
-        .post(app.url("/login"))
-        .form(&[("_csrf", csrf.as_str()), ("username", username), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let r = app.try_login(&client, app.org_of(username), username, PASSWORD).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = client.get(app.url("/app/measures")).send().await.unwrap().text().await.unwrap();
     (client, csrf_in(&page))

@@ -34,14 +34,7 @@ async fn other_org_writes_during_a_long_write(backend: Backend) {
         async {
             // Another user of the second organization logs in meanwhile (a session is a write too).
             let client = new_client();
-            let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
-            let login_csrf = csrf_in(&page);
-            client
-                .post(app.url("/login"))
-                .form(&[("_csrf", login_csrf.as_str()), ("username", OTHER_ADMIN), ("password", PASSWORD)])
-                .send()
-                .await
-                .unwrap()
+            app.try_login(&client, "other-town", OTHER_ADMIN, PASSWORD).await
         },
         async {
             tokio::time::sleep(LONG).await;
