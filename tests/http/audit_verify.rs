@@ -12,13 +12,7 @@ use crate::harness::*;
 /// A client of its own, logged in as `username`, and its CSRF token.
 async fn logged_in(app: &TestApp, username: &str) -> (reqwest::Client, String) {
     let client = new_client();
-    let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
-    let r = client
-        .post(app.url("/login"))
-        .form(&[("_csrf", csrf_in(&page).as_str()), ("username", username), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let r = app.try_login(&client, app.org_of(username), username, PASSWORD).await;
     assert_redirect_to(&r, "/app");
     let users = client.get(app.url("/app/measures")).send().await.unwrap().text().await.unwrap();
     (client, csrf_in(&users))
