@@ -60,7 +60,7 @@ pub async fn set_active(db: &Db, org: OrgId, user_id: i64, active: bool, actor: 
 /// next login; ends the user's sessions. Returns the password, to be shown to the admin once.
 pub async fn reset_password(db: &Db, org: OrgId, user_id: i64, actor: &str) -> Result<String, UserError> {
     let temporary = temporary_password();
-    let hash = super::password::hash(&temporary)?;
+    let hash = super::password::hash_off_thread(&temporary).await?;
     let mut tx = db.write(org).await?;
     let done =
         sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1 WHERE id = $2 AND org_id = $3")

@@ -140,8 +140,8 @@ crate::on_both_databases! {
             .map(|_| {
                 let (client, base) = (new_client(), server.url(""));
                 tokio::spawn(async move {
-                    let page = client.get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
-                    let form = [("_csrf", csrf_in(&page)), ("username", "admin".into()), ("password", prongsai::demo::PASSWORD.into())];
+                    let page = client.get(format!("{base}/login?org=mae-khatuan")).send().await.unwrap().text().await.unwrap();
+                    let form = [("_csrf", csrf_in(&page)), ("org", "mae-khatuan".into()), ("username", "admin".into()), ("password", prongsai::demo::PASSWORD.into())];
                     client.post(format!("{base}/login")).form(&form).send().await.unwrap().status()
                 })
             })
