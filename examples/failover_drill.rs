@@ -92,10 +92,15 @@ async fn main() -> anyhow::Result<()> {
 
 /// Logs in as the demo's staff user; returns the session's CSRF token.
 async fn login(client: &reqwest::Client, server: &str) -> anyhow::Result<String> {
-    let page = client.get(format!("{server}/login")).send().await?.text().await?;
+    let page = client.get(format!("{server}/login?org={}", prongsai::demo::SLUG)).send().await?.text().await?;
     let r = client
         .post(format!("{server}/login"))
-        .form(&[("_csrf", csrf_in(&page)?), ("username", USER), ("password", prongsai::demo::PASSWORD)])
+        .form(&[
+            ("_csrf", csrf_in(&page)?),
+            ("org", prongsai::demo::SLUG.to_string()),
+            ("username", USER.to_string()),
+            ("password", prongsai::demo::PASSWORD.to_string()),
+        ])
         .send()
         .await?;
     anyhow::ensure!(r.status() == reqwest::StatusCode::SEE_OTHER, "login failed: HTTP {}", r.status());
