@@ -96,7 +96,7 @@ async fn login(client: &reqwest::Client, server: &str) -> anyhow::Result<String>
     let r = client
         .post(format!("{server}/login"))
         .form(&[
-            ("_csrf", csrf_in(&page)?),
+            ("_csrf", csrf_in(&page)?.to_string()),
             ("org", prongsai::demo::SLUG.to_string()),
             ("username", USER.to_string()),
             ("password", prongsai::demo::PASSWORD.to_string()),
