@@ -10,6 +10,8 @@
 //! what the parser would otherwise read as markup.
 
 #[cfg(test)]
+mod escape_tests;
+#[cfg(test)]
 mod input_tests;
 mod parse;
 #[cfg(test)]
@@ -189,10 +191,13 @@ pub(crate) enum Tag {
     Para,
 }
 
+fn starts_ignoring_case(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
 /// The tag at the start of `s` and its length in bytes.
 pub(crate) fn tag_at(s: &str) -> Option<(Tag, usize)> {
-    let b = s.as_bytes();
-    let starts = |p: &str| b.len() >= p.len() && b[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    let starts = |p: &str| starts_ignoring_case(s, p);
     if starts("<br") {
         let rest = &s[3..];
         let trimmed = rest.trim_start_matches([' ', '\t']);
@@ -215,6 +220,18 @@ pub(crate) fn tag_at(s: &str) -> Option<(Tag, usize)> {
         return Some((Tag::Para, end + 1));
     }
     None
+}
+
+/// Whether a `<` at the start of `s` may begin a tag once the cell goes on: [`tag_at`] reads one
+/// here, or would if a `>` came later ("<p x" + "y>"), or a space and a `>` ("<p" + " (…>)").
+///
+/// The writer escapes every such `<`: it writes a cell from several texts (a title, then its
+/// indicator references), while the parser reads a `<p …>` tag across them. Asking only `tag_at`
+/// about each text lost the title "<p" with the indicator name ">" (read back as ")"), and
+/// escaping a later `<` could complete an earlier tag ("<p <p x>" became "<p &lt;p x>", one tag).
+pub(crate) fn may_start_tag(s: &str) -> bool {
+    let starts = |p: &str| starts_ignoring_case(s, p);
+    starts("<br") || starts("</p") || starts("<p ") || starts("<p>") || s.eq_ignore_ascii_case("<p")
 }
 
 /// The character an HTML entity at the start of `s` stands for, and the entity's length in bytes.
@@ -341,6 +358,12 @@ mod syntax_tests {
         assert_eq!(tag_at("<p class=\"a\">"), Some((Tag::Para, 13)));
         assert_eq!(tag_at("<bra>"), None);
         assert_eq!(tag_at("<pre>"), None);
+        for s in ["<p", "<P x", "<p>", "<br", "<BRA>", "</p", "<p (ตัวชี้วัดที่ 1 >)"] {
+            assert!(may_start_tag(s), "{s}");
+        }
+        for s in ["<", "<b", "</", "<pre>", "<p-x>", "< p>", "a<p"] {
+            assert!(!may_start_tag(s), "{s}");
+        }
         assert_eq!(decode_inline("a &amp; b &lt;br&gt; &#124; \\| &nbsp;"), "a & b <br> | |  ");
         assert_eq!(decode_inline("&#10; &#xZZ; &bogus; \\a"), "&#10; &#xZZ; &bogus; \\a");
     }

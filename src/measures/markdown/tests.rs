@@ -331,7 +331,7 @@ fn text() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         4 => "[\u{0E01}-\u{0E5B} -~]{1,12}",
         1 => prop::sample::select(vec![
-            "|", "\\", "\\|", "&amp;", "&#124;", "&nbsp;", "<br>", "<p>", "</p>", "**", "*",
+            "|", "\\", "\\|", "&amp;", "&#124;", "&nbsp;", "<br>", "<p>", "</p>", "<p", "<p ", ">", "**", "*",
             "(", ")", "(ตัวชี้วัดที่ 3 x)", "ตัวชี้วัด ที่ ๑๑", "1.", "๒. ", "- ", "• ", "1.5",
         ])
         .prop_map(str::to_string),
@@ -420,8 +420,15 @@ fn markdownish() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..40).prop_map(|p| p.concat())
 }
 
+/// 512 cases, or `PROPTEST_CASES` when set: `with_cases` alone would ignore it, and a longer
+/// search is how a rare case is found.
+fn cases() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(512);
+    ProptestConfig::with_cases(cases)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(cases())]
 
     #[test]
     fn a_written_report_reads_back_unchanged(report in report(), thai_digits in any::<bool>()) {

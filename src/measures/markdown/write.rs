@@ -4,7 +4,8 @@
 //! empty lines) while ordinary Thai text comes out untouched:
 //! - `\` and `|` get a backslash everywhere (`\|` is GFM's escaped pipe);
 //! - `&` becomes `&amp;` only where it would start an entity the parser decodes, and in cells `<`
-//!   becomes `&lt;` only where it would start a `<br>`/`<p>` tag;
+//!   becomes `&lt;` where it may start a `<br>`/`<p>` tag with what follows in the cell
+//!   ([`may_start_tag`]: a title's "<p" is followed by " (ตัวชี้วัดที่ …)");
 //! - a line that is not an item's first line but would read as one ("1. …", "๒.x") is written
 //!   "1\. …", as Markdown does;
 //! - an unnumbered item after another item is preceded by an empty line (`<br><br>`), which ends
@@ -15,7 +16,11 @@
 //! - control characters (line breaks inside a one-line text) are written as spaces, and empty
 //!   sub-lines are dropped: a table row is one physical line.
 
-use super::{Item, ParsedMeasure, ParsedReport, entity_at, format_number, numbered_item_rest, opens_indicator, tag_at};
+use std::borrow::Cow;
+
+use super::{
+    Item, ParsedMeasure, ParsedReport, entity_at, format_number, may_start_tag, numbered_item_rest, opens_indicator,
+};
 
 const HEADER: &str =
     "| มาตรการ/<br>แนวทาง | วิธีดำเนินการ | ผู้รับผิดชอบ | ระยะเวลา<br>ดำเนินการ | ผลการดำเนินการ | ผลลัพธ์หรือ<br>ความสำเร็จ |";
@@ -165,17 +170,23 @@ enum Context {
 }
 
 fn escape(text: &str, context: Context) -> String {
+    // Control characters are written as spaces; the escapes are decided on the text as written
+    // ("<p\tx>" is written "<p x>", a tag).
+    let text = if text.contains(char::is_control) {
+        Cow::Owned(text.replace(char::is_control, " "))
+    } else {
+        Cow::Borrowed(text)
+    };
     let mut out = String::with_capacity(text.len());
     for (i, c) in text.char_indices() {
         let rest = &text[i..];
         match c {
-            c if c.is_control() => out.push(' '),
             '\\' | '|' => {
                 out.push('\\');
                 out.push(c);
             }
             '&' if entity_at(rest).is_some() => out.push_str("&amp;"),
-            '<' if context != Context::Paragraph && tag_at(rest).is_some() => {
+            '<' if context != Context::Paragraph && may_start_tag(rest) => {
                 out.push_str("&lt;");
             }
             '(' if context == Context::Title && opens_indicator(&rest[1..]) => {
