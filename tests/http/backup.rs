@@ -3,7 +3,7 @@
 //! its exports match the source's and its audit chains are intact.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -11,26 +11,6 @@ use prongsai::db::{DatabaseUrl, Db};
 use reqwest::StatusCode;
 
 use crate::harness::*;
-
-fn prongsai(db: &DatabaseUrl, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_prongsai"))
-        .args(args)
-        .env("DATABASE_URL", db.expose())
-        .env("PRONGSAI_LOG", "warn")
-        .output()
-        .unwrap()
-}
-
-fn ok(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
 
 fn refused(output: &Output, expected: &str) {
     assert!(!output.status.success(), "expected a refusal: {}", String::from_utf8_lossy(&output.stdout));
@@ -82,7 +62,7 @@ async fn titles_2567(db: &Db, org: i64) -> Vec<String> {
 }
 
 fn export(db: &DatabaseUrl, org: &str, year: &str, out: &Path) -> String {
-    ok(&prongsai(
+    cli_ok(&prongsai_cli(
         db,
         &["export", "measures", "--org", org, "--year", year, "--format", "md", "--out", out.to_str().unwrap()],
     ));
@@ -107,8 +87,8 @@ crate::on_both_databases! {
         let before = (*acked_a.lock().unwrap(), *acked_b.lock().unwrap());
         let url = app.db_url.clone();
         let path = file.clone();
-        let out = tokio::task::spawn_blocking(move || prongsai(&url, &["backup", "--out", path.to_str().unwrap()])).await.unwrap();
-        assert!(ok(&out).contains("backup written"));
+        let out = tokio::task::spawn_blocking(move || prongsai_cli(&url, &["backup", "--out", path.to_str().unwrap()])).await.unwrap();
+        assert!(cli_ok(&out).contains("backup written"));
         let during = (*acked_a.lock().unwrap(), *acked_b.lock().unwrap());
         assert!(during.0 > before.0 || during.1 > before.1, "the writers kept writing while the backup ran");
         // A few more writes after the backup, which the copy must not have.
@@ -117,18 +97,18 @@ crate::on_both_databases! {
         for w in writers {
             w.await.unwrap();
         }
-        refused(&prongsai(&app.db_url, &["backup", "--out", file.to_str().unwrap()]), "--force");
+        refused(&prongsai_cli(&app.db_url, &["backup", "--out", file.to_str().unwrap()]), "--force");
 
         let (target, _target_dir) = fresh_database(app.backend).await.unwrap();
-        let out = ok(&prongsai(&target, &["restore", "--from", file.to_str().unwrap()]));
+        let out = cli_ok(&prongsai_cli(&target, &["restore", "--from", file.to_str().unwrap()]));
         assert!(out.contains("audit log intact"), "{out}");
-        refused(&prongsai(&target, &["restore", "--from", file.to_str().unwrap()]), "--force");
+        refused(&prongsai_cli(&target, &["restore", "--from", file.to_str().unwrap()]), "--force");
         let junk = dir.path().join("junk.backup");
         std::fs::write(&junk, b"not a backup at all").unwrap();
         let (junk_target, _junk_dir) = fresh_database(app.backend).await.unwrap();
-        refused(&prongsai(&junk_target, &["restore", "--from", junk.to_str().unwrap()]), "ไม่ใช่ไฟล์สำรอง");
+        refused(&prongsai_cli(&junk_target, &["restore", "--from", junk.to_str().unwrap()]), "ไม่ใช่ไฟล์สำรอง");
         if app.backend == Backend::Sqlite {
-            refused(&prongsai(&app.db_url, &["restore", "--force", "--from", file.to_str().unwrap()]), "กำลังถูกใช้งาน");
+            refused(&prongsai_cli(&app.db_url, &["restore", "--force", "--from", file.to_str().unwrap()]), "กำลังถูกใช้งาน");
         }
 
         let restored = Db::connect(&target).await.unwrap();

@@ -1,26 +1,6 @@
 //! The `prongsai` binary itself, as an operator runs it.
 
-use std::process::{Command, Output};
-
-fn prongsai(db: &prongsai::db::DatabaseUrl, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_prongsai"))
-        .args(args)
-        .env("DATABASE_URL", db.expose())
-        .env("PRONGSAI_LOG", "warn")
-        .output()
-        .unwrap()
-}
-
-fn ok(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use std::process::Command;
 
 crate::on_both_databases! {
     async fn import_then_export_then_import_gives_back_the_same_register(app: TestApp) {
@@ -28,10 +8,10 @@ crate::on_both_databases! {
         let first = dir.path().join("first.md");
         let second = dir.path().join("second.md");
         let db = &app.db_url;
-        ok(&prongsai(db, &["export", "measures", "--org", "mae-khatuan", "--year", "2566", "--format", "md", "--out", first.to_str().unwrap()]));
-        let out = ok(&prongsai(db, &["import", "measures", "--org", "other-town", "--year", "2566", first.to_str().unwrap()]));
+        cli_ok(&prongsai_cli(db, &["export", "measures", "--org", "mae-khatuan", "--year", "2566", "--format", "md", "--out", first.to_str().unwrap()]));
+        let out = cli_ok(&prongsai_cli(db, &["import", "measures", "--org", "other-town", "--year", "2566", first.to_str().unwrap()]));
         assert!(out.contains("imported 3 measures (12 methods, 12 results, 9 outcomes)"), "{out}");
-        ok(&prongsai(db, &["export", "measures", "--org", "other-town", "--year", "2566", "--format", "md", "--out", second.to_str().unwrap()]));
+        cli_ok(&prongsai_cli(db, &["export", "measures", "--org", "other-town", "--year", "2566", "--format", "md", "--out", second.to_str().unwrap()]));
         let a = std::fs::read_to_string(&first).unwrap();
         let b = std::fs::read_to_string(&second).unwrap();
         // Only the organization's name in the heading differs.
@@ -50,7 +30,7 @@ crate::on_both_databases! {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("bad.md");
         std::fs::write(&file, "| มาตรการ/แนวทาง | วิธีดำเนินการ |\n|--|--|\n| ก | ข |\n").unwrap();
-        let out = prongsai(&app.db_url, &["import", "measures", "--org", "other-town", "--year", "2566", file.to_str().unwrap()]);
+        let out = prongsai_cli(&app.db_url, &["import", "measures", "--org", "other-town", "--year", "2566", file.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(2));
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("บรรทัดที่ 1") && err.contains("line 1"), "{err}");
@@ -60,29 +40,29 @@ crate::on_both_databases! {
 
     async fn operators_add_organizations_and_users_from_the_command_line(app: TestApp) {
         let db = &app.db_url;
-        let out = ok(&prongsai(db, &["org", "add", "--slug", "ban-pong", "--name", "เทศบาลตำบลบ้านโป่ง", "--kind", "เทศบาลตำบล"]));
+        let out = cli_ok(&prongsai_cli(db, &["org", "add", "--slug", "ban-pong", "--name", "เทศบาลตำบลบ้านโป่ง", "--kind", "เทศบาลตำบล"]));
         assert!(out.contains("created organization ban-pong"));
-        let dup = prongsai(db, &["org", "add", "--slug", "ban-pong", "--name", "ซ้ำ"]);
+        let dup = prongsai_cli(db, &["org", "add", "--slug", "ban-pong", "--name", "ซ้ำ"]);
         assert!(!dup.status.success());
         assert!(String::from_utf8_lossy(&dup.stderr).contains("มีหน่วยงาน slug \"ban-pong\" อยู่แล้ว"));
-        let out = ok(&prongsai(db, &["user", "add", "--org", "ban-pong", "--username", "somjai", "--name", "นางสาวสมใจ", "--role", "staff", "--division", "กองคลัง", "--password", "a-long-password-1"]));
+        let out = cli_ok(&prongsai_cli(db, &["user", "add", "--org", "ban-pong", "--username", "somjai", "--name", "นางสาวสมใจ", "--role", "staff", "--division", "กองคลัง", "--password", "a-long-password-1"]));
         assert!(out.contains("created user somjai (staff) in ban-pong"));
-        let weak = prongsai(db, &["user", "add", "--org", "ban-pong", "--username", "short", "--name", "x", "--password", "123"]);
+        let weak = prongsai_cli(db, &["user", "add", "--org", "ban-pong", "--username", "short", "--name", "x", "--password", "123"]);
         assert!(String::from_utf8_lossy(&weak.stderr).contains("อย่างน้อย 10 ตัวอักษร"));
-        let nameless = prongsai(db, &["org", "add", "--slug", "nameless", "--name", "   "]);
+        let nameless = prongsai_cli(db, &["org", "add", "--slug", "nameless", "--name", "   "]);
         assert!(!nameless.status.success());
         assert!(String::from_utf8_lossy(&nameless.stderr).contains("กรุณาระบุชื่อเต็มของหน่วยงาน"));
         // Usernames are per organization: "admin" exists in mae-khatuan and may exist here too.
-        ok(&prongsai(db, &["user", "add", "--org", "ban-pong", "--username", "admin", "--name", "ผู้ดูแล", "--role", "admin", "--password", "a-long-password-2"]));
+        cli_ok(&prongsai_cli(db, &["user", "add", "--org", "ban-pong", "--username", "admin", "--name", "ผู้ดูแล", "--role", "admin", "--password", "a-long-password-2"]));
     }
 
     async fn audit_verify_exits_nonzero_after_tampering(app: TestApp) {
         let db = &app.db_url;
         let entries = app.count("SELECT COUNT(*) FROM audit_log").await;
-        assert!(ok(&prongsai(db, &["audit", "verify"])).contains(&format!("audit log intact: {entries} entries in 2 chains")));
+        assert!(cli_ok(&prongsai_cli(db, &["audit", "verify"])).contains(&format!("audit log intact: {entries} entries in 2 chains")));
         app.raw_sql("DROP TRIGGER audit_log_no_update ON audit_log").await.or(app.raw_sql("DROP TRIGGER audit_log_no_update").await).unwrap();
         app.raw_sql("UPDATE audit_log SET after_json = '{}' WHERE seq = 5").await.unwrap();
-        let out = prongsai(db, &["audit", "verify"]);
+        let out = prongsai_cli(db, &["audit", "verify"]);
         assert_eq!(out.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&out.stdout).contains("TAMPERED"));
     }
@@ -91,7 +71,7 @@ crate::on_both_databases! {
         let dir = tempfile::tempdir().unwrap();
         for format in ["pdf", "docx", "html", "md"] {
             let path = dir.path().join(format!("r.{format}"));
-            ok(&prongsai(&app.db_url, &["report", "measures", "--org", "mae-khatuan", "--year", "2566", "--format", format, "--out", path.to_str().unwrap()]));
+            cli_ok(&prongsai_cli(&app.db_url, &["report", "measures", "--org", "mae-khatuan", "--year", "2566", "--format", format, "--out", path.to_str().unwrap()]));
             assert!(std::fs::metadata(&path).unwrap().len() > 1000, "{format}");
         }
         let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();

@@ -2,8 +2,6 @@
 //! replacing), and a year without measures prints a proper document saying so (staff PDF, DOCX
 //! and HTML; the command line too).
 
-use std::process::Command;
-
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
@@ -32,15 +30,6 @@ async fn upload(app: &TestApp, csrf: &str, text: &str, replace: bool) -> reqwest
         form = form.text("replace", "yes");
     }
     app.client.post(app.url(&format!("/app/measures/import?_csrf={csrf}"))).multipart(form).send().await.unwrap()
-}
-
-fn prongsai(app: &TestApp, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_prongsai"))
-        .args(args)
-        .env("DATABASE_URL", app.db_url.expose())
-        .env("PRONGSAI_LOG", "warn")
-        .output()
-        .unwrap()
 }
 
 /// The measures and items of an organization's year, to show that nothing changed.
@@ -81,7 +70,7 @@ crate::on_both_databases! {
                 let mut all = vec!["import", "measures", "--year", "2566"];
                 all.extend(args);
                 all.push(file.to_str().unwrap());
-                let out = prongsai(&app, &all);
+                let out = prongsai_cli(&app.db_url, &all);
                 let err = String::from_utf8_lossy(&out.stderr);
                 assert_eq!(out.status.code(), Some(2), "{err}");
                 let line = last_row_line();
@@ -114,7 +103,7 @@ crate::on_both_databases! {
         assert!(html.contains("ยังไม่มีมาตรการในปีงบประมาณนี้") && !html.contains("<table>"));
 
         let out_pdf = dir.path().join("cli.pdf");
-        let out = prongsai(&app, &["report", "measures", "--org", "other-town", "--year", "2569", "--format", "pdf", "--out", out_pdf.to_str().unwrap()]);
+        let out = prongsai_cli(&app.db_url, &["report", "measures", "--org", "other-town", "--year", "2569", "--format", "pdf", "--out", out_pdf.to_str().unwrap()]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         assert!(pdf_text(&out_pdf).contains("ยังไม่มีมาตรการในปีงบประมาณนี้"));
     }

@@ -377,3 +377,25 @@ impl TestApp {
         n
     }
 }
+
+/// Runs the real `prongsai` binary against a database, as an operator would.
+pub fn prongsai_cli(db: &DatabaseUrl, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_prongsai"))
+        .args(args)
+        .env("DATABASE_URL", db.expose())
+        .env("PRONGSAI_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+/// The standard output of a command that must have succeeded (else its whole output, in the panic).
+pub fn cli_ok(output: &std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
