@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use sqlx::{AssertSqlSafe, Row};
 
+use super::approvers::{self, Escalation};
 use super::calendar::{FollowUpState, follow_up_state};
 use super::rules::{Duty, ItemClass, LendingRules, RequestError, RequestFacts, UseType, check_request};
 use super::workflow::{self, Action, Actor, Damage, LoanFacts, LoanStatus, WorkflowError, hold};
@@ -85,6 +86,8 @@ pub struct Loan {
     pub due: NaiveDate,
     pub status: LoanStatus,
     pub required_duty: Duty,
+    /// Why the request went to the head of the agency instead of the regular approver.
+    pub escalation: Option<Escalation>,
     pub requested_by: i64,
     pub requested_at: i64,
     pub decided_by: Option<i64>,
@@ -124,13 +127,15 @@ impl Loan {
             "decision_note": self.decision_note, "handover_condition": self.handover_condition,
             "return_condition": self.return_condition, "damage": self.damage.code(),
             "settlement": self.settlement, "settlement_note": self.settlement_note,
+            "approver": self.required_duty.code(),
+            "escalation": self.escalation.map(Escalation::code),
         })
     }
 }
 
 const SELECT: &str = "SELECT l.id, l.item_id, i.asset_number, i.name AS item_name, l.borrower_user_id, l.borrower_name,
     l.borrower_position, l.borrower_unit, l.borrower_is_agency, l.use_type, l.purpose, l.place_of_use, l.start_day,
-    l.due_day, l.status, l.required_duty, l.requested_by, l.requested_at, l.decided_by, l.decided_at, l.decision_note,
+    l.due_day, l.status, l.required_duty, l.escalation, l.requested_by, l.requested_at, l.decided_by, l.decided_at, l.decision_note,
     l.handed_over_at, l.handover_condition, l.returned_at, l.return_condition, l.damage, l.settlement,
     l.settlement_note, l.settled_at,
     (SELECT MAX(f.day) FROM loan_follow_ups f WHERE f.loan_id = l.id) AS last_follow_up
@@ -157,6 +162,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Loan, sqlx::Error> {
         due: date_of(r.try_get("due_day")?),
         status: decode("loans", "status", id, &code("status")?)?,
         required_duty: decode("loans", "required_duty", id, &code("required_duty")?)?,
+        escalation: Escalation::parse(&text("escalation")?),
         requested_by: r.try_get("requested_by")?,
         requested_at: r.try_get("requested_at")?,
         decided_by: r.try_get("decided_by")?,
@@ -212,12 +218,14 @@ pub async fn request(
     if let Some(taken) = clash(&mut tx, org, req.item_id, None, req.start, req.due, today).await? {
         return Ok(Err(taken));
     }
-    let required = rules.approver_for(req.use_type);
+    let regular = rules.approver_for(req.use_type);
+    let holders: Vec<i64> = approvers::holders(db, org, regular).await?.into_iter().map(|(id, _)| id).collect();
+    let route = approvers::route(regular, &holders, requester.id, req.borrower_user_id);
     let row = sqlx::query(
         "INSERT INTO loans (org_id, item_id, borrower_user_id, borrower_name, borrower_position, borrower_unit,
             borrower_is_agency, urgent_need, use_type, purpose, place_of_use, quantity, start_day, due_day, status,
-            required_duty, requested_by, requested_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $14, $15, $16, $17) RETURNING id",
+            required_duty, escalation, requested_by, requested_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
     )
     .bind(org.0)
     .bind(req.item_id.0)
@@ -233,7 +241,8 @@ pub async fn request(
     .bind(day_of(req.start))
     .bind(day_of(req.due))
     .bind(LoanStatus::Requested.code())
-    .bind(required.code())
+    .bind(route.duty.code())
+    .bind(route.escalation.map_or("", Escalation::code))
     .bind(requester.id)
     .bind(now())
     .fetch_one(&mut *tx)

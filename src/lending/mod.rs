@@ -2,6 +2,7 @@
 //! the inventory, the request → approval → hand-over → return → settlement workflow, follow-ups
 //! of overdue loans, reminders, and the documents (labels, form, SOP manual, loans report).
 
+pub mod approvers;
 pub mod calendar;
 pub mod demo;
 pub mod documents;

@@ -392,6 +392,10 @@ fn error_code(status: StatusCode) -> &'static str {
 struct LoanPage {
     me: CurrentUser,
     loan: LoanRow,
+    /// Who must act now, by duty and name.
+    waiting_for: Option<String>,
+    /// Why the request went to the head of the agency, when it did.
+    escalation: Option<String>,
     detail: Vec<(&'static str, String)>,
     actions: Vec<(&'static str, &'static str)>,
     can_follow_up: bool,
@@ -407,9 +411,10 @@ async fn loan_view(state: &AppState, me: CurrentUser, id: i64, error: Option<Str
     let rules = store_rules::load(&state.db, org).await?;
     let digits = me.org.digits;
     let mut actions = Vec::new();
-    // The steps the loan's status allows (who may take them is checked when one is posted).
-    let anyone = super::workflow::Actor { user_id: -1, duties: Duty::ALL.to_vec() };
-    let can = |a: Action| super::workflow::next(loan.status, &a, &anyone, &loan.facts()).is_ok();
+    // Only the steps this user may take now: a button that can only be refused is a dead end.
+    let duties = duties_of(&state.db, me.user.id).await?;
+    let actor = super::workflow::Actor { user_id: me.user.id, duties };
+    let can = |a: Action| super::workflow::next(loan.status, &a, &actor, &loan.facts()).is_ok();
     for (code, label, action) in [
         ("approve", "อนุมัติ", Action::Approve),
         ("reject", "ไม่อนุมัติ", Action::Reject),
@@ -423,6 +428,8 @@ async fn loan_view(state: &AppState, me: CurrentUser, id: i64, error: Option<Str
             actions.push((code, label));
         }
     }
+    let waiting_for = waiting_for(state, org, &loan).await?;
+    let escalation = loan.escalation.map(|e| e.notice_th(rules.approver_for(loan.use_type)));
     let follow_ups = loans::follow_ups(&state.db, org, loan.id)
         .await?
         .into_iter()
@@ -451,6 +458,8 @@ async fn loan_view(state: &AppState, me: CurrentUser, id: i64, error: Option<Str
     form_page(
         LoanPage {
             loan: loan_row(&loan, digits, &rules, today()),
+            waiting_for,
+            escalation,
             detail: detail.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect(),
             actions,
             can_follow_up: loan.status == LoanStatus::HandedOver && me.user.role.can_edit(),
@@ -462,6 +471,37 @@ async fn loan_view(state: &AppState, me: CurrentUser, id: i64, error: Option<Str
         },
         refused,
     )
+}
+
+/// Who must take the loan's next step: the duty, and the names of those holding it who may.
+async fn waiting_for(state: &AppState, org: crate::orgs::OrgId, loan: &Loan) -> Result<Option<String>, AppError> {
+    let (duties, what): (&[Duty], &str) = match loan.status {
+        LoanStatus::Requested => (&[loan.required_duty], "พิจารณาอนุมัติ"),
+        LoanStatus::Approved => (&[Duty::SuppliesOfficer, Duty::SuppliesHead], "ส่งมอบพัสดุ"),
+        LoanStatus::HandedOver => (&[Duty::SuppliesOfficer, Duty::SuppliesHead], "รับคืนและตรวจสภาพพัสดุ"),
+        LoanStatus::AwaitingSettlement => (&[Duty::SuppliesOfficer, Duty::SuppliesHead], "บันทึกการชดใช้"),
+        _ => return Ok(None),
+    };
+    let facts = loan.facts();
+    let mut names = Vec::new();
+    for duty in duties {
+        for (id, name) in super::approvers::holders(&state.db, org, *duty).await? {
+            // The requester and the borrower never decide on their loan; the borrower never records it.
+            let excluded = match loan.status {
+                LoanStatus::Requested => id == facts.requested_by || facts.borrower_user_id == Some(id),
+                _ => facts.borrower_user_id == Some(id),
+            };
+            if !excluded && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    let duty = duties.iter().map(|d| d.label_th()).collect::<Vec<_>>().join(" หรือ ");
+    Ok(Some(if names.is_empty() {
+        format!("รอ{duty}{what} แต่ยังไม่มีผู้ได้รับมอบหมายหน้าที่นี้ที่พิจารณาได้ กรุณาแจ้งผู้ดูแลระบบให้กำหนดหน้าที่")
+    } else {
+        format!("รอ{duty}{what}: {}", names.join(", "))
+    }))
 }
 
 async fn loan_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, AppError> {

@@ -111,6 +111,51 @@ crate::on_both_databases! {
         assert_eq!(entries, 4, "request, approve, hand over, return: each audited");
     }
 
+    async fn the_only_head_of_supplies_filing_for_a_colleague_goes_to_the_head_of_the_agency(app: TestApp) {
+        // An executive without a lending duty (a deputy), beside the demo's head of the agency.
+        prongsai::auth::users::create(&app.db, &prongsai::auth::users::NewUser {
+            org: app.org_a.id, username: "deputy", display_name: "รองนายก ทดสอบ", password: crate::harness::PASSWORD,
+            role: prongsai::auth::Role::Executive, division_id: None,
+        }, "test").await.unwrap();
+        let item = item_id(&app, "416-66-0001").await.to_string();
+        let (start, due) = ((today() + Duration::days(40)).to_string(), (today() + Duration::days(41)).to_string());
+        // The demo's only head of supplies files an inside loan for a colleague.
+        let csrf = app.login(DEMO_STAFF).await;
+        let r = app.post_form("/app/lending/loans", &csrf, &request_fields(&item, "inside", &start, &due, "นางสาวใจดี มีสุข")).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+        let loan = loan_id_from(r.headers()["location"].to_str().unwrap());
+        let page_url = format!("/app/lending/loans/{loan}");
+        let act_url = format!("/app/lending/loans/{loan}/act");
+        let page = app.get_text(&page_url).await;
+        assert!(page.contains("ส่งให้หัวหน้าหน่วยงานพิจารณาแทน เนื่องจาก"), "{page}");
+        assert!(page.contains("ผู้ต้องดำเนินการขณะนี้") && page.contains("นายกองค์การบริหารส่วนตำบลแม่คะตวน"), "{page}");
+        // Nobody else may decide: no approve button, and a POST is refused as a permission.
+        for (user, label) in [(DEMO_STAFF, "the head of supplies"), ("deputy", "an executive without the duty"), (DEMO_ADMIN, "the admin")] {
+            let csrf = app.login(user).await;
+            let page = app.get_text(&page_url).await;
+            assert!(!page.contains(r#"name="action" value="approve""#), "{label} sees an approve button");
+            let r = app.post_form(&act_url, &csrf, &[("action", "approve")]).await;
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
+            assert_eq!(status_of(&app, loan).await, "requested");
+        }
+        // The head of the agency sees the button and approves.
+        let csrf = app.login(DEMO_EXECUTIVE).await;
+        assert!(app.get_text(&page_url).await.contains(r#"name="action" value="approve""#));
+        let r = app.post_form(&act_url, &csrf, &[("action", "approve"), ("note", "อนุมัติแทน")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, loan).await, "approved");
+        // The approval's audit entry says it went up, and why.
+        let (after,): (String,) = sqlx::query_as("SELECT after_json FROM audit_log WHERE entity = 'loan' AND entity_id = $1 AND action = 'approve'")
+            .bind(loan.to_string()).fetch_one(&app.db.pool).await.unwrap();
+        let after: serde_json::Value = serde_json::from_str(&after).unwrap();
+        assert_eq!(after["approver"], "org_head");
+        assert_eq!(after["escalation"], "requester_is_approver");
+        // Approved: supplies must hand it over now, and the page says so.
+        app.login(DEMO_STAFF).await;
+        let page = app.get_text(&page_url).await;
+        assert!(page.contains("ส่งมอบพัสดุ: เจ้าหน้าที่พัสดุ กองคลัง"), "{page}");
+    }
+
     async fn two_overlapping_requests_for_one_item_cannot_both_be_filed(app: TestApp) {
         let item = item_id(&app, "416-66-0002").await.to_string();
         let csrf = app.login(DEMO_ADMIN).await;
