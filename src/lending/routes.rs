@@ -95,7 +95,7 @@ async fn dashboard(State(state): State<AppState>, me: CurrentUser) -> Result<Res
     let digits = me.org.digits;
     let rules = store_rules::load(&state.db, org).await?;
     let today = today();
-    let duties = duties_of(&state.db, me.user.id).await?;
+    let actor = super::workflow::Actor { user_id: me.user.id, duties: duties_of(&state.db, me.user.id).await? };
     let all = loans::list(&state.db, org, &[]).await?;
     let row = |l: &Loan| loan_row(l, digits, &rules, today);
     let fy = crate::thai::FiscalYear::of(today);
@@ -103,7 +103,8 @@ async fn dashboard(State(state): State<AppState>, me: CurrentUser) -> Result<Res
     page(DashboardPage {
         to_approve: all
             .iter()
-            .filter(|l| l.status == LoanStatus::Requested && duties.contains(&l.required_duty))
+            // Only what this user may decide: never their own request.
+            .filter(|l| super::workflow::next(l.status, &Action::Approve, &actor, &l.facts()).is_ok())
             .map(row)
             .collect(),
         out: all.iter().filter(|l| l.status == LoanStatus::HandedOver).map(row).collect(),

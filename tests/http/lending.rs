@@ -134,6 +134,7 @@ crate::on_both_databases! {
             let csrf = app.login(user).await;
             let page = app.get_text(&page_url).await;
             assert!(!page.contains(r#"name="action" value="approve""#), "{label} sees an approve button");
+            assert!(!awaiting_my_approval(&app).await.contains(&format!("/app/lending/loans/{loan}\"")), "{label}");
             let r = app.post_form(&act_url, &csrf, &[("action", "approve")]).await;
             assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
             assert_eq!(status_of(&app, loan).await, "requested");
@@ -141,6 +142,7 @@ crate::on_both_databases! {
         // The head of the agency sees the button and approves.
         let csrf = app.login(DEMO_EXECUTIVE).await;
         assert!(app.get_text(&page_url).await.contains(r#"name="action" value="approve""#));
+        assert!(awaiting_my_approval(&app).await.contains(&format!("/app/lending/loans/{loan}\"")));
         let r = app.post_form(&act_url, &csrf, &[("action", "approve"), ("note", "อนุมัติแทน")]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(status_of(&app, loan).await, "approved");
@@ -309,6 +311,12 @@ crate::on_both_databases! {
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(app.count("SELECT COUNT(*) FROM items").await, before);
     }
+}
+
+/// The dashboard's list of requests awaiting the logged-in user's decision.
+async fn awaiting_my_approval(app: &TestApp) -> String {
+    let page = app.get_text("/app/lending").await;
+    page.split("<h2>พัสดุที่ยืมออกไป").next().unwrap().to_string()
 }
 
 fn prongsai_csrf(page: &str) -> String {
