@@ -110,5 +110,11 @@ pub async fn load(db: &Db, org: &Org) -> anyhow::Result<()> {
     let r = request(6, "นายสมศักดิ์ มีสุข", UseType::Inside, "อบรมอาสาสมัคร", "ห้องประชุมสภา อบต.", 7, 8);
     let id = loans::request(db, org.id, &r, &admin, today).await?.map_err(|e| anyhow::anyhow!(e.message_th()))?;
     go(id, Action::Approve, &head, "อนุมัติ").await?;
+    // 7. The only head of supplies files for a colleague: the request went up to the head of the
+    //    organization by itself (ข้อ 208; nobody approves their own request).
+    let mut r = request(5, "นางสาวจันทร์เพ็ญ ศรีงาม", UseType::Inside, "จัดเวทีประชาคม", "ลานหน้าสำนักงาน อบต.", 14, 15);
+    r.borrower_position = "นักวิชาการพัสดุ".into();
+    r.borrower_unit = "กองคลัง".into();
+    loans::request(db, org.id, &r, &supplies, today).await?.map_err(|e| anyhow::anyhow!(e.message_th()))?;
     Ok(())
 }

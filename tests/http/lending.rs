@@ -158,6 +158,15 @@ crate::on_both_databases! {
         assert!(page.contains("ส่งมอบพัสดุ: เจ้าหน้าที่พัสดุ กองคลัง"), "{page}");
     }
 
+    async fn the_demo_has_a_request_that_went_up_to_the_head_of_the_agency(app: TestApp) {
+        let (loan,): (i64,) = sqlx::query_as("SELECT id FROM loans WHERE escalation = 'requester_is_approver' AND required_duty = 'org_head' AND status = 'requested'")
+            .fetch_one(&app.db.pool).await.unwrap();
+        app.login(DEMO_EXECUTIVE).await;
+        let page = app.get_text(&format!("/app/lending/loans/{loan}")).await;
+        assert!(page.contains("ส่งให้หัวหน้าหน่วยงานพิจารณาแทน เนื่องจากผู้ขอยืมเป็นหัวหน้าหน่วยพัสดุ"), "{page}");
+        assert!(page.contains(r#"name="action" value="approve""#));
+    }
+
     async fn two_overlapping_requests_for_one_item_cannot_both_be_filed(app: TestApp) {
         let item = item_id(&app, "416-66-0002").await.to_string();
         let csrf = app.login(DEMO_ADMIN).await;
