@@ -8,9 +8,10 @@ use chrono::NaiveDate;
 use sqlx::{AssertSqlSafe, Row};
 
 use super::approvers::{self, Escalation};
+use super::availability::{self, Availability};
 use super::calendar::{FollowUpState, follow_up_state};
 use super::rules::{Duty, ItemClass, LendingRules, RequestError, RequestFacts, UseType, check_request};
-use super::workflow::{self, Action, Actor, Damage, LoanFacts, LoanStatus, WorkflowError, hold};
+use super::workflow::{self, Action, Actor, Damage, DateError, LoanFacts, LoanStatus, WorkflowError};
 use super::{ItemId, LoanId, date_of, day_of, store_rules};
 use crate::auth::users::User;
 use crate::db::code::decode;
@@ -196,9 +197,6 @@ pub async fn request(
         .fetch_optional(&mut *tx)
         .await?;
     let Some(item) = item else { return Ok(Err(RequestRefusal::NoSuchItem)) };
-    if item.try_get::<i64, _>(1)? == 0 {
-        return Ok(Err(RequestRefusal::NotLendable));
-    }
     let class: ItemClass = decode("items", "class", req.item_id.0, &item.try_get::<String, _>(0)?)?;
     let facts = RequestFacts {
         item_class: class,
@@ -264,7 +262,7 @@ pub async fn request(
     Ok(Ok(id))
 }
 
-/// The first loan (other than `except`) holding `item` on any day of `start..=due`.
+/// Why the item is not free for `start..=due` (other than for `except`), from [`availability`].
 async fn clash(
     tx: &mut Tx,
     org: OrgId,
@@ -274,24 +272,15 @@ async fn clash(
     due: NaiveDate,
     today: NaiveDate,
 ) -> Result<Option<RequestRefusal>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, status, start_day, due_day FROM loans WHERE item_id = $1 AND org_id = $2 ORDER BY start_day",
-    )
-    .bind(item.0)
-    .bind(org.0)
-    .fetch_all(&mut **tx)
-    .await?;
-    for r in &rows {
-        if except.is_some_and(|e| e.0 == r.try_get::<i64, _>(0).unwrap_or_default()) {
-            continue;
+    Ok(match availability::check(tx, org, item, start, due, today, except).await? {
+        None => Some(RequestRefusal::NoSuchItem),
+        Some(Availability::Free) => None,
+        Some(Availability::NotLendable) => Some(RequestRefusal::NotLendable),
+        Some(Availability::Out { loan, until }) => Some(RequestRefusal::ItemTaken { loan, from: today, until }),
+        Some(Availability::Booked { loan, from, until }) => {
+            Some(RequestRefusal::ItemTaken { loan, from, until: Some(until) })
         }
-        let status: LoanStatus = decode("loans", "status", r.try_get(0)?, &r.try_get::<String, _>(1)?)?;
-        let held = hold(status, date_of(r.try_get(2)?), date_of(r.try_get(3)?), today);
-        if let Some(h) = held.filter(|h| h.clashes_with(start, due)) {
-            return Ok(Some(RequestRefusal::ItemTaken { loan: LoanId(r.try_get(0)?), from: h.from, until: h.until }));
-        }
-    }
-    Ok(None)
+    })
 }
 
 async fn find_in(tx: &mut Tx, org: OrgId, id: LoanId) -> Result<Option<Loan>, sqlx::Error> {
@@ -345,6 +334,8 @@ pub async fn list_for_item(db: &Db, org: OrgId, item: ItemId) -> Result<Vec<Loan
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StepRefusal {
     Workflow(WorkflowError),
+    /// The date given for the hand-over or the return is outside what the loan allows.
+    Date(DateError),
     /// The item is no longer free or lendable for this loan.
     Item(RequestRefusal),
 }
@@ -353,6 +344,7 @@ impl StepRefusal {
     pub fn message_th(&self) -> String {
         match self {
             StepRefusal::Workflow(e) => e.message_th(),
+            StepRefusal::Date(e) => e.message_th(),
             StepRefusal::Item(r) => r.message_th(),
         }
     }
@@ -363,6 +355,8 @@ impl StepRefusal {
 pub struct StepNote {
     /// Decision note, condition at hand-over, or condition on return.
     pub note: String,
+    /// The day the hand-over or return happened; `None` = today.
+    pub on: Option<NaiveDate>,
 }
 
 /// Takes one step of the workflow. `Ok(None)`: no such loan in this organization.
@@ -388,23 +382,28 @@ pub async fn act(
         Ok(next) => next,
         Err(e) => return Ok(Some(Err(StepRefusal::Workflow(e)))),
     };
-    // Since the request, the item may have been written off or an earlier loan may have become
-    // overdue and still be out: approving or handing over must see the item as it is now.
-    if matches!(action, Action::Approve | Action::HandOver) {
-        let lendable: (i64,) = sqlx::query_as("SELECT lendable FROM items WHERE id = $1 AND org_id = $2")
-            .bind(loan.item_id.0)
-            .bind(org.0)
-            .fetch_one(&mut *tx)
-            .await?;
-        if lendable.0 == 0 {
-            return Ok(Some(Err(StepRefusal::Item(RequestRefusal::NotLendable))));
+    let today = super::today();
+    let on = note.on.unwrap_or(today);
+    let dated = match action {
+        Action::HandOver => workflow::check_hand_over_date(loan.start, loan.due, on, today),
+        Action::Return { .. } => {
+            let handed_over = loan.handed_over_at.map(thai_day).unwrap_or(loan.start);
+            workflow::check_return_date(handed_over, on, today)
         }
-        let today = super::today();
-        if let Some(taken) = clash(&mut tx, org, loan.item_id, Some(loan.id), loan.start, loan.due, today).await? {
-            return Ok(Some(Err(StepRefusal::Item(taken))));
-        }
+        _ => Ok(()),
+    };
+    if let Err(e) = dated {
+        return Ok(Some(Err(StepRefusal::Date(e))));
     }
-    let at = now();
+    // Since the request, the item may have been written off or another loan may be out: approving
+    // or handing over must see the item as it is now.
+    if matches!(action, Action::Approve | Action::HandOver)
+        && let Some(taken) = clash(&mut tx, org, loan.item_id, Some(loan.id), loan.start, loan.due, today).await?
+    {
+        return Ok(Some(Err(StepRefusal::Item(taken))));
+    }
+    // A step recorded for an earlier day is stamped at noon, Thai time, of that day.
+    let at = if on == today { now() } else { on.and_hms_opt(5, 0, 0).expect("valid").and_utc().timestamp() };
     let note = note.note.trim();
     let sql = match action {
         Action::Approve | Action::Reject => {
@@ -519,6 +518,11 @@ pub async fn follow_ups(db: &Db, org: OrgId, id: LoanId) -> Result<Vec<(NaiveDat
     .fetch_all(&db.pool)
     .await?;
     rows.iter().map(|r| Ok((date_of(r.try_get(0)?), r.try_get(1)?, r.try_get(2)?))).collect()
+}
+
+/// The Thai calendar day of an instant (epoch seconds).
+fn thai_day(epoch_seconds: i64) -> NaiveDate {
+    (chrono::DateTime::from_timestamp(epoch_seconds, 0).unwrap_or_default() + chrono::Duration::hours(7)).date_naive()
 }
 
 fn actor_name(user: &User) -> String {

@@ -242,6 +242,8 @@ struct ItemPage {
     use_types: Vec<(&'static str, &'static str)>,
     error: Option<String>,
     today: String,
+    /// Whether it is on the shelf today, from [`super::availability`].
+    status: &'static str,
 }
 
 async fn item_view(state: &AppState, me: CurrentUser, id: i64, error: Option<String>) -> Result<Response, AppError> {
@@ -254,9 +256,11 @@ async fn item_view(state: &AppState, me: CurrentUser, id: i64, error: Option<Str
         .iter()
         .map(|l| loan_row(l, digits, &rules, today()))
         .collect();
+    let status = super::availability::today(&state.db, org, item.id).await?.ok_or(AppError::NotFound)?.label_th();
     let refused = error.is_some();
     form_page(
         ItemPage {
+            status,
             public_url: format!("{}/o/{}/items/{}", state.settings.public_url, me.org.slug, item.asset_number),
             class: item.class.label_th(),
             item,
@@ -514,6 +518,9 @@ struct ActForm {
     action: String,
     #[serde(default)]
     note: String,
+    /// The day a hand-over or return happened; empty = today.
+    #[serde(default)]
+    on: String,
     #[serde(default)]
     damage: String,
     #[serde(default)]
@@ -540,8 +547,12 @@ async fn act(
         "cancel" => Action::Cancel,
         _ => return Err(AppError::Invalid("ไม่รู้จักขั้นตอนนี้".into())),
     };
+    let on = match form.on.trim() {
+        "" => None,
+        s => Some(parse_day(s, "วันที่").map_err(AppError::Invalid)?),
+    };
     let duties = duties_of(&state.db, me.user.id).await?;
-    match loans::act(&state.db, me.org_id(), LoanId(id), action, &me.user, &duties, &StepNote { note: form.note })
+    match loans::act(&state.db, me.org_id(), LoanId(id), action, &me.user, &duties, &StepNote { note: form.note, on })
         .await?
     {
         None => Err(AppError::NotFound),

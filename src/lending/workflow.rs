@@ -356,17 +356,82 @@ impl Hold {
 
 /// How long a loan in `status`, booked from `start` to `due`, holds its item on `today`.
 ///
-/// Requested and approved loans hold their booked dates. A handed-over loan holds its dates while
+/// Requested and approved loans hold their booked dates. A handed-over loan is out now, so it
+/// holds from today (or its start, if earlier) whatever its booked dates, until its due date while
 /// on time; once overdue, nobody knows when the item comes back, so it holds until returned. A
 /// loan awaiting settlement holds until settled: a damaged item is being repaired, a lost one is
 /// gone (after a settlement by payment, the inventory, not the loan, marks it as no longer
 /// lendable).
 pub fn hold(status: LoanStatus, start: NaiveDate, due: NaiveDate, today: NaiveDate) -> Option<Hold> {
+    let out_from = start.min(today);
     match status {
         LoanStatus::Requested | LoanStatus::Approved => Some(Hold { from: start, until: Some(due) }),
-        LoanStatus::HandedOver if today <= due => Some(Hold { from: start, until: Some(due) }),
-        LoanStatus::HandedOver | LoanStatus::AwaitingSettlement => Some(Hold { from: start, until: None }),
+        LoanStatus::HandedOver if today <= due => Some(Hold { from: out_from, until: Some(due) }),
+        LoanStatus::HandedOver | LoanStatus::AwaitingSettlement => Some(Hold { from: out_from, until: None }),
         LoanStatus::Rejected | LoanStatus::Returned | LoanStatus::Closed | LoanStatus::Cancelled => None,
+    }
+}
+
+/// Why the date given for a hand-over or a return is refused.
+#[derive(Clone, Copy, Debug, Error, PartialEq, Eq)]
+pub enum DateError {
+    #[error("hand-over on {on} is before the booked start {start}")]
+    HandOverBeforeStart { on: NaiveDate, start: NaiveDate },
+    #[error("hand-over on {on} is after the booked due date {due}")]
+    HandOverAfterDue { on: NaiveDate, due: NaiveDate },
+    #[error("return on {on} is before the hand-over on {handed_over}")]
+    ReturnBeforeHandOver { on: NaiveDate, handed_over: NaiveDate },
+    #[error("{on} is in the future")]
+    InFuture { on: NaiveDate },
+}
+
+impl DateError {
+    pub fn message_th(&self) -> String {
+        let d = |x: &NaiveDate| crate::thai::format_date_medium(*x, crate::thai::Digits::Thai);
+        match self {
+            DateError::HandOverBeforeStart { on, start } => format!(
+                "ส่งมอบพัสดุวันที่ {} ไม่ได้ เพราะก่อนวันเริ่มยืมที่ขอไว้ ({}) หากต้องการรับพัสดุก่อน ให้ยกเลิกคำขอนี้แล้วยื่นคำขอใหม่ตามวันที่ต้องการ เพื่อตรวจสอบว่าไม่ทับกับการจองอื่น",
+                d(on),
+                d(start)
+            ),
+            DateError::HandOverAfterDue { on, due } => {
+                format!("ส่งมอบพัสดุวันที่ {} ไม่ได้ เพราะเลยวันกำหนดส่งคืนที่ขอไว้ ({}) แล้ว ให้ยื่นคำขอใหม่ตามวันที่ต้องการ", d(on), d(due))
+            }
+            DateError::ReturnBeforeHandOver { on, handed_over } => {
+                format!("วันที่รับคืน ({}) ต้องไม่ก่อนวันที่ส่งมอบ ({})", d(on), d(handed_over))
+            }
+            DateError::InFuture { on } => format!("วันที่ {} ยังมาไม่ถึง บันทึกล่วงหน้าไม่ได้", d(on)),
+        }
+    }
+}
+
+/// A hand-over happens inside the booked period, and not in the future. Handing over before the
+/// start would change the booking, which then needs its own check for clashes: it is a new request.
+pub fn check_hand_over_date(
+    start: NaiveDate,
+    due: NaiveDate,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), DateError> {
+    if on > today {
+        Err(DateError::InFuture { on })
+    } else if on < start {
+        Err(DateError::HandOverBeforeStart { on, start })
+    } else if on > due {
+        Err(DateError::HandOverAfterDue { on, due })
+    } else {
+        Ok(())
+    }
+}
+
+/// A return happens not before the hand-over, and not in the future.
+pub fn check_return_date(handed_over: NaiveDate, on: NaiveDate, today: NaiveDate) -> Result<(), DateError> {
+    if on > today {
+        Err(DateError::InFuture { on })
+    } else if on < handed_over {
+        Err(DateError::ReturnBeforeHandOver { on, handed_over })
+    } else {
+        Ok(())
     }
 }
 

@@ -183,7 +183,8 @@ struct ItemPage {
     org: Org,
     item: crate::lending::items::Item,
     class: &'static str,
-    available: bool,
+    /// Whether it is on the shelf, from `lending::availability`.
+    status: &'static str,
 }
 
 /// What a QR label opens: the item, whether it is in, and how to borrow it.
@@ -194,14 +195,10 @@ async fn item_page(
     let org = org_of(&state, &slug).await?;
     let item =
         crate::lending::items::find_by_asset_number(&state.db, org.id, &asset).await?.ok_or(AppError::NotFound)?;
-    // Out, booked for today, or awaiting repair: any hold on today means it is not on the shelf.
-    let today = crate::lending::today();
-    let out = crate::lending::loans::list_for_item(&state.db, org.id, item.id)
-        .await?
-        .iter()
-        .filter_map(|l| crate::lending::workflow::hold(l.status, l.start, l.due, today))
-        .any(|h| h.clashes_with(today, today));
-    page(ItemPage { class: item.class.label_th(), available: item.lendable && !out, item, org })
+    // The same answer as the booking check and the staff pages: lending's availability.
+    let availability =
+        crate::lending::availability::today(&state.db, org.id, item.id).await?.ok_or(AppError::NotFound)?;
+    page(ItemPage { class: item.class.label_th(), status: availability.label_th(), item, org })
 }
 
 async fn lending_manual(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {

@@ -50,7 +50,7 @@ async fn status_of(app: &TestApp, loan: i64) -> String {
 crate::on_both_databases! {
     async fn a_loan_goes_through_every_state_and_only_the_right_approver_may_approve(app: TestApp) {
         let item = item_id(&app, "416-66-0002").await.to_string();
-        let start = (today() + Duration::days(1)).to_string();
+        let start = today().to_string();
         let due = (today() + Duration::days(3)).to_string();
         // The admin files a request for an outside person who takes the screen off the premises.
         let csrf = app.login(DEMO_ADMIN).await;
@@ -223,7 +223,8 @@ crate::on_both_databases! {
         };
         let loan = loans::request(&app.db, org, &req, &admin, start).await.unwrap().unwrap();
         let step = |a| { let (db, head, duties) = (app.db.clone(), head.clone(), duties.clone()); async move {
-            loans::act(&db, org, loan, a, &head, &duties, &Default::default()).await.unwrap().unwrap().unwrap() } };
+            let note = loans::StepNote { on: Some(start), ..Default::default() };
+            loans::act(&db, org, loan, a, &head, &duties, &note).await.unwrap().unwrap().unwrap() } };
         assert_eq!(step(Action::Approve).await, LoanStatus::Approved);
         assert_eq!(step(Action::HandOver).await, LoanStatus::HandedOver);
         // Ten days overdue, no follow-up: the officers are told, and the duty is late.

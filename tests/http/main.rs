@@ -14,6 +14,7 @@ mod failover;
 mod harness;
 mod import;
 mod lending;
+mod lending_availability;
 mod lending_documents;
 mod long_writes;
 mod mail;
