@@ -676,6 +676,26 @@ mod tests {
         date(2024, 1, 1) + chrono::Duration::days(n)
     }
 
+    #[test]
+    fn a_hand_over_falls_inside_the_booked_days_and_a_return_after_it_and_never_in_the_future() {
+        let (start, due, today) = (date(2026, 12, 10), date(2026, 12, 12), date(2026, 12, 11));
+        let early = check_hand_over_date(start, due, date(2026, 11, 30), today).unwrap_err();
+        assert_eq!(early, DateError::HandOverBeforeStart { on: date(2026, 11, 30), start });
+        assert!(early.message_th().contains("ก่อนวันเริ่มยืม") && early.message_th().contains("ยื่นคำขอใหม่"));
+        assert_eq!(check_hand_over_date(start, due, start, today), Ok(()));
+        assert_eq!(check_hand_over_date(start, due, date(2026, 12, 12), today), Err(DateError::InFuture { on: due }));
+        assert!(matches!(
+            check_hand_over_date(start, due, date(2026, 12, 13), date(2026, 12, 20)),
+            Err(DateError::HandOverAfterDue { .. })
+        ));
+        assert_eq!(check_return_date(start, today, today), Ok(()));
+        assert!(matches!(
+            check_return_date(start, date(2026, 12, 9), today),
+            Err(DateError::ReturnBeforeHandOver { .. })
+        ));
+        assert!(matches!(check_return_date(start, date(2026, 12, 12), today), Err(DateError::InFuture { .. })));
+    }
+
     proptest! {
         #[test]
         fn overlaps_is_symmetric_and_matches_a_day_by_day_check(
