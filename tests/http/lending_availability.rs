@@ -139,7 +139,8 @@ crate::on_both_databases! {
         assert_eq!(step(&mut app, later, &[("action", "hand_over")]).await.status(), StatusCode::CONFLICT);
         assert_eq!(request(&mut app, 1, 1).await.status(), StatusCode::CONFLICT);
         assert_eq!(out_count(&app).await, 1, "never two loans out on one item");
-        // The loan page offers the day it really happened; a return cannot be dated in the future.
+        // The loan page offers supplies the day it really happened; a return cannot be dated in the future.
+        app.login(DEMO_STAFF).await;
         assert!(app.get_text(&format!("/app/lending/loans/{now}")).await.contains("วันที่รับคืนจริง"));
         let tomorrow = (today() + Duration::days(1)).to_string();
         let r = step(&mut app, now, &[("action", "return"), ("damage", "none"), ("on", &tomorrow)]).await;
