@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use reqwest::StatusCode;
-use reqwest::multipart::{Form, Part};
 
 use crate::harness::*;
 
@@ -62,13 +61,7 @@ async fn upload(app: &TestApp, csrf: &str, measure: i64, title: &str, n: usize) 
     // Distinct contents of 160 KB, so that each upload needs new pages.
     let mut bytes = b"%PDF-1.4\n".to_vec();
     bytes.extend((0..160 * 1024).map(|i: usize| (i.wrapping_mul(31).wrapping_add(n * 7) % 251) as u8));
-    let form = Form::new().text("title", title.to_string()).part("file", Part::bytes(bytes).file_name("หลักฐาน.pdf"));
-    app.client
-        .post(app.url(&format!("/app/measures/{measure}/evidence/file?_csrf={csrf}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    app.upload_evidence(csrf, measure, title, "หลักฐาน.pdf", bytes).await
 }
 
 /// What the server answered to each write.

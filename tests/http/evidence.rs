@@ -1,25 +1,14 @@
 use reqwest::StatusCode;
-use reqwest::multipart::{Form, Part};
 use sha2::{Digest, Sha256};
 
 use crate::harness::*;
-
-async fn upload(app: &TestApp, csrf: &str, measure: i64, name: &str, bytes: Vec<u8>) -> reqwest::Response {
-    let form = Form::new().text("title", "หลักฐาน").part("file", Part::bytes(bytes).file_name(name.to_string()));
-    app.client
-        .post(app.url(&format!("/app/measures/{measure}/evidence/file?_csrf={csrf}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-}
 
 crate::on_both_databases! {
     async fn an_uploaded_pdf_is_kept_byte_for_byte_with_its_sha256_and_published(app: TestApp) {
         let csrf = app.login(DEMO_STAFF).await;
         let (measure,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM measures").fetch_one(&app.db.pool).await.unwrap();
         let pdf = b"%PDF-1.4\n% evidence of the lending manual\n%%EOF\n".to_vec();
-        let r = upload(&app, &csrf, measure, "คู่มือการยืม.pdf", pdf.clone()).await;
+        let r = app.upload_evidence(&csrf, measure, "หลักฐาน", "คู่มือการยืม.pdf", pdf.clone()).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let sha = hex::encode(Sha256::digest(&pdf));
         let page = app.get_text(&format!("/app/measures/{measure}")).await;
@@ -38,10 +27,10 @@ crate::on_both_databases! {
     async fn a_file_that_is_not_what_its_name_says_is_refused(app: TestApp) {
         let csrf = app.login(DEMO_STAFF).await;
         let (measure,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM measures").fetch_one(&app.db.pool).await.unwrap();
-        let r = upload(&app, &csrf, measure, "manual.pdf", b"MZ\x90\x00 not a pdf".to_vec()).await;
+        let r = app.upload_evidence(&csrf, measure, "หลักฐาน", "manual.pdf", b"MZ\x90\x00 not a pdf".to_vec()).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().await.unwrap().contains("ไม่ใช่ชนิดที่รับ"));
-        let r = upload(&app, &csrf, measure, "script.exe", b"MZ".to_vec()).await;
+        let r = app.upload_evidence(&csrf, measure, "หลักฐาน", "script.exe", b"MZ".to_vec()).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(app.count("SELECT COUNT(*) FROM evidence").await, 0);
     }
@@ -52,7 +41,7 @@ crate::on_both_databases! {
         let mut big = b"%PDF-1.4\n".to_vec();
         // Just over the 20 MB limit, within the request-size cap: the server reads it all and refuses it.
         big.resize(20 * 1024 * 1024 + 10 * 1024, b' ');
-        let r = upload(&app, &csrf, measure, "big.pdf", big).await;
+        let r = app.upload_evidence(&csrf, measure, "หลักฐาน", "big.pdf", big).await;
         assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
         assert_eq!(app.count("SELECT COUNT(*) FROM evidence").await, 0);
     }

@@ -399,3 +399,25 @@ pub fn cli_ok(output: &std::process::Output) -> String {
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+impl TestApp {
+    /// Uploads an evidence file to a measure, as the staff form does.
+    pub async fn upload_evidence(
+        &self,
+        csrf: &str,
+        measure: i64,
+        title: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
+        use reqwest::multipart::{Form, Part};
+        let form =
+            Form::new().text("title", title.to_string()).part("file", Part::bytes(bytes).file_name(name.to_string()));
+        self.client
+            .post(self.url(&format!("/app/measures/{measure}/evidence/file?_csrf={csrf}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+}
