@@ -227,19 +227,40 @@ pub enum ReportCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum LendingCommand {
-    /// QR labels of every lendable item (PDF).
+    /// QR labels of every lendable item (PDF). The codes hold the public site's address, so it
+    /// must be given: PRONGSAI_PUBLIC_URL, or --public-url (e.g. https://maekhatuan.go.th).
     Labels {
         #[arg(long)]
         org: String,
         #[arg(long)]
         out: PathBuf,
+        /// The public site's address the QR codes open (overrides PRONGSAI_PUBLIC_URL).
+        #[arg(long)]
+        public_url: Option<String>,
     },
-    /// The SOP manual คู่มือการยืม-คืนพัสดุ (PDF), from the organization's rules.
+    /// The SOP manual คู่มือการยืม-คืนพัสดุ (PDF). Without options: a draft from the organization's
+    /// rules. With --issue: issues a version (kept, and published at /o/SLUG/lending/manual.pdf)
+    /// approved for --fiscal-year on --approved-on by --approver-name, --approver-position.
+    /// With --published: the version the public site serves.
     Manual {
         #[arg(long)]
         org: String,
         #[arg(long)]
-        out: PathBuf,
+        out: Option<PathBuf>,
+        #[arg(long, conflicts_with = "published", requires_all = ["fiscal_year", "approved_on", "approver_name", "approver_position"])]
+        issue: bool,
+        #[arg(long)]
+        published: bool,
+        /// Buddhist-era fiscal year, e.g. 2566.
+        #[arg(long)]
+        fiscal_year: Option<i32>,
+        /// e.g. 2023-10-02 or 2/10/2566.
+        #[arg(long)]
+        approved_on: Option<String>,
+        #[arg(long)]
+        approver_name: Option<String>,
+        #[arg(long)]
+        approver_position: Option<String>,
     },
     /// Loans report for a period (PDF); dates as 2023-10-01 or 1/10/2566; default: this fiscal year.
     Report {
@@ -492,7 +513,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let format: Format = format.parse().map_err(|e: String| anyhow::anyhow!(e))?;
             write_report(&db, &org, &year, format, &out).await?;
         }
-        Command::Lending { command } => return lending(&db, &url, command).await,
+        Command::Lending { command } => return lending(&db, command).await,
         Command::Healthcheck { .. }
         | Command::Bench { .. }
         | Command::Backup { .. }
@@ -567,9 +588,8 @@ fn parse_date_arg(s: &str) -> anyhow::Result<chrono::NaiveDate> {
         .ok_or_else(|| anyhow::anyhow!("cannot read the date \"{s}\" (อ่านวันที่ไม่ได้): use 2023-10-01 or 1/10/2566"))
 }
 
-async fn lending(db: &Db, url: &DatabaseUrl, command: LendingCommand) -> anyhow::Result<ExitCode> {
+async fn lending(db: &Db, command: LendingCommand) -> anyhow::Result<ExitCode> {
     use crate::lending::documents::build;
-    let public_url = Settings::new(url.clone(), None).public_url;
     let engine = crate::docs::typeset::Typesetter::unlimited();
     let write = |out: &std::path::Path, bytes: Vec<u8>| -> anyhow::Result<()> {
         std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
@@ -577,13 +597,58 @@ async fn lending(db: &Db, url: &DatabaseUrl, command: LendingCommand) -> anyhow:
         Ok(())
     };
     match command {
-        LendingCommand::Labels { org, out } => {
+        LendingCommand::Labels { org, out, public_url: flag } => {
+            // A printed sticker cannot be corrected: never print the local default silently.
+            let Some(public_url) = flag.filter(|u| !u.trim().is_empty()).or_else(crate::config::public_url_from_env)
+            else {
+                anyhow::bail!(
+                    "ไม่ได้กำหนดที่อยู่เว็บไซต์สาธารณะ ป้าย QR จะพาไปผิดที่ จึงไม่ได้พิมพ์ป้าย\n\
+                     the public URL is not set, so the QR codes would open {} (this machine only); no labels were printed.\n\
+                     Set it: PRONGSAI_PUBLIC_URL=https://your-site.go.th prongsai lending labels ... \
+                     or pass --public-url https://your-site.go.th",
+                    crate::config::DEFAULT_PUBLIC_URL
+                );
+            };
             let org = orgs::require_by_slug(db, &org).await?;
-            write(&out, build::labels_pdf(db, &engine, &org, &public_url).await?)?;
+            write(&out, build::labels_pdf(db, &engine, &org, public_url.trim_end_matches('/')).await?)?;
         }
-        LendingCommand::Manual { org, out } => {
+        LendingCommand::Manual {
+            org,
+            out,
+            issue,
+            published,
+            fiscal_year,
+            approved_on,
+            approver_name,
+            approver_position,
+        } => {
             let org = orgs::require_by_slug(db, &org).await?;
-            write(&out, build::manual_pdf(db, &engine, &org).await?)?;
+            let bytes = if issue {
+                let year = fiscal_year.unwrap_or_default();
+                let approval = crate::lending::documents::ManualApproval {
+                    fiscal_year: FiscalYear::new(year)
+                        .map_err(|e| anyhow::anyhow!("--fiscal-year {year}: {}", e.message_th()))?,
+                    approved_on: parse_date_arg(approved_on.as_deref().unwrap_or_default())?,
+                    approver_name: approver_name.unwrap_or_default(),
+                    approver_position: approver_position.unwrap_or_default(),
+                };
+                let (id, bytes) = crate::lending::manuals::issue(db, &engine, &org, &approval, "cli")
+                    .await?
+                    .map_err(|m| anyhow::anyhow!("{m} (the manual was not issued)"))?;
+                println!("issued manual version {id} of {} for fiscal year {year}", org.slug);
+                bytes
+            } else if published {
+                crate::lending::manuals::pdf_of(db, &engine, org.id, None)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("{} has not issued a manual yet (ยังไม่ได้ประกาศใช้คู่มือ)", org.slug))?
+            } else {
+                build::draft_manual_pdf(db, &engine, &org).await?
+            };
+            match out {
+                Some(out) => write(&out, bytes)?,
+                None if issue => {}
+                None => anyhow::bail!("--out is required (where to write the PDF)"),
+            }
         }
         LendingCommand::Report { org, from, to, out } => {
             let org = orgs::require_by_slug(db, &org).await?;
@@ -600,7 +665,19 @@ async fn lending(db: &Db, url: &DatabaseUrl, command: LendingCommand) -> anyhow:
                     let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
                     let rules = crate::lending::rules::LendingRules::from_toml(&text)
                         .map_err(|e| anyhow::anyhow!("{}: {} ({e})", path.display(), e.message_th()))?;
-                    crate::lending::store_rules::save(db, org.id, &rules, "cli").await?;
+                    if let Err(below) = crate::lending::store_rules::save(db, org.id, &rules, "cli").await? {
+                        // Nothing was saved: name every refused key with its line in the file.
+                        let lines: Vec<String> = below
+                            .iter()
+                            .map(|b| {
+                                let line = crate::lending::floor::line_of(&text, b.field)
+                                    .map(|n| format!("บรรทัด {n} "))
+                                    .unwrap_or_default();
+                                format!("{}: {line}({}) {}", path.display(), b.field, b.message_th())
+                            })
+                            .collect();
+                        anyhow::bail!("{}\nไม่ได้บันทึกระเบียบการยืม (lending rules not saved)", lines.join("\n"));
+                    }
                     println!("lending rules of {} set from {}", org.slug, path.display());
                 }
             }

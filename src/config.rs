@@ -117,10 +117,16 @@ pub fn pool_from_env() -> PoolSize {
     }
 }
 
+/// The public URL set in the environment (`PRONGSAI_PUBLIC_URL`), if it is set and not blank.
+/// Commands that print the URL where it cannot be corrected later (QR labels) refuse the default.
+pub fn public_url_from_env() -> Option<String> {
+    std::env::var("PRONGSAI_PUBLIC_URL").ok().filter(|u| !u.trim().is_empty())
+}
+
 impl Settings {
     pub fn new(database_url: DatabaseUrl, public_url: Option<String>) -> Self {
         let public_url = public_url
-            .or_else(|| std::env::var("PRONGSAI_PUBLIC_URL").ok())
+            .or_else(public_url_from_env)
             .unwrap_or_else(|| DEFAULT_PUBLIC_URL.to_string())
             .trim_end_matches('/')
             .to_string();

@@ -22,6 +22,7 @@ pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0002_lending", include_str!("../../migrations/sqlite/0002_lending.sql")),
     ("0003_audit_guard", include_str!("../../migrations/sqlite/0003_audit_guard.sql")),
     ("0004_accounts", include_str!("../../migrations/sqlite/0004_accounts.sql")),
+    ("0005_lending_manual_versions", include_str!("../../migrations/sqlite/0005_lending_manual_versions.sql")),
     ("0008_loan_escalation", include_str!("../../migrations/sqlite/0008_loan_escalation.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
@@ -29,6 +30,7 @@ pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0002_lending", include_str!("../../migrations/postgres/0002_lending.sql")),
     ("0003_audit_guard", include_str!("../../migrations/postgres/0003_audit_guard.sql")),
     ("0004_accounts", include_str!("../../migrations/postgres/0004_accounts.sql")),
+    ("0005_lending_manual_versions", include_str!("../../migrations/postgres/0005_lending_manual_versions.sql")),
     ("0008_loan_escalation", include_str!("../../migrations/postgres/0008_loan_escalation.sql")),
 ];
 

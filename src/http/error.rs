@@ -10,6 +10,10 @@ pub enum AppError {
     /// 404: no such record in this organization (also what another organization's ids get).
     #[error("not found")]
     NotFound,
+    /// 404 for something that exists once someone makes it (an unpublished document); the
+    /// message (Thai) says what is missing and why.
+    #[error("not yet there: {0}")]
+    NotYet(String),
     /// 303 to the login page.
     #[error("login required")]
     LoginRequired,
@@ -58,6 +62,7 @@ impl AppError {
     fn parts(&self) -> (StatusCode, &'static str, &'static str, String) {
         match self {
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found", "ไม่พบข้อมูล", "ไม่พบข้อมูลที่ต้องการ".into()),
+            AppError::NotYet(m) => (StatusCode::NOT_FOUND, "not_yet", "ยังไม่มีเอกสารนี้", m.clone()),
             AppError::LoginRequired => (StatusCode::SEE_OTHER, "login_required", "เข้าสู่ระบบ", "กรุณาเข้าสู่ระบบ".into()),
             AppError::PasswordChangeRequired => (
                 StatusCode::SEE_OTHER,

@@ -118,5 +118,15 @@ pub async fn load(db: &Db, org: &Org) -> anyhow::Result<()> {
     r.borrower_position = "นักวิชาการพัสดุ".into();
     r.borrower_unit = "กองคลัง".into();
     loans::request(db, org.id, &r, &supplies, today).await?.map_err(|e| anyhow::anyhow!(e.message_th()))?;
+    // The manual of this fiscal year, approved by the head of the organization on its first day
+    // and published; it is printed on its first request (the seed has no renderer).
+    let fiscal_year = crate::thai::FiscalYear::of(today);
+    let approval = super::documents::ManualApproval {
+        fiscal_year,
+        approved_on: fiscal_year.start(),
+        approver_name: executive.display_name.clone(),
+        approver_position: format!("นายก{}", org.name),
+    };
+    super::manuals::record_unprinted(db, org, &approval, "demo").await?;
     Ok(())
 }

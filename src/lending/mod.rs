@@ -7,13 +7,17 @@ pub mod availability;
 pub mod calendar;
 pub mod demo;
 pub mod documents;
+pub mod floor;
 pub mod items;
 pub mod loans;
+pub mod manual_routes;
+pub mod manuals;
 pub mod reminders;
 pub mod routes;
 pub mod rules;
 pub mod stats;
 pub mod store_rules;
+pub mod store_signers;
 pub mod workflow;
 
 use chrono::NaiveDate;

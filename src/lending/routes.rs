@@ -35,10 +35,10 @@ pub fn router() -> Router<AppState> {
         .route("/app/lending/loans/{id}/follow-up", post(follow_up))
         .route("/app/lending/loans/{id}/form.pdf", get(loan_form_pdf))
         .route("/app/lending/labels.pdf", get(labels_pdf))
-        .route("/app/lending/manual.pdf", get(manual_pdf))
         .route("/app/lending/report.pdf", get(report_pdf))
         .route("/app/lending/rules", get(rules_page).post(save_rules))
         .route("/app/notifications", get(notifications_page))
+        .merge(super::manual_routes::router())
 }
 
 fn d(date: NaiveDate, digits: Digits) -> String {
@@ -602,7 +602,10 @@ async fn loan_form_pdf(
 ) -> Result<Response, AppError> {
     let loan = loans::find(&state.db, me.org_id(), LoanId(id)).await?.ok_or(AppError::NotFound)?;
     let rules = store_rules::load(&state.db, me.org_id()).await?;
-    let form = documents::build::loan_form(&me.org, &loan, &rules);
+    let signers = super::store_signers::of_loan(&state.db, me.org_id(), loan.id).await?;
+    let item_class =
+        items::find(&state.db, me.org_id(), loan.item_id).await?.map(|i| i.class).unwrap_or(ItemClass::Durable);
+    let form = documents::build::loan_form(&me.org, &loan, &rules, &signers, item_class);
     let size = DocSize::of(form.items.len(), "รายการพัสดุ", &form);
     let bytes = state.pdf.pdf("loan_form", size, move |engine| documents::loan_form(engine, &form)).await?;
     Ok(download(bytes, "application/pdf", &format!("loan-{id}.pdf"), true))
@@ -611,11 +614,6 @@ async fn loan_form_pdf(
 async fn labels_pdf(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
     let bytes = documents::build::labels_pdf(&state.db, &state.pdf, &me.org, &state.settings.public_url).await?;
     Ok(download(bytes, "application/pdf", &format!("labels-{}.pdf", me.org.slug), true))
-}
-
-async fn manual_pdf(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
-    let bytes = documents::build::manual_pdf(&state.db, &state.pdf, &me.org).await?;
-    Ok(download(bytes, "application/pdf", &format!("lending-manual-{}.pdf", me.org.slug), true))
 }
 
 #[derive(Deserialize)]
@@ -664,6 +662,7 @@ async fn notifications_page(State(state): State<AppState>, me: CurrentUser) -> R
 struct RulesPage {
     me: CurrentUser,
     max_loan_days: String,
+    booking_horizon_days: String,
     follow_up_days: String,
     remind_days_before_due: String,
     approvers: Vec<(&'static str, &'static str, &'static str)>,
@@ -682,7 +681,8 @@ fn rules_view(
     let refused = error.is_some();
     form_page(
         RulesPage {
-            max_loan_days: rules.max_loan_days.map(|d| d.to_string()).unwrap_or_default(),
+            max_loan_days: rules.max_loan_days.to_string(),
+            booking_horizon_days: rules.booking_horizon_days.to_string(),
             follow_up_days: rules.follow_up_days.to_string(),
             remind_days_before_due: rules.remind_days_before_due.to_string(),
             approvers: vec![
@@ -711,6 +711,8 @@ struct RulesForm {
     #[serde(default)]
     max_loan_days: String,
     #[serde(default)]
+    booking_horizon_days: String,
+    #[serde(default)]
     follow_up_days: String,
     #[serde(default)]
     remind_days_before_due: String,
@@ -737,10 +739,16 @@ fn parse_rules(form: &RulesForm) -> Result<super::rules::LendingRules, String> {
         holidays.push(parse_day(line, "วันหยุด")?);
     }
     let rules = super::rules::LendingRules {
+        // Left empty, a limit takes its default (a rules file that leaves the key out does the same).
         max_loan_days: if form.max_loan_days.trim().is_empty() {
-            None
+            super::rules::DEFAULT_MAX_LOAN_DAYS
         } else {
-            Some(number(&form.max_loan_days, "ระยะเวลายืมสูงสุด")?)
+            number(&form.max_loan_days, "ระยะเวลายืมสูงสุด")?
+        },
+        booking_horizon_days: if form.booking_horizon_days.trim().is_empty() {
+            super::rules::DEFAULT_BOOKING_HORIZON_DAYS
+        } else {
+            number(&form.booking_horizon_days, "จองล่วงหน้าได้ไม่เกิน")?
         },
         follow_up_days: number(&form.follow_up_days, "จำนวนวันที่ต้องติดตามทวงคืน")?,
         remind_days_before_due: number(&form.remind_days_before_due, "จำนวนวันที่แจ้งเตือนก่อนครบกำหนด")?,
@@ -763,7 +771,15 @@ async fn save_rules(
     }
     match parse_rules(&form) {
         Ok(rules) => {
-            store_rules::save(&state.db, me.org_id(), &rules, &me.actor()).await?;
+            if let Err(below) = store_rules::save(&state.db, me.org_id(), &rules, &me.actor()).await? {
+                let message = below
+                    .iter()
+                    .map(|b| format!("ช่อง “ผู้มีอำนาจอนุมัติ: {}” – {}", b.requirement.use_type.label_th(), b.message_th()))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let current = store_rules::load(&state.db, me.org_id()).await?;
+                return rules_view(me, &current, Some(message));
+            }
             Ok(see_other("/app/lending/rules"))
         }
         Err(message) => {

@@ -1,8 +1,7 @@
 //! The lending rules of one organization, as data, and the check of a borrowing request.
 //!
 //! The defaults follow the Ministry of Finance regulation on procurement and supplies management
-//! B.E. 2560, ข้อ 207–211 (the clause texts are still to be checked against the Royal Gazette; see
-//! `notes/thai-rules.md` §1). Offices add local rules, such as a maximum loan length, in their
+//! B.E. 2560, ข้อ 207–211 (texts and sources in `documents/regulation.rs`). Offices add local rules, such as a maximum loan length, in their
 //! rules file; [`LendingRules::from_toml`] reads it and refuses values that break the regulation.
 
 use chrono::NaiveDate;
@@ -58,9 +57,9 @@ impl Duty {
 pub enum UseType {
     /// A person uses it inside the organization's premises (ข้อ 208(2)).
     Inside,
-    /// A person takes it outside the premises (ข้อ 208(3)).
+    /// A person takes it outside the premises (ข้อ 208(2), its second half).
     Outside,
-    /// Another state agency borrows it (ข้อ 208(1), 209).
+    /// Another state agency borrows it (ข้อ 208(1); consumables ข้อ 210).
     Agency,
 }
 
@@ -127,22 +126,39 @@ impl ItemClass {
 /// The follow-up limit of ข้อ 211: a local rule may be stricter, never laxer.
 pub const REGULATION_FOLLOW_UP_DAYS: u32 = 7;
 
+/// The longest loan when the rules do not say: a month covers the uses the demo and the offices
+/// we met lend for (events, field work, a month's project), and keeps an item from vanishing from
+/// the store by a typo in the due date (issue 11, seen 11: a request running to 2399).
+pub const DEFAULT_MAX_LOAN_DAYS: u32 = 30;
+
+/// How far ahead a loan may be booked when the rules do not say. Half a year covers events in
+/// the next two quarters of the annual plan; beyond that the office cannot know the item will
+/// still be there, and an early booking would hold it against everyone else.
+pub const DEFAULT_BOOKING_HORIZON_DAYS: u32 = 180;
+
+/// The most either limit may be set to: items must be back for the yearly stock count (ข้อ 213),
+/// so no loan or booking runs over a year.
+pub const LONGEST_LIMIT_DAYS: u32 = 366;
+
 /// One organization's lending rules. Missing keys in a rules file take the regulation's defaults.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LendingRules {
-    /// Local rule: the longest loan, in days counted from the day after the borrow date (so a
-    /// loan returned the same day is 0 days). `None`: no limit.
-    pub max_loan_days: Option<u32>,
+    /// The longest loan, in days counted from the day after the borrow date (so a loan returned
+    /// the same day is 0 days); [`DEFAULT_MAX_LOAN_DAYS`] unless the rules say otherwise.
+    pub max_loan_days: u32,
+    /// How many days ahead of today a loan may start; [`DEFAULT_BOOKING_HORIZON_DAYS`] unless the
+    /// rules say otherwise.
+    pub booking_horizon_days: u32,
     /// Days after the due date within which the officer must chase the return (ข้อ 211: 7).
     pub follow_up_days: u32,
     /// How many days before the due date the borrower is reminded.
     pub remind_days_before_due: u32,
     /// Approver of use inside the premises (ข้อ 208(2)).
     pub approver_inside: Duty,
-    /// Approver of use outside the premises (ข้อ 208(3)).
+    /// Approver of use outside the premises (ข้อ 208(2), its second half).
     pub approver_outside: Duty,
-    /// Approver of loans to another state agency (ข้อ 208(1), 209).
+    /// Approver of loans to another state agency (ข้อ 208(1); consumables ข้อ 210).
     pub approver_agency: Duty,
     /// Non-working days besides weekends, for the stock-count start date. In TOML either
     /// `2023-10-13` or `"2023-10-13"`.
@@ -155,7 +171,8 @@ pub struct LendingRules {
 impl Default for LendingRules {
     fn default() -> Self {
         Self {
-            max_loan_days: None,
+            max_loan_days: DEFAULT_MAX_LOAN_DAYS,
+            booking_horizon_days: DEFAULT_BOOKING_HORIZON_DAYS,
             follow_up_days: REGULATION_FOLLOW_UP_DAYS,
             remind_days_before_due: 2,
             approver_inside: Duty::SuppliesHead,
@@ -201,11 +218,18 @@ impl LendingRules {
 
     /// Refuses rules that contradict the regulation or make no sense.
     pub fn validate(&self) -> Result<(), RulesError> {
-        if self.max_loan_days == Some(0) {
+        if !(1..=LONGEST_LIMIT_DAYS).contains(&self.max_loan_days) {
             return Err(RulesError::Invalid {
                 field: "max_loan_days",
-                reason: "must be at least 1 day; leave it out for no limit",
-                message_th: "ระยะเวลายืมสูงสุดต้องไม่น้อยกว่า 1 วัน (หากไม่จำกัดให้เว้นว่าง)",
+                reason: "must be 1 to 366 days",
+                message_th: "ระยะเวลายืมสูงสุด (max_loan_days) ต้องอยู่ระหว่าง 1–366 วัน (พัสดุต้องกลับมาให้ตรวจสอบประจำปี ข้อ 213)",
+            });
+        }
+        if !(1..=LONGEST_LIMIT_DAYS).contains(&self.booking_horizon_days) {
+            return Err(RulesError::Invalid {
+                field: "booking_horizon_days",
+                reason: "must be 1 to 366 days",
+                message_th: "จองล่วงหน้าได้ไม่เกิน (booking_horizon_days) ต้องอยู่ระหว่าง 1–366 วัน",
             });
         }
         if !(1..=REGULATION_FOLLOW_UP_DAYS).contains(&self.follow_up_days) {
@@ -235,7 +259,7 @@ pub struct RequestFacts<'a> {
     pub use_type: UseType,
     /// The borrower is another state agency, not a person.
     pub borrower_is_agency: bool,
-    /// The borrowing agency needs it urgently and cannot procure it in time (ข้อ 209).
+    /// The borrowing agency needs it urgently and cannot procure it in time (ข้อ 210).
     pub urgent_need: bool,
     pub purpose: &'a str,
     pub place_of_use: &'a str,
@@ -248,9 +272,9 @@ pub struct RequestFacts<'a> {
 /// A reason a request cannot be accepted. [`RequestError::field`] names the form field.
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum RequestError {
-    #[error("consumables are lent only to another state agency (clause 209)")]
+    #[error("consumables are lent only to another state agency (clause 210)")]
     ConsumableOnlyToAgencies,
-    #[error("consumables are lent only when the borrowing agency has an urgent need (clause 209)")]
+    #[error("consumables are lent only when the borrowing agency has an urgent need (clause 210)")]
     ConsumableWithoutUrgentNeed,
     #[error("a loan between agencies needs a borrowing agency")]
     AgencyUseByPerson,
@@ -266,6 +290,8 @@ pub enum RequestError {
     DueBeforeStart,
     #[error("the borrow date is in the past")]
     StartInPast,
+    #[error("the loan starts {days} days ahead; bookings are taken at most {max} days ahead")]
+    StartTooFarAhead { days: i64, max: u32 },
     #[error("the loan lasts {days} days; the limit is {max} days")]
     LoanTooLong { days: i64, max: u32 },
 }
@@ -280,7 +306,7 @@ impl RequestError {
             RequestError::MissingPurpose => "purpose",
             RequestError::MissingPlaceOfUse => "place_of_use",
             RequestError::MissingBorrowerName => "borrower_name",
-            RequestError::StartInPast => "start_date",
+            RequestError::StartInPast | RequestError::StartTooFarAhead { .. } => "start_date",
             RequestError::DueBeforeStart | RequestError::LoanTooLong { .. } => "due_date",
         }
     }
@@ -288,10 +314,10 @@ impl RequestError {
     pub fn message_th(&self) -> String {
         match self {
             RequestError::ConsumableOnlyToAgencies => {
-                "วัสดุสิ้นเปลืองให้ยืมได้เฉพาะหน่วยงานของรัฐที่มีความจำเป็นเร่งด่วน (ข้อ 209)".into()
+                "วัสดุสิ้นเปลืองให้ยืมได้เฉพาะหน่วยงานของรัฐที่มีความจำเป็นเร่งด่วน (ข้อ 210)".into()
             }
             RequestError::ConsumableWithoutUrgentNeed => {
-                "วัสดุสิ้นเปลืองให้ยืมได้เฉพาะเมื่อหน่วยงานผู้ยืมมีความจำเป็นเร่งด่วนและไม่อาจจัดหาได้ทัน (ข้อ 209)".into()
+                "วัสดุสิ้นเปลืองให้ยืมได้เฉพาะเมื่อหน่วยงานผู้ยืมมีความจำเป็นเร่งด่วนและไม่อาจจัดหาได้ทัน (ข้อ 210)".into()
             }
             RequestError::AgencyUseByPerson => "การยืมระหว่างหน่วยงานของรัฐ ผู้ยืมต้องเป็นหน่วยงานของรัฐ".into(),
             RequestError::AgencyBorrowerWithPersonalUse => {
@@ -303,7 +329,10 @@ impl RequestError {
             RequestError::DueBeforeStart => "วันกำหนดส่งคืนต้องไม่ก่อนวันที่ยืม".into(),
             RequestError::StartInPast => "วันที่ยืมต้องไม่เป็นวันที่ผ่านมาแล้ว".into(),
             RequestError::LoanTooLong { days, max } => {
-                format!("ระยะเวลายืม {days} วัน เกินกำหนดของหน่วยงานที่ให้ยืมได้ไม่เกิน {max} วัน")
+                format!("วันกำหนดส่งคืน: ระยะเวลายืม {days} วัน เกินกำหนดของหน่วยงานที่ให้ยืมได้ไม่เกิน {max} วัน")
+            }
+            RequestError::StartTooFarAhead { days, max } => {
+                format!("วันที่ยืม: อยู่ห่างจากวันนี้ {days} วัน หน่วยงานรับจองล่วงหน้าได้ไม่เกิน {max} วัน")
             }
         }
     }
@@ -340,13 +369,18 @@ pub fn check_request(rules: &LendingRules, facts: &RequestFacts<'_>) -> Result<(
     }
     if facts.start < facts.today {
         errors.push(RequestError::StartInPast);
+    } else {
+        let days = (facts.start - facts.today).num_days();
+        if days > i64::from(rules.booking_horizon_days) {
+            errors.push(RequestError::StartTooFarAhead { days, max: rules.booking_horizon_days });
+        }
     }
     if facts.due < facts.start {
         errors.push(RequestError::DueBeforeStart);
-    } else if let Some(max) = rules.max_loan_days {
+    } else {
         let days = loan_days(facts.start, facts.due);
-        if days > i64::from(max) {
-            errors.push(RequestError::LoanTooLong { days, max });
+        if days > i64::from(rules.max_loan_days) {
+            errors.push(RequestError::LoanTooLong { days, max: rules.max_loan_days });
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
@@ -411,7 +445,8 @@ mod tests {
     fn the_defaults_follow_the_regulation() {
         let rules = LendingRules::default();
         assert_eq!(rules.follow_up_days, 7);
-        assert_eq!(rules.max_loan_days, None);
+        assert_eq!(rules.max_loan_days, 30);
+        assert_eq!(rules.booking_horizon_days, 180);
         assert_eq!(rules.approver_for(UseType::Inside), Duty::SuppliesHead);
         assert_eq!(rules.approver_for(UseType::Outside), Duty::OrgHead);
         assert_eq!(rules.approver_for(UseType::Agency), Duty::OrgHead);
@@ -423,7 +458,8 @@ mod tests {
             "max_loan_days = 15\napprover_inside = \"org_head\"\nextra_rules_th = [\"แจ้งล่วงหน้า 7 วัน\"]\n",
         )
         .unwrap();
-        assert_eq!(rules.max_loan_days, Some(15));
+        assert_eq!(rules.max_loan_days, 15);
+        assert_eq!(rules.booking_horizon_days, 180);
         assert_eq!(rules.approver_for(UseType::Inside), Duty::OrgHead);
         assert_eq!(rules.follow_up_days, 7);
         assert_eq!(rules.extra_rules_th, vec!["แจ้งล่วงหน้า 7 วัน".to_string()]);
@@ -440,7 +476,8 @@ mod tests {
     #[test]
     fn rules_survive_a_round_trip_through_toml_and_json() {
         let rules = LendingRules {
-            max_loan_days: Some(15),
+            max_loan_days: 15,
+            booking_horizon_days: 90,
             follow_up_days: 5,
             remind_days_before_due: 3,
             approver_inside: Duty::SuppliesHead,
@@ -462,6 +499,8 @@ mod tests {
         assert!(err.message_th().contains("ข้อ 211"));
         assert!(LendingRules::from_toml("follow_up_days = 3").is_ok());
         assert!(LendingRules::from_toml("max_loan_days = 0").is_err());
+        assert!(LendingRules::from_toml("max_loan_days = 400").is_err());
+        assert!(LendingRules::from_toml("booking_horizon_days = 0").is_err());
     }
 
     #[test]
@@ -502,7 +541,7 @@ mod tests {
         let errors = errors_of(&rules, &to_person);
         assert_eq!(errors, vec![RequestError::ConsumableOnlyToAgencies]);
         assert_eq!(errors[0].field(), "item_class");
-        assert_eq!(errors[0].message_th(), "วัสดุสิ้นเปลืองให้ยืมได้เฉพาะหน่วยงานของรัฐที่มีความจำเป็นเร่งด่วน (ข้อ 209)");
+        assert_eq!(errors[0].message_th(), "วัสดุสิ้นเปลืองให้ยืมได้เฉพาะหน่วยงานของรัฐที่มีความจำเป็นเร่งด่วน (ข้อ 210)");
 
         let agency_not_urgent = RequestFacts {
             item_class: ItemClass::Consumable,
@@ -555,7 +594,7 @@ mod tests {
 
     #[test]
     fn a_loan_longer_than_the_local_limit_is_refused_and_the_limit_itself_is_allowed() {
-        let rules = LendingRules { max_loan_days: Some(15), ..LendingRules::default() };
+        let rules = LendingRules { max_loan_days: 15, ..LendingRules::default() };
         let at_limit = RequestFacts { due: date(2024, 10, 16), ..durable_inside() };
         assert_eq!(check_request(&rules, &at_limit), Ok(()));
         let over = RequestFacts { due: date(2024, 10, 17), ..durable_inside() };
@@ -563,6 +602,24 @@ mod tests {
         assert_eq!(errors, vec![RequestError::LoanTooLong { days: 16, max: 15 }]);
         assert!(errors[0].message_th().contains("ไม่เกิน 15 วัน"));
         assert_eq!(check_request(&LendingRules::default(), &over), Ok(()));
+    }
+
+    #[test]
+    fn without_local_rules_a_loan_is_at_most_30_days_and_starts_at_most_180_days_ahead() {
+        let rules = LendingRules::default();
+        let month = RequestFacts { due: date(2024, 10, 31), ..durable_inside() };
+        assert_eq!(check_request(&rules, &month), Ok(()));
+        let to_2399 = RequestFacts { due: date(2399, 12, 31), ..durable_inside() };
+        let errors = errors_of(&rules, &to_2399);
+        assert!(matches!(errors[..], [RequestError::LoanTooLong { max: 30, .. }]));
+        assert_eq!(errors[0].field(), "due_date");
+        assert!(errors[0].message_th().starts_with("วันกำหนดส่งคืน"));
+        let far = RequestFacts { start: date(2025, 3, 31), due: date(2025, 4, 1), ..durable_inside() };
+        let errors = errors_of(&rules, &far);
+        assert_eq!(errors, vec![RequestError::StartTooFarAhead { days: 181, max: 180 }]);
+        assert_eq!(errors[0].field(), "start_date");
+        let edge = RequestFacts { start: date(2025, 3, 30), due: date(2025, 3, 31), ..durable_inside() };
+        assert_eq!(check_request(&rules, &edge), Ok(()));
     }
 
     #[test]

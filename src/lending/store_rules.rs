@@ -2,12 +2,40 @@
 
 use sqlx::Row;
 
+use super::floor::{self, BelowTheFloor, DelegationCover};
 use super::rules::LendingRules;
 use crate::db::{Db, now};
 use crate::orgs::OrgId;
 
-/// The organization's rules, or the regulation's defaults when it has set none.
+/// Which loosened approvers a recorded delegation order covers. Delegation orders are not recorded
+/// yet, so none is; this is the one place to look them up when they are.
+async fn delegations(_db: &Db, _org: OrgId) -> anyhow::Result<DelegationCover<'static>> {
+    Ok(floor::NO_DELEGATION)
+}
+
+/// The organization's rules, or the regulation's defaults when it has set none. An approver
+/// stored below the regulation's floor (saved before the floor was checked) is read as the
+/// regulation's approver, so a loosened rule never decides a request.
 pub async fn load(db: &Db, org: OrgId) -> anyhow::Result<LendingRules> {
+    let mut rules = load_as_stored(db, org).await?;
+    if let Err(below) = floor::check(&rules, delegations(db, org).await?) {
+        for b in below {
+            tracing::warn!(
+                org = org.0,
+                field = b.field,
+                "stored lending rule below the regulation's floor; using the regulation's approver"
+            );
+            match b.requirement.use_type {
+                super::rules::UseType::Inside => rules.approver_inside = b.requirement.lowest,
+                super::rules::UseType::Outside => rules.approver_outside = b.requirement.lowest,
+                super::rules::UseType::Agency => rules.approver_agency = b.requirement.lowest,
+            }
+        }
+    }
+    Ok(rules)
+}
+
+async fn load_as_stored(db: &Db, org: OrgId) -> anyhow::Result<LendingRules> {
     let row = sqlx::query("SELECT rules_toml FROM lending_rules WHERE org_id = $1")
         .bind(org.0)
         .fetch_optional(&db.pool)
@@ -20,8 +48,18 @@ pub async fn load(db: &Db, org: OrgId) -> anyhow::Result<LendingRules> {
     }
 }
 
-pub async fn save(db: &Db, org: OrgId, rules: &LendingRules, actor: &str) -> anyhow::Result<()> {
-    let before = load(db, org).await?;
+/// Saves the rules unless they name an approver below the regulation's floor (then nothing is
+/// saved and the refusals are returned, each naming its clause and field).
+pub async fn save(
+    db: &Db,
+    org: OrgId,
+    rules: &LendingRules,
+    actor: &str,
+) -> anyhow::Result<Result<(), Vec<BelowTheFloor>>> {
+    if let Err(below) = floor::check(rules, delegations(db, org).await?) {
+        return Ok(Err(below));
+    }
+    let before = load_as_stored(db, org).await?;
     let mut tx = db.write(org).await?;
     sqlx::query(
         "INSERT INTO lending_rules (org_id, rules_toml, updated_at) VALUES ($1, $2, $3)
@@ -44,5 +82,5 @@ pub async fn save(db: &Db, org: OrgId, rules: &LendingRules, actor: &str) -> any
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(Ok(()))
 }

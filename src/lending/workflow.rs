@@ -6,7 +6,7 @@
 //!    └──Cancel (also from Approved)──▶ Cancelled (final)                  ──Settle──▶ Closed (final)
 //! ```
 //! `Returned` is final: the item came back as lent and was inspected then, so there is nothing
-//! left to do. `Closed` is reached only through a settlement of damage or loss (ข้อ 210), so the
+//! left to do. `Closed` is reached only through a settlement of damage or loss (ข้อ 209), so the
 //! two final states also tell which loans ended in a settlement.
 
 use chrono::NaiveDate;
@@ -113,7 +113,7 @@ impl Damage {
         }
     }
 
-    /// The ways the borrower may settle this damage (ข้อ 210); a lost item cannot be repaired.
+    /// The ways the borrower may settle this damage (ข้อ 209); a lost item cannot be repaired.
     pub fn settlements(self) -> &'static [Settlement] {
         match self {
             Damage::None => &[],
@@ -123,7 +123,7 @@ impl Damage {
     }
 }
 
-/// How the borrower makes good a damaged or lost item (ข้อ 210).
+/// How the borrower makes good a damaged or lost item (ข้อ 209).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Settlement {

@@ -203,7 +203,13 @@ async fn item_page(
 
 async fn lending_manual(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
     let org = org_of(&state, &slug).await?;
-    let bytes = crate::lending::documents::build::manual_pdf(&state.db, &state.pdf, &org).await?;
+    // The issued version, byte for byte; nothing is rendered from today's data here.
+    let bytes = crate::lending::manuals::pdf_of(&state.db, &state.pdf, org.id, None).await?.ok_or_else(|| {
+        AppError::NotYet(format!(
+            "{}ยังไม่ได้ประกาศใช้คู่มือการยืม-คืนพัสดุ เมื่อหัวหน้าหน่วยงานอนุมัติและประกาศแล้ว คู่มือจะแสดงที่นี่",
+            org.name
+        ))
+    })?;
     Ok(download(bytes, "application/pdf", &format!("lending-manual-{}.pdf", org.slug), true))
 }
 

@@ -70,7 +70,6 @@ crate::on_both_databases! {
             "ยื่นคำขอล่วงหน้าอย่างน้อย๓วันทำการ",
             "ข้อ๒๑๑",
             "ขั้นตอน",
-            "เต็นท์ผ้าใบขนาด4x8เมตร",
         ] {
             assert!(text.contains(expected), "manual lacks {expected}");
         }
@@ -140,5 +139,74 @@ crate::on_both_databases! {
         let page = app.get_text(&format!("/o/mae-khatuan/ita/{year}/measures")).await;
         let count = prongsai::thai::format_grouped(before + 1, prongsai::thai::Digits::Thai);
         assert!(page.contains(&format!("ยืม-คืนพัสดุตามคู่มือในปีงบประมาณ {count} ครั้ง")), "{page}");
+    }
+
+    async fn labels_without_a_public_url_are_refused_with_how_to_set_it(app: TestApp) {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("labels.pdf");
+        let labels = |extra: &[&str]| {
+            let mut args = vec!["lending", "labels", "--org", "mae-khatuan", "--out", pdf.to_str().unwrap()];
+            args.extend_from_slice(extra);
+            Command::new(env!("CARGO_BIN_EXE_prongsai"))
+                .args(&args)
+                .env("DATABASE_URL", app.db_url.expose())
+                .env_remove("PRONGSAI_PUBLIC_URL")
+                .env("PRONGSAI_LOG", "warn")
+                .output()
+                .unwrap()
+        };
+        let out = labels(&[]);
+        assert!(!out.status.success(), "no silent labels for http://127.0.0.1:8080");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("PRONGSAI_PUBLIC_URL=") && stderr.contains("--public-url") && stderr.contains("ไม่ได้กำหนดที่อยู่เว็บไซต์สาธารณะ"), "{stderr}");
+        assert!(!pdf.exists(), "nothing printed");
+        cli_ok(&labels(&["--public-url", "https://maekhatuan.example.go.th/"]));
+        assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    }
+
+    async fn a_decided_and_handed_over_loan_form_names_its_approver_and_officer_once_numbered(app: TestApp) {
+        let (id, approver, officer): (i64, String, String) = sqlx::query_as(
+            "SELECT l.id, d.display_name, h.display_name FROM loans l JOIN users d ON d.id = l.decided_by
+             JOIN users h ON h.id = l.handed_over_by WHERE l.org_id = $1 AND l.status = 'handed_over' ORDER BY l.id LIMIT 1",
+        )
+        .bind(app.org_a.id.0)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        app.login(DEMO_STAFF).await;
+        let r = app.get(&format!("/app/lending/loans/{id}/form.pdf")).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("form.pdf");
+        std::fs::write(&pdf, r.bytes().await.unwrap()).unwrap();
+        let text: String = pdftotext(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
+        let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let number = prongsai::thai::format_int(id, prongsai::thai::Digits::Thai);
+        assert!(text.contains(&format!("เลขที่{number}")) && !text.contains("เลขที่เลขที่"), "{text}");
+        assert!(text.contains(&format!("({})", squash(&approver))), "the approver is named: {text}");
+        assert!(text.contains(&format!("({})", squash(&officer))), "the officer who handed it over is named");
+    }
+
+    async fn an_inter_agency_loan_form_writes_the_agency_as_an_agency(app: TestApp) {
+        let (item,): (i64,) = sqlx::query_as("SELECT id FROM items WHERE asset_number = '416-63-0007' AND org_id = $1")
+            .bind(app.org_a.id.0).fetch_one(&app.db.pool).await.unwrap();
+        let item = item.to_string();
+        let csrf = app.login(DEMO_ADMIN).await;
+        let (start, due) = ((prongsai::lending::today() + chrono::Duration::days(50)).to_string(), (prongsai::lending::today() + chrono::Duration::days(52)).to_string());
+        let fields = [("item_id", item.as_str()), ("borrower_name", "โรงพยาบาลส่งเสริมสุขภาพตำบลแม่คะตวน"), ("use_type", "agency"),
+            ("purpose", "รณรงค์ฉีดวัคซีน"), ("place_of_use", "ศาลาหมู่บ้าน หมู่ 2"), ("start", &start), ("due", &due)];
+        let r = app.post_form("/app/lending/loans", &csrf, &fields).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let location = r.headers()["location"].to_str().unwrap().to_string();
+        let r = app.get(&format!("{location}/form.pdf")).await;
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("form.pdf");
+        std::fs::write(&pdf, r.bytes().await.unwrap()).unwrap();
+        let text: String = pdftotext(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(text.contains("หน่วยงานโรงพยาบาลส่งเสริมสุขภาพตำบลแม่คะตวนมีความประสงค์ขอยืมพัสดุ"), "{text}");
+        assert!(text.contains("ยืมระหว่างหน่วยงานของรัฐ") && text.contains("(ข้อ๒๐๘(๑))"));
+        assert!(!text.contains("ข้าพเจ้า"), "an agency is not a person");
+        assert!(!text.contains("ภายนอกสถานที่") && !text.contains("ภายในสถานที่"), "no box of a person's place of use");
+        assert!(text.contains("หน่วยงานผู้ยืมต้องส่งคืนพัสดุ") && !text.contains("หรือสูญหายต้องซ่อมแซม"), "the agency's wording, not a person's");
     }
 }

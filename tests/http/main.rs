@@ -16,6 +16,8 @@ mod import;
 mod lending;
 mod lending_availability;
 mod lending_documents;
+mod lending_local_rules;
+mod lending_manual;
 mod long_writes;
 mod mail;
 mod measures;

@@ -50,7 +50,7 @@ pub struct LoanFormItem {
     pub condition_at_handover: Option<String>,
 }
 
-/// Where the items are used: decides the approver (MoF regulation 2560, clause 208).
+/// Where, and by whom, the items are used: decides the approver (MoF regulation 2560, clause 208).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum PlaceKind {
@@ -58,6 +58,8 @@ pub enum PlaceKind {
     Inside,
     /// Outside the premises (only the head of the organization approves).
     Outside,
+    /// Lent to another state agency (ข้อ ๒๐๘ (๑)): neither box of a person's use is ticked.
+    Agency,
 }
 
 /// The return and inspection part of the form; every field `None` until the item comes back.
@@ -86,8 +88,10 @@ pub struct LoanForm {
     pub written_on: String,
     /// "เรียน …", the approver's duty title, e.g. "นายกองค์การบริหารส่วนตำบลแม่คะตวน".
     pub addressed_to: String,
-    /// The borrower's name, e.g. "นางสาวมาลี ศรีสุข".
+    /// The borrower's name, e.g. "นางสาวมาลี ศรีสุข", or the borrowing agency's.
     pub borrower_name: String,
+    /// The borrower is a state agency: the form says "หน่วยงาน … ขอยืม", not "ข้าพเจ้า … ตำแหน่ง".
+    pub borrower_is_agency: bool,
     /// e.g. "นักวิชาการศึกษา".
     pub borrower_position: String,
     /// Division or agency, e.g. "กองการศึกษา ศาสนาและวัฒนธรรม".
@@ -110,6 +114,11 @@ pub struct LoanForm {
     pub borrower: Signatory,
     /// The approver, with the duty title as `position`.
     pub approver: Signatory,
+    /// The decision on record: `Some(true)` approved, `Some(false)` not approved, `None` pending
+    /// (both boxes empty, to tick by hand).
+    pub decision: Option<bool>,
+    /// The approver's note, if any.
+    pub decision_note: Option<String>,
     /// The officer who hands the items over.
     pub handed_over_by: Signatory,
     /// The officer who receives the items back.
@@ -202,28 +211,44 @@ pub struct SopManual {
     pub fiscal_year: String,
     /// e.g. "ประกาศ ณ วันที่ ๑ ตุลาคม ๒๕๖๖".
     pub issued_on: String,
+    /// Who approved the manual, lines under the date: "(นายประเสริฐ วงศ์คำ)", "นายก…". Empty in a
+    /// draft.
+    pub approved_by: Vec<String>,
     /// Paragraphs of the purpose section.
     pub purpose: Vec<String>,
     /// The regulation's name, a line before the clauses.
     pub legal_basis_intro: String,
     /// Clauses 207–211 in plain Thai.
     pub legal_basis: Vec<LegalClause>,
+    /// Where the clause texts come from (the Gazette's volume, part and date).
+    pub legal_source: String,
     /// The organization's own rules, one item each.
     pub rules: Vec<String>,
     /// The procedure's steps, in order.
     pub steps: Vec<SopStep>,
     /// Words of the flowchart.
     pub flow: FlowLabels,
-    /// Paragraphs of the monitoring section (the 7-day follow-up, the stock count).
+    /// Paragraphs of the monitoring section (the 7-day follow-up, the stock count). The manual is
+    /// published: it names no borrower and lists no loan (those are in [`OutstandingList`]).
     pub monitoring: Vec<String>,
-    /// e.g. "รายการพัสดุที่ยังไม่ส่งคืน ณ วันที่ ๑๕ กันยายน ๒๕๖๗".
-    pub outstanding_heading: String,
-    /// Loans still out; an empty list prints a "none" line.
-    pub outstanding: Vec<OutstandingLoan>,
-    /// Printed when `outstanding` is empty, e.g. "ไม่มีพัสดุค้างส่งคืน".
-    pub outstanding_none: String,
     /// Paragraphs of the forms annex note.
     pub annex: Vec<String>,
+    /// Page numbers in Thai digits.
+    pub thai_digits: bool,
+}
+
+/// "รายการพัสดุที่ยังไม่ส่งคืน": the loans still out before the stock count, with borrowers' names.
+/// A staff document, never published.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OutstandingList {
+    pub title: String,
+    pub org_name: String,
+    /// e.g. "ณ วันที่ ๑๕ กันยายน ๒๕๖๗ ก่อนการตรวจสอบพัสดุประจำปีซึ่งเริ่ม ๑ ตุลาคม ๒๕๖๗".
+    pub heading: String,
+    /// Loans still out; an empty list prints `none`.
+    pub loans: Vec<OutstandingLoan>,
+    /// e.g. "ไม่มีพัสดุค้างส่งคืน".
+    pub none: String,
     /// Page numbers in Thai digits.
     pub thai_digits: bool,
 }

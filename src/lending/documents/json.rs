@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::data::{LabelSheet, LoanForm, LoansReport, PlaceKind, Signatory, SopManual};
+use super::data::{LabelSheet, LoanForm, LoansReport, OutstandingList, PlaceKind, Signatory, SopManual};
 use super::flow;
 use crate::docs::pdf::{KEEP_TOGETHER, line_items};
 
@@ -105,6 +105,10 @@ pub fn loan_form(f: &LoanForm) -> Value {
         })).collect::<Vec<_>>(),
         "purpose": w.line(&f.purpose),
         "outside": f.place_kind == PlaceKind::Outside,
+        "agency_use": f.place_kind == PlaceKind::Agency,
+        "agency": f.borrower_is_agency,
+        "decision": f.decision,
+        "decision_note": w.opt(&f.decision_note),
         "place": w.line(&f.place),
         "borrow_date": w.line(&f.borrow_date),
         "due_date": w.line(&f.due_date),
@@ -128,10 +132,12 @@ pub fn sop_manual(m: &SopManual) -> Value {
         "org": w.line(&m.org_name),
         "fiscal_year": w.line(&m.fiscal_year),
         "issued_on": w.line(&m.issued_on),
+        "approved_by": w.lines(&m.approved_by),
         "purpose": w.lines(&m.purpose),
         "legal_intro": w.line(&m.legal_basis_intro),
         "legal": m.legal_basis.iter().map(|c| json!({ "clause": w.line(&c.clause), "text": w.line(&c.text) }))
             .collect::<Vec<_>>(),
+        "legal_source": w.line(&m.legal_source),
         "rules": w.lines(&m.rules),
         "steps": m.steps.iter().map(|s| json!({
             "number": w.line(&s.number), "title": w.line(&s.title), "who": w.line(&s.who),
@@ -139,16 +145,27 @@ pub fn sop_manual(m: &SopManual) -> Value {
         })).collect::<Vec<_>>(),
         "flow": flow::nodes(&m.steps, &m.flow, &items),
         "monitoring": w.lines(&m.monitoring),
-        "outstanding_heading": w.line(&m.outstanding_heading),
-        "outstanding": m.outstanding.iter().map(|o| json!({
-            "loan_number": w.unit(&o.loan_number), "asset_number": w.unit(&o.asset_number),
-            "item": w.line(&o.item), "borrower": w.line(&o.borrower),
-            "due_date": w.line(&o.due_date), "status": w.line(&o.status),
-        })).collect::<Vec<_>>(),
-        "outstanding_none": w.line(&m.outstanding_none),
         "annex": w.lines(&m.annex),
         "footer": w.line(&format!("{} {}", m.title, m.org_name)),
         "thai_digits": m.thai_digits,
+    })
+}
+
+pub fn outstanding_list(o: &OutstandingList) -> Value {
+    let w = Words::new(&[&o.org_name]);
+    json!({
+        "title_text": format!("{} {}", o.title, o.org_name),
+        "title": w.line(&o.title),
+        "org": w.line(&o.org_name),
+        "heading": w.line(&o.heading),
+        "loans": o.loans.iter().map(|l| json!({
+            "loan_number": w.unit(&l.loan_number), "asset_number": w.unit(&l.asset_number),
+            "item": w.line(&l.item), "borrower": w.line(&l.borrower),
+            "due_date": w.line(&l.due_date), "status": w.line(&l.status),
+        })).collect::<Vec<_>>(),
+        "none": w.line(&o.none),
+        "footer": w.line(&format!("{} {}", o.title, o.org_name)),
+        "thai_digits": o.thai_digits,
     })
 }
 

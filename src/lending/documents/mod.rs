@@ -10,6 +10,7 @@ pub mod build;
 pub mod data;
 mod flow;
 mod json;
+pub mod manual;
 pub mod regulation;
 mod samples;
 
@@ -23,8 +24,10 @@ use qrcode::{EcLevel, QrCode};
 use crate::docs::pdf::PdfEngine;
 pub use data::{
     FlowLabels, Label, LabelSheet, LegalClause, LoanForm, LoanFormItem, LoanRow, LoansReport, LoansSummary,
-    OutstandingLoan, PlaceKind, ReturnSection, Signatory, SopManual, SopStep, StepKind, UtilizationRow,
+    OutstandingList, OutstandingLoan, PlaceKind, ReturnSection, Signatory, SopManual, SopStep, StepKind,
+    UtilizationRow,
 };
+pub use manual::ManualApproval;
 
 /// Helpers every template imports as `common.typ`.
 const COMMON: &str = include_str!("templates/common.typ");
@@ -32,6 +35,7 @@ const LABEL_SHEET: &str = include_str!("templates/label_sheet.typ");
 const LOAN_FORM: &str = include_str!("templates/loan_form.typ");
 const SOP_MANUAL: &str = include_str!("templates/sop_manual.typ");
 const LOANS_REPORT: &str = include_str!("templates/loans_report.typ");
+const OUTSTANDING_LIST: &str = include_str!("templates/outstanding_list.typ");
 
 /// The most bytes a QR code at level M holds (version 40, byte mode).
 pub const QR_MAX_BYTES: usize = 2331;
@@ -78,6 +82,22 @@ pub fn loan_form(engine: &PdfEngine, form: &LoanForm) -> anyhow::Result<Vec<u8>>
 /// and the forms annex.
 pub fn sop_manual(engine: &PdfEngine, manual: &SopManual) -> anyhow::Result<Vec<u8>> {
     render(engine, SOP_MANUAL, &json::sop_manual(manual)).context("rendering the SOP manual")
+}
+
+/// The SOP manual's JSON for the template: stored with an issued version, so the version can be
+/// rendered again exactly as approved.
+pub fn sop_manual_data(manual: &SopManual) -> serde_json::Value {
+    json::sop_manual(manual)
+}
+
+/// Renders an SOP manual from data made by [`sop_manual_data`].
+pub fn sop_manual_from_data(engine: &PdfEngine, data: &serde_json::Value) -> anyhow::Result<Vec<u8>> {
+    render(engine, SOP_MANUAL, data).context("rendering the SOP manual")
+}
+
+/// The staff list of loans still out before the stock count, with borrowers' names.
+pub fn outstanding_list(engine: &PdfEngine, list: &OutstandingList) -> anyhow::Result<Vec<u8>> {
+    render(engine, OUTSTANDING_LIST, &json::outstanding_list(list)).context("rendering the list of loans still out")
 }
 
 /// The loans report of a period (A4 landscape): summary counts, loans, utilization per item.

@@ -262,11 +262,13 @@ fn the_manual_prints_every_part_in_order() {
     let m = SopManual::sample();
     let text = text(&MANUAL);
     let mut lines: Vec<String> = vec![m.title.clone(), m.org_name.clone(), m.fiscal_year.clone(), m.issued_on.clone()];
+    lines.extend(m.approved_by.iter().cloned());
     lines.extend(m.purpose.iter().cloned());
     lines.push(m.legal_basis_intro.clone());
     for c in &m.legal_basis {
         lines.extend([c.clause.clone(), c.text.clone()]);
     }
+    lines.push(m.legal_source.clone());
     lines.extend(m.rules.iter().cloned());
     lines.push("ขั้นตอนการปฏิบัติงาน".into());
     for s in &m.steps {
@@ -275,10 +277,6 @@ fn the_manual_prints_every_part_in_order() {
     lines.push("ผังกระบวนการ".into());
     lines.push("การกำกับติดตาม".into());
     lines.extend(m.monitoring.iter().cloned());
-    lines.push(m.outstanding_heading.clone());
-    for o in &m.outstanding {
-        lines.extend([&o.loan_number, &o.asset_number, &o.item, &o.borrower, &o.due_date, &o.status].map(Clone::clone));
-    }
     lines.extend(m.annex.iter().cloned());
     assert_in_order(&text, &lines);
     let words = ["ขั้นตอน", "ผู้ยืม", "พัสดุ", "ผังกระบวนการ", "หัวหน้าเจ้าหน้าที่"];
@@ -327,11 +325,25 @@ fn a_long_procedure_is_shrunk_to_keep_the_flowchart_on_one_page() {
 }
 
 #[test]
-fn a_manual_with_no_loans_out_says_so() {
-    let mut m = SopManual::sample();
-    m.outstanding.clear();
-    let text = text(&sop_manual(&ENGINE, &m).unwrap());
-    assert_in_order(&text, &[&m.outstanding_heading, &m.outstanding_none]);
+fn the_list_of_loans_still_out_prints_every_loan_or_says_there_is_none() {
+    let list = OutstandingList::sample();
+    let printed = text(&outstanding_list(&ENGINE, &list).unwrap());
+    let mut lines = vec![list.title.clone(), list.org_name.clone(), list.heading.clone()];
+    for o in &list.loans {
+        lines.extend([&o.loan_number, &o.asset_number, &o.item, &o.borrower, &o.due_date, &o.status].map(Clone::clone));
+    }
+    assert_in_order(&printed, &lines);
+    let empty = OutstandingList { loans: Vec::new(), ..list };
+    let printed = text(&outstanding_list(&ENGINE, &empty).unwrap());
+    assert_in_order(&printed, &[&empty.heading, &empty.none]);
+}
+
+#[test]
+fn the_published_manual_names_no_borrower() {
+    let text = text(&MANUAL);
+    for o in &OutstandingList::sample().loans {
+        assert!(!text.contains(&o.borrower), "the manual names {}", o.borrower);
+    }
 }
 
 #[test]
@@ -372,4 +384,32 @@ fn sarabun_is_embedded_in_every_document() {
             assert_eq!(cols[cols.len() - 5], "yes", "{name}: Sarabun is not embedded\n{fonts}");
         }
     }
+}
+
+#[test]
+fn the_decision_on_record_ticks_its_box_and_a_pending_one_ticks_none() {
+    let mut f = LoanForm::sample();
+    assert_eq!(json::loan_form(&f)["decision"], serde_json::json!(true));
+    f.decision = Some(false);
+    assert_eq!(json::loan_form(&f)["decision"], serde_json::json!(false));
+    f.decision = None;
+    assert!(json::loan_form(&f)["decision"].is_null());
+    f.place_kind = PlaceKind::Agency;
+    f.borrower_is_agency = true;
+    let data = json::loan_form(&f);
+    assert_eq!(
+        (data["outside"].clone(), data["agency_use"].clone()),
+        (serde_json::json!(false), serde_json::json!(true))
+    );
+}
+
+#[test]
+fn an_agency_form_prints_the_agency_and_no_persons_place_boxes() {
+    let mut f = LoanForm::sample();
+    f.place_kind = PlaceKind::Agency;
+    f.borrower_is_agency = true;
+    f.borrower_name = "โรงพยาบาลส่งเสริมสุขภาพตำบลแม่คะตวน".into();
+    let text = text(&loan_form(&ENGINE, &f).unwrap());
+    assert_in_order(&text, &["หน่วยงาน", "โรงพยาบาลส่งเสริมสุขภาพตำบลแม่คะตวน", "ยืมระหว่างหน่วยงานของรัฐ"]);
+    assert!(!text.contains("ข้าพเจ้า") && !text.contains("ภายนอกสถานที่"));
 }
