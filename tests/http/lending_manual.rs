@@ -114,7 +114,7 @@ crate::on_both_databases! {
         assert!(text.contains("ประจำปีงบประมาณพ.ศ.๒๕๖๗"), "the last issued version is published");
     }
 
-    async fn the_list_of_items_still_out_is_for_the_organizations_own_staff_only(app: TestApp) {
+    async fn the_list_of_items_still_out_and_the_versions_are_for_the_organizations_own_staff_only(app: TestApp) {
         let out: Vec<(String,)> = sqlx::query_as("SELECT borrower_name FROM loans WHERE org_id = $1 AND status = 'handed_over'")
             .bind(app.org_a.id.0)
             .fetch_all(&app.db.pool)
@@ -123,7 +123,10 @@ crate::on_both_databases! {
         let name: String = out.first().expect("the demo has a loan out").0.chars().filter(|c| !c.is_whitespace()).collect();
         let anonymous = new_client().get(app.url("/app/lending/outstanding.pdf")).send().await.unwrap();
         assert_redirect_to(&anonymous, "/login");
+        let (version,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM lending_manuals WHERE org_id = $1")
+            .bind(app.org_a.id.0).fetch_one(&app.db.pool).await.unwrap();
         app.login(OTHER_ADMIN).await;
+        assert_eq!(app.get(&format!("/app/lending/manuals/{version}")).await.status(), StatusCode::NOT_FOUND, "another organization's version");
         let r = app.get("/app/lending/outstanding.pdf").await;
         assert_eq!(r.status(), StatusCode::OK);
         assert!(!pdftotext(&r.bytes().await.unwrap()).contains(&name), "another organization sees only its own");
