@@ -8,7 +8,7 @@ use sqlx::Row;
 use super::documents::{self, ManualApproval};
 use super::{date_of, day_of, store_rules};
 use crate::db::{Db, now};
-use crate::docs::typeset::{DocSize, Typesetter};
+use crate::docs::typeset::{DocSize, RenderError, Typesetter};
 use crate::measures::evidence::sha256_hex;
 use crate::orgs::{Org, OrgId};
 use crate::thai::FiscalYear;
@@ -28,9 +28,10 @@ async fn document(db: &Db, org: &Org, approval: &ManualApproval) -> anyhow::Resu
     Ok(documents::sop_manual_data(&documents::manual::sop_manual(org, &rules, approval)))
 }
 
-async fn render(pdf: &Typesetter, data: serde_json::Value) -> anyhow::Result<Vec<u8>> {
+/// Prints a manual within the process's render limits (on the web, a manual too large is a 413).
+async fn render(pdf: &Typesetter, data: serde_json::Value) -> Result<Vec<u8>, RenderError> {
     let size = DocSize::of(0, "หน้า", &data);
-    Ok(pdf.pdf("lending_manual", size, move |engine| documents::sop_manual_from_data(engine, &data)).await?)
+    pdf.pdf("lending_manual", size, move |engine| documents::sop_manual_from_data(engine, &data)).await
 }
 
 /// Inserts a version and audits it, in one transaction. `pdf` is `None` only for the demo
@@ -92,7 +93,7 @@ pub async fn issue(
     org: &Org,
     approval: &ManualApproval,
     actor: &str,
-) -> anyhow::Result<Result<(i64, Vec<u8>), String>> {
+) -> Result<Result<(i64, Vec<u8>), String>, RenderError> {
     if let Err(message) = approval.check(super::today()) {
         return Ok(Err(message));
     }
@@ -137,7 +138,7 @@ pub async fn list(db: &Db, org: OrgId) -> anyhow::Result<Vec<ManualVersion>> {
 
 /// The PDF of version `id`, or of the published one (the version issued last: re-issuing a manual, even for an older year, is deliberate) when
 /// `id` is `None`. A version seeded without its PDF is printed once here and kept.
-pub async fn pdf_of(db: &Db, pdf: &Typesetter, org: OrgId, id: Option<i64>) -> anyhow::Result<Option<Vec<u8>>> {
+pub async fn pdf_of(db: &Db, pdf: &Typesetter, org: OrgId, id: Option<i64>) -> Result<Option<Vec<u8>>, RenderError> {
     let select = "SELECT id, document, pdf FROM lending_manuals WHERE org_id = $1";
     let row = match id {
         Some(id) => {
@@ -159,7 +160,8 @@ pub async fn pdf_of(db: &Db, pdf: &Typesetter, org: OrgId, id: Option<i64>) -> a
     if let Some(bytes) = row.try_get::<Option<Vec<u8>>, _>(2)? {
         return Ok(Some(bytes));
     }
-    let data: serde_json::Value = serde_json::from_str(&row.try_get::<String, _>(1)?)?;
+    let data: serde_json::Value =
+        serde_json::from_str(&row.try_get::<String, _>(1)?).map_err(|e| RenderError::Failed(e.into()))?;
     let bytes = render(pdf, data).await?;
     let sha = sha256_hex(&bytes);
     let mut tx = db.write(org).await?;
