@@ -15,6 +15,10 @@ pub struct CurrentUser {
     pub user: User,
     pub org: Org,
     pub csrf_token: String,
+    /// How many lending tasks wait for this user (the menu's badge, from `lending::todo::badge`).
+    /// Counted for pages (GET) only: a POST answers with a redirect, or a refused form whose menu
+    /// then shows no badge rather than cost a query on every write.
+    pub waiting: u32,
 }
 
 impl CurrentUser {
@@ -30,6 +34,11 @@ impl CurrentUser {
     /// How the audit log names this user.
     pub fn actor(&self) -> String {
         format!("{} ({})", self.user.username, self.user.display_name)
+    }
+
+    /// The badge's text, in the organization's digits.
+    pub fn waiting_label(&self) -> String {
+        crate::thai::format_int(i64::from(self.waiting), self.org.digits)
     }
 }
 
@@ -72,5 +81,10 @@ async fn load(parts: &Parts, state: &AppState) -> Result<CurrentUser, AppError> 
     let session = sessions::find(&state.db, &token).await?.ok_or(AppError::LoginRequired)?;
     let user = users::find_by_id(&state.db, session.user_id).await?.ok_or(AppError::LoginRequired)?;
     let org = store::find_by_id(&state.db, user.org_id).await?.ok_or(AppError::LoginRequired)?;
-    Ok(CurrentUser { user, org, csrf_token: session.csrf_token })
+    let waiting = if parts.method == axum::http::Method::GET {
+        crate::lending::todo::badge(&state.db, org.id, &user, crate::lending::today()).await?
+    } else {
+        0
+    };
+    Ok(CurrentUser { user, org, csrf_token: session.csrf_token, waiting })
 }

@@ -18,6 +18,8 @@ pub mod rules;
 pub mod stats;
 pub mod store_rules;
 pub mod store_signers;
+pub mod todo;
+mod todo_routes;
 pub mod workflow;
 
 use chrono::NaiveDate;

@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/app/lending/rules", get(rules_page).post(save_rules))
         .route("/app/notifications", get(notifications_page))
         .merge(super::manual_routes::router())
+        .merge(super::todo_routes::router())
 }
 
 fn d(date: NaiveDate, digits: Digits) -> String {
@@ -46,16 +47,16 @@ fn d(date: NaiveDate, digits: Digits) -> String {
 }
 
 /// A loan as a row of a list.
-struct LoanRow {
-    id: i64,
-    item: String,
-    borrower: String,
-    period: String,
-    status: &'static str,
-    alert: String,
+pub(super) struct LoanRow {
+    pub(super) id: i64,
+    pub(super) item: String,
+    pub(super) borrower: String,
+    pub(super) period: String,
+    pub(super) status: &'static str,
+    pub(super) alert: String,
 }
 
-fn loan_row(l: &Loan, digits: Digits, rules: &super::rules::LendingRules, today: NaiveDate) -> LoanRow {
+pub(super) fn loan_row(l: &Loan, digits: Digits, rules: &super::rules::LendingRules, today: NaiveDate) -> LoanRow {
     let alert = match l.follow_up(today, rules) {
         Some(FollowUpState::Overdue { days, follow_up_by, late }) => format!(
             "เกินกำหนด {} วัน · ติดตามภายใน {}{}",
@@ -95,7 +96,7 @@ async fn dashboard(State(state): State<AppState>, me: CurrentUser) -> Result<Res
     let digits = me.org.digits;
     let rules = store_rules::load(&state.db, org).await?;
     let today = today();
-    let actor = super::workflow::Actor { user_id: me.user.id, duties: duties_of(&state.db, me.user.id).await? };
+    let who = super::todo::Me::new(&me.user, duties_of(&state.db, me.user.id).await?);
     let all = loans::list(&state.db, org, &[]).await?;
     let row = |l: &Loan| loan_row(l, digits, &rules, today);
     let fy = crate::thai::FiscalYear::of(today);
@@ -103,8 +104,10 @@ async fn dashboard(State(state): State<AppState>, me: CurrentUser) -> Result<Res
     page(DashboardPage {
         to_approve: all
             .iter()
-            // Only what this user may decide: never their own request.
-            .filter(|l| super::workflow::next(l.status, &Action::Approve, &actor, &l.facts()).is_ok())
+            // Only what this user may decide (their to-do list's first section): never their own request.
+            .filter(|l| {
+                super::todo::section_of(l.status, &l.facts(), l.due, &who, today) == Some(super::todo::Section::Approve)
+            })
             .map(row)
             .collect(),
         out: all.iter().filter(|l| l.status == LoanStatus::HandedOver).map(row).collect(),
