@@ -27,12 +27,19 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The PDF engine, with the render limits of the web.
     pub pdf: Typesetter,
+    /// Outgoing e-mail when SMTP is configured (lending notices); None: notices stay in the app.
+    pub mailer: Option<crate::mail::Mailer>,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
         let pdf = Typesetter::new(settings.limits.render);
-        AppState { db, settings: Arc::new(settings), pdf }
+        AppState { db, settings: Arc::new(settings), pdf, mailer: None }
+    }
+
+    /// The same state, e-mailing through `mailer`.
+    pub fn with_mailer(self, mailer: Option<crate::mail::Mailer>) -> Self {
+        AppState { mailer, ..self }
     }
 }
 

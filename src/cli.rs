@@ -392,8 +392,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             crate::blocking::configure(settings.pool);
-            let reminders = crate::lending::reminders::spawn(db.clone(), crate::mail::Mailer::from_env()?);
-            let state = crate::app::AppState::new(db.clone(), settings);
+            let mailer = crate::mail::Mailer::from_env()?;
+            let reminders = crate::lending::reminders::spawn(db.clone(), mailer.clone());
+            let state = crate::app::AppState::new(db.clone(), settings).with_mailer(mailer);
             crate::app::serve(state, listener, stop_signal()?).await?;
             // The requests have finished: stop the reminder job between runs, then the pool.
             if tokio::time::timeout(std::time::Duration::from_secs(30), reminders.stop()).await.is_err() {

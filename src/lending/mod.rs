@@ -12,6 +12,7 @@ pub mod items;
 pub mod loans;
 pub mod manual_routes;
 pub mod manuals;
+pub mod notices;
 pub mod reminders;
 pub mod routes;
 pub mod rules;

@@ -1,14 +1,16 @@
 //! The daily reminder job: loans due soon remind their borrower; overdue loans tell the borrower
 //! and the officers who must follow up within the rule's days (ข้อ 211). Notifications are in the
 //! app; each (loan, person, kind) is written once a day, so the job may run as often as it likes.
+//! The notices of a request and an approval are written when they happen ([`super::notices`]).
 
 use chrono::NaiveDate;
 use sqlx::Row;
 
 use super::calendar::FollowUpState;
 use super::loans::{self, Loan};
+use super::rules::Duty;
 use super::workflow::LoanStatus;
-use super::{day_of, store_rules};
+use super::{LoanId, day_of, store_rules};
 use crate::db::{Db, now};
 use crate::mail::Mailer;
 use crate::orgs::OrgId;
@@ -22,32 +24,55 @@ pub struct RunSummary {
     pub notifications: usize,
 }
 
-/// Users of the organization who hold a duty (e.g. the head of supplies).
-async fn users_with_duty(db: &Db, org: OrgId, duty: &str) -> Result<Vec<i64>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, duties FROM users WHERE org_id = $1 AND active = 1")
-        .bind(org.0)
-        .fetch_all(&db.pool)
-        .await?;
-    let mut ids = Vec::new();
-    for r in &rows {
-        let duties: String = r.try_get(1)?;
-        if duties.split(',').any(|d| d.trim() == duty) {
-            ids.push(r.try_get(0)?);
+/// What a notice is about; the code is stored in `notifications.kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    DueSoon,
+    Overdue,
+    /// A request waits for the reader's approval.
+    Approve,
+    /// An approved loan waits for the reader (supplies) to hand the item over.
+    HandOver,
+}
+
+impl Kind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::DueSoon => "due_soon",
+            Kind::Overdue => "overdue",
+            Kind::Approve => "approve",
+            Kind::HandOver => "hand_over",
         }
+    }
+
+    /// The e-mail's subject.
+    pub fn subject_th(self) -> &'static str {
+        match self {
+            Kind::DueSoon => "ใกล้ครบกำหนดส่งคืนพัสดุ",
+            Kind::Overdue => "พัสดุเกินกำหนดส่งคืน",
+            Kind::Approve => "คำขอยืมพัสดุรอท่านอนุมัติ",
+            Kind::HandOver => "คำขอยืมพัสดุอนุมัติแล้ว รอส่งมอบ",
+        }
+    }
+}
+
+/// Everyone who runs the store (head of supplies and supplies officers): all of them follow up
+/// overdue loans, not only the head.
+async fn store_staff(db: &Db, org: OrgId) -> Result<Vec<i64>, sqlx::Error> {
+    let mut ids = Vec::new();
+    for duty in Duty::ALL.into_iter().filter(|d| d.runs_the_store()) {
+        ids.extend(super::approvers::holders(db, org, duty).await?.into_iter().map(|(id, _)| id));
     }
     Ok(ids)
 }
 
-/// Writes a notification once per (loan, user, kind, day); a new one is also e-mailed when SMTP
-/// is configured and the user has an address. A failed e-mail is logged: the notice stays in the app.
-#[allow(clippy::too_many_arguments)]
-async fn notify(
+/// Writes a notice once per (loan, user, kind, day); true when it is new.
+pub(super) async fn write_notice(
     db: &Db,
-    mailer: Option<&Mailer>,
     org: OrgId,
     user: i64,
-    loan: &Loan,
-    kind: &str,
+    loan: LoanId,
+    kind: Kind,
     day: NaiveDate,
     message: &str,
 ) -> Result<bool, sqlx::Error> {
@@ -59,26 +84,46 @@ async fn notify(
     )
     .bind(org.0)
     .bind(user)
-    .bind(loan.id.0)
-    .bind(kind)
+    .bind(loan.0)
+    .bind(kind.code())
     .bind(day_of(day))
     .bind(message)
     .bind(now())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    let new = done.rows_affected() == 1;
-    if let (true, Some(mailer)) = (new, mailer)
-        && let Some(to) = crate::auth::users::email_of(db, org, user).await?
-    {
-        let subject = if kind == "overdue" {
-            "พัสดุเกินกำหนดส่งคืน"
-        } else {
-            "ใกล้ครบกำหนดส่งคืนพัสดุ"
-        };
-        if let Err(e) = mailer.send(&to, subject, message).await {
-            tracing::warn!(error = %e, loan = loan.id.0, "reminder e-mail not sent");
+    Ok(done.rows_affected() == 1)
+}
+
+/// E-mails a notice to the user when they have an address. A failed e-mail is logged: the notice
+/// stays in the app.
+pub(super) async fn email_notice(db: &Db, mailer: &Mailer, org: OrgId, user: i64, kind: Kind, message: &str) {
+    match crate::auth::users::email_of(db, org, user).await {
+        Ok(Some(to)) => {
+            if let Err(e) = mailer.send(&to, kind.subject_th(), message).await {
+                tracing::warn!(error = %e, user, "lending notice e-mail not sent");
+            }
         }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, user, "lending notice e-mail: address not read"),
+    }
+}
+
+/// Writes a notice (once a day) and e-mails it when it is new and SMTP is configured.
+#[allow(clippy::too_many_arguments)]
+async fn notify(
+    db: &Db,
+    mailer: Option<&Mailer>,
+    org: OrgId,
+    user: i64,
+    loan: &Loan,
+    kind: Kind,
+    day: NaiveDate,
+    message: &str,
+) -> Result<bool, sqlx::Error> {
+    let new = write_notice(db, org, user, loan.id, kind, day, message).await?;
+    if let (true, Some(mailer)) = (new, mailer) {
+        email_notice(db, mailer, org, user, kind, message).await;
     }
     Ok(new)
 }
@@ -86,7 +131,7 @@ async fn notify(
 /// Runs the reminders of one organization for `today`.
 pub async fn run_for_org(db: &Db, org: OrgId, today: NaiveDate, mailer: Option<&Mailer>) -> anyhow::Result<RunSummary> {
     let rules = store_rules::load(db, org).await?;
-    let officers = users_with_duty(db, org, "supplies_head").await?;
+    let officers = store_staff(db, org).await?;
     let mut summary = RunSummary::default();
     for loan in loans::list(db, org, &[LoanStatus::HandedOver]).await? {
         let d = |date| format_date_medium(date, Digits::Thai);
@@ -106,7 +151,7 @@ pub async fn run_for_org(db: &Db, org: OrgId, today: NaiveDate, mailer: Option<&
                 people.dedup();
                 for p in people {
                     summary.notifications +=
-                        notify(db, mailer, org, p, &loan, "due_soon", today, &message).await? as usize;
+                        notify(db, mailer, org, p, &loan, Kind::DueSoon, today, &message).await? as usize;
                 }
             }
             Some(FollowUpState::Overdue { days, follow_up_by, late }) => {
@@ -126,7 +171,7 @@ pub async fn run_for_org(db: &Db, org: OrgId, today: NaiveDate, mailer: Option<&
                 people.dedup();
                 for p in people {
                     summary.notifications +=
-                        notify(db, mailer, org, p, &loan, "overdue", today, &message).await? as usize;
+                        notify(db, mailer, org, p, &loan, Kind::Overdue, today, &message).await? as usize;
                 }
             }
             _ => {}

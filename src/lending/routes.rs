@@ -14,7 +14,7 @@ use super::items::{self, Item, ItemInput};
 use super::loans::{self, Loan, LoanRequest, StepNote};
 use super::rules::{Duty, ItemClass, UseType};
 use super::workflow::{Action, Damage, LoanStatus, Settlement, WorkflowError};
-use super::{ItemId, LoanId, documents, duties_of, reminders, store_rules, today};
+use super::{ItemId, LoanId, documents, duties_of, notices, reminders, store_rules, today};
 use crate::app::AppState;
 use crate::docs::typeset::DocSize;
 use crate::http::{
@@ -370,7 +370,10 @@ async fn request_loan(
         due,
     };
     match loans::request(&state.db, me.org_id(), &request, &me.user, today()).await? {
-        Ok(id) => Ok(see_other(&format!("/app/lending/loans/{}", id.0))),
+        Ok(id) => {
+            notices::announce(&state.db, state.mailer.as_ref(), me.org_id(), id, notices::Step::Requested).await;
+            Ok(see_other(&format!("/app/lending/loans/{}", id.0)))
+        }
         Err(loans::RequestRefusal::NoSuchItem) => Err(AppError::NotFound),
         Err(refusal) => {
             // A taken or unlendable item is a conflict (409); a rule the form broke is a 422.
@@ -559,7 +562,13 @@ async fn act(
         .await?
     {
         None => Err(AppError::NotFound),
-        Some(Ok(_)) => Ok(see_other(&format!("/app/lending/loans/{id}"))),
+        Some(Ok(next)) => {
+            if next == LoanStatus::Approved {
+                notices::announce(&state.db, state.mailer.as_ref(), me.org_id(), LoanId(id), notices::Step::Approved)
+                    .await;
+            }
+            Ok(see_other(&format!("/app/lending/loans/{id}")))
+        }
         Some(Err(e)) => {
             // 403 only for who acts; a step the status does not allow or a taken item is a 409.
             let status = match &e {

@@ -198,6 +198,8 @@ pub struct SpawnOptions {
     pub db: prongsai::db::DbOptions,
     /// Changes the server's settings before it starts (e.g. short timeouts).
     pub settings: Option<fn(&mut Settings)>,
+    /// E-mails the server's notices through this mailer (e.g. to an SMTP sink).
+    pub mailer: Option<prongsai::mail::Mailer>,
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
@@ -254,7 +256,7 @@ pub async fn spawn_app_with(backend: Backend, options: SpawnOptions) -> Option<T
     if let Some(configure) = options.settings {
         configure(&mut settings);
     }
-    let state = AppState::new(db.clone(), settings);
+    let state = AppState::new(db.clone(), settings).with_mailer(options.mailer);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(serve(state, listener, async {
         let _ = rx.await;

@@ -18,6 +18,7 @@ mod lending_availability;
 mod lending_documents;
 mod lending_local_rules;
 mod lending_manual;
+mod lending_notices;
 mod lending_todo;
 mod long_writes;
 mod mail;

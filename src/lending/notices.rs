@@ -1,0 +1,133 @@
+//! Notices of the workflow's steps: a new request tells everyone who may approve it now; an
+//! approval tells every supplies staff member that the item waits to be handed over.
+//!
+//! The people told are exactly those whose to-do list the loan has just entered
+//! ([`super::todo::section_of`]), so a notice never points to a list the reader cannot act on. The
+//! notice is written in the app at once; the e-mail (when SMTP is configured and the user has an
+//! address) goes out after, off the request. Each (loan, user, kind, day) is written once (the
+//! table's UNIQUE key): announcing the same step again writes nothing and mails nothing.
+
+use chrono::NaiveDate;
+use sqlx::Row;
+
+use super::loans::{self, Loan};
+use super::reminders::{self, Kind};
+use super::rules::Duty;
+use super::todo::{Me, Section, section_of};
+use super::{LoanId, today};
+use crate::auth::Role;
+use crate::db::Db;
+use crate::db::code::decode;
+use crate::mail::Mailer;
+use crate::orgs::OrgId;
+use crate::thai::{Digits, format_date_medium};
+
+/// A step of the workflow that others must hear about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// A request was filed (or went up): its approvers are told.
+    Requested,
+    /// A request was approved: supplies staff are told to hand the item over.
+    Approved,
+}
+
+impl Step {
+    fn kind(self) -> Kind {
+        match self {
+            Step::Requested => Kind::Approve,
+            Step::Approved => Kind::HandOver,
+        }
+    }
+
+    fn section(self) -> Section {
+        match self {
+            Step::Requested => Section::Approve,
+            Step::Approved => Section::HandOver,
+        }
+    }
+
+    fn message(self, loan: &Loan) -> String {
+        let d = |date| format_date_medium(date, Digits::Thai);
+        let what = format!(
+            "{} ({}) ที่ {} ขอยืม {} – {}",
+            loan.item_name,
+            loan.asset_number,
+            loan.borrower_name,
+            d(loan.start),
+            d(loan.due)
+        );
+        match self {
+            Step::Requested => format!("คำขอยืมเลขที่ {} รอท่านอนุมัติ: {what}", loan.id.0),
+            Step::Approved => format!("คำขอยืมเลขที่ {} อนุมัติแล้ว รอส่งมอบพัสดุ: {what}", loan.id.0),
+        }
+    }
+}
+
+/// One notice written now, for the e-mail that follows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Written {
+    pub user_id: i64,
+    pub kind: Kind,
+    pub message: String,
+}
+
+/// The active users of `org` for whom `loan` is in `section` of their to-do list today.
+async fn readers(db: &Db, org: OrgId, loan: &Loan, section: Section, today: NaiveDate) -> anyhow::Result<Vec<i64>> {
+    let rows = sqlx::query("SELECT id, role, duties FROM users WHERE org_id = $1 AND active = 1 ORDER BY id")
+        .bind(org.0)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut ids = Vec::new();
+    for r in &rows {
+        let id: i64 = r.try_get(0)?;
+        let role: Role = decode("users", "role", id, &r.try_get::<String, _>(1)?)?;
+        let duties: String = r.try_get(2)?;
+        let me = Me {
+            actor: super::workflow::Actor {
+                user_id: id,
+                duties: duties.split(',').filter_map(|d| Duty::parse(d.trim())).collect(),
+            },
+            can_edit: role.can_edit(),
+        };
+        if section_of(loan.status, &loan.facts(), loan.due, &me, today) == Some(section) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// Writes the in-app notices of `step` on the loan; returns the ones that are new.
+pub async fn record(db: &Db, org: OrgId, loan: LoanId, step: Step, today: NaiveDate) -> anyhow::Result<Vec<Written>> {
+    let Some(loan) = loans::find(db, org, loan).await? else { return Ok(Vec::new()) };
+    let message = step.message(&loan);
+    let mut written = Vec::new();
+    for user in readers(db, org, &loan, step.section(), today).await? {
+        if reminders::write_notice(db, org, user, loan.id, step.kind(), today, &message).await? {
+            written.push(Written { user_id: user, kind: step.kind(), message: message.clone() });
+        }
+    }
+    Ok(written)
+}
+
+/// E-mails new notices to those of their readers who have an address.
+pub async fn mail(db: &Db, mailer: &Mailer, org: OrgId, written: &[Written]) {
+    for w in written {
+        reminders::email_notice(db, mailer, org, w.user_id, w.kind, &w.message).await;
+    }
+}
+
+/// Tells who must act after `step`: in the app now, by e-mail in the background. A failure is
+/// logged, never returned: the step itself is already recorded and must not look refused.
+pub async fn announce(db: &Db, mailer: Option<&Mailer>, org: OrgId, loan: LoanId, step: Step) {
+    match record(db, org, loan, step, today()).await {
+        Ok(written) => {
+            if let Some(mailer) = mailer.cloned()
+                && !written.is_empty()
+            {
+                let db = db.clone();
+                tokio::spawn(async move { mail(&db, &mailer, org, &written).await });
+            }
+        }
+        Err(e) => tracing::error!(error = ?e, loan = loan.0, "lending notices not written"),
+    }
+}
