@@ -84,24 +84,25 @@ pub async fn load(db: &Db, org: &Org) -> anyhow::Result<()> {
     // 1. Returned on time, a month ago: used inside the office.
     let r = request(0, "นางสาวมณี ใจดี", UseType::Inside, "ประชุมประชาคมหมู่บ้าน", "ห้องประชุมสภา อบต.", -30, -29);
     let id = loans::request(db, org.id, &r, &admin, day(-30)).await?.map_err(|e| anyhow::anyhow!(e.message_th()))?;
-    go(id, Action::Approve, &head, "อนุมัติตามคู่มือ").await?;
+    // Approved on the day it was asked (the history shows each step's real day).
+    go_on(id, Action::Approve, &head, "อนุมัติตามคู่มือ", Some(-30)).await?;
     go_on(id, Action::HandOver, &head, "ใช้งานได้ดี", Some(-30)).await?;
     go_on(id, Action::Return { damage: Damage::None }, &head, "ใช้งานได้ดี", Some(-29)).await?;
     // 2. Out and overdue: taken outside the premises, the follow-up is due.
     let r = request(4, "นายสมชาย ทองดี", UseType::Outside, "งานบุญประจำปีของหมู่บ้าน", "วัดบ้านแม่คะตวน", -10, -3);
     let id = loans::request(db, org.id, &r, &admin, day(-10)).await?.map_err(|e| anyhow::anyhow!(e.message_th()))?;
-    go(id, Action::Approve, &mayor, "อนุมัติ").await?;
+    go_on(id, Action::Approve, &mayor, "อนุมัติ", Some(-10)).await?;
     go_on(id, Action::HandOver, &head, "ผ้าใบสมบูรณ์ เสาครบ", Some(-10)).await?;
     // 3. Returned damaged, awaiting the borrower's repair.
     let r = request(2, "นายประยูร แก้วมา", UseType::Outside, "กีฬาตำบล", "สนามกีฬาโรงเรียนบ้านแม่คะตวน", -20, -15);
     let id = loans::request(db, org.id, &r, &admin, day(-20)).await?.map_err(|e| anyhow::anyhow!(e.message_th()))?;
-    go(id, Action::Approve, &mayor, "อนุมัติ").await?;
+    go_on(id, Action::Approve, &mayor, "อนุมัติ", Some(-20)).await?;
     go_on(id, Action::HandOver, &head, "ใช้งานได้ดี", Some(-20)).await?;
     go(id, Action::Return { damage: Damage::Damaged }, &head, "ลำโพงข้างซ้ายไม่มีเสียง").await?;
     // 4. A lost microphone, paid for: closed.
     let r = request(3, "นายประยูร แก้วมา", UseType::Outside, "กีฬาตำบล", "สนามกีฬาโรงเรียนบ้านแม่คะตวน", -20, -15);
     let id = loans::request(db, org.id, &r, &admin, day(-20)).await?.map_err(|e| anyhow::anyhow!(e.message_th()))?;
-    go(id, Action::Approve, &mayor, "อนุมัติ").await?;
+    go_on(id, Action::Approve, &mayor, "อนุมัติ", Some(-20)).await?;
     go_on(id, Action::HandOver, &head, "ใช้งานได้ดี", Some(-20)).await?;
     go(id, Action::Return { damage: Damage::Lost }, &head, "ไมโครโฟนสูญหาย").await?;
     go(id, Action::Settle { how: Settlement::Pay }, &head, "ชดใช้เงินตามราคาขณะยืม ใบเสร็จเลขที่ 12/2567").await?;

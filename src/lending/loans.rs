@@ -242,7 +242,8 @@ pub async fn request(
     .bind(route.duty.code())
     .bind(route.escalation.map_or("", Escalation::code))
     .bind(requester.id)
-    .bind(now())
+    // A request entered for an earlier day (the paper form came first; the demo) is stamped then.
+    .bind(if today == super::today() { now() } else { stamp_of(today) })
     .fetch_one(&mut *tx)
     .await?;
     let id = LoanId(row.try_get(0)?);
@@ -403,7 +404,7 @@ pub async fn act(
         return Ok(Some(Err(StepRefusal::Item(taken))));
     }
     // A step recorded for an earlier day is stamped at noon, Thai time, of that day.
-    let at = if on == today { now() } else { on.and_hms_opt(5, 0, 0).expect("valid").and_utc().timestamp() };
+    let at = if on == today { now() } else { stamp_of(on) };
     let note = note.note.trim();
     let sql = match action {
         Action::Approve | Action::Reject => {
@@ -518,6 +519,11 @@ pub async fn follow_ups(db: &Db, org: OrgId, id: LoanId) -> Result<Vec<(NaiveDat
     .fetch_all(&db.pool)
     .await?;
     rows.iter().map(|r| Ok((date_of(r.try_get(0)?), r.try_get(1)?, r.try_get(2)?))).collect()
+}
+
+/// The instant a step recorded for an earlier day is stamped with: noon of that day, Thai time.
+fn stamp_of(day: NaiveDate) -> i64 {
+    day.and_hms_opt(5, 0, 0).expect("valid").and_utc().timestamp()
 }
 
 /// The Thai calendar day of an instant (epoch seconds).

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod demo;
 pub mod documents;
 pub mod floor;
+pub mod history;
 pub mod items;
 pub mod loans;
 pub mod manual_routes;

@@ -410,10 +410,21 @@ struct LoanPage {
     detail: Vec<(&'static str, String)>,
     actions: Vec<(&'static str, &'static str)>,
     can_follow_up: bool,
-    follow_ups: Vec<(String, String)>,
+    /// The loan's steps so far, in the workflow's order ([`super::history`]).
+    history: Vec<HistoryRow>,
     damage: Vec<(&'static str, &'static str)>,
     settlements: Vec<(&'static str, &'static str)>,
     error: Option<String>,
+}
+
+/// A step of the loan's history as the page shows it.
+struct HistoryRow {
+    what: String,
+    who: String,
+    on: String,
+    /// When it was recorded, for a hand-over or return (may be later than it happened).
+    recorded: String,
+    note: String,
 }
 
 async fn loan_view(state: &AppState, me: CurrentUser, id: i64, error: Option<String>) -> Result<Response, AppError> {
@@ -441,10 +452,16 @@ async fn loan_view(state: &AppState, me: CurrentUser, id: i64, error: Option<Str
     }
     let waiting_for = waiting_for(state, org, &loan).await?;
     let escalation = loan.escalation.map(|e| e.notice_th(rules.approver_for(loan.use_type)));
-    let follow_ups = loans::follow_ups(&state.db, org, loan.id)
+    let history = super::history::load(&state.db, org, &loan, rules.approver_for(loan.use_type))
         .await?
         .into_iter()
-        .map(|(day, note, _)| (d(day, digits), note))
+        .map(|s| HistoryRow {
+            on: d(s.on, digits),
+            recorded: s.recorded.map(|at| crate::thai::format_instant_th(at, digits)).unwrap_or_default(),
+            what: s.what,
+            who: s.who,
+            note: s.note,
+        })
         .collect();
     let detail = vec![
         ("ผู้ยืม", format!("{} {} {}", loan.borrower_name, loan.borrower_position, loan.borrower_unit)),
@@ -474,7 +491,7 @@ async fn loan_view(state: &AppState, me: CurrentUser, id: i64, error: Option<Str
             detail: detail.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect(),
             actions,
             can_follow_up: loan.status == LoanStatus::HandedOver && me.user.role.can_edit(),
-            follow_ups,
+            history,
             damage: Damage::ALL.iter().map(|x| (x.code(), x.label_th())).collect(),
             settlements: loan.damage.settlements().iter().map(|x| (x.code(), x.label_th())).collect(),
             error,

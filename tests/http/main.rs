@@ -16,6 +16,7 @@ mod import;
 mod lending;
 mod lending_availability;
 mod lending_documents;
+mod lending_history;
 mod lending_local_rules;
 mod lending_manual;
 mod lending_notices;
