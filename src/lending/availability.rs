@@ -1,17 +1,33 @@
-//! Whether an item is free: the one answer the booking check, the hand-over, the staff pages and
-//! the public QR page all read, so that they can never disagree.
+//! Whether units of an item are free: the one answer the booking check, the approval, the
+//! hand-over, the staff pages and the public QR page all read, so that they can never disagree.
 //!
-//! An item is unavailable while it is physically out (handed over and not yet back, whatever its
-//! booked dates), while it waits for a settlement (broken or lost), when it is no longer lendable
-//! (written off, or withdrawn for repair), and on the days of every approved or pending booking.
+//! An item has units on hand (50 folding chairs may be one asset record). On every day, the units
+//! held by loans must fit in them: units physically out (handed over and not yet back, whatever
+//! their booked dates), units back damaged or lost (until the settlement), and the units of every
+//! approved or pending booking. A request also leaves the reserve the lender keeps for its own
+//! needs (consumables: ข้อ 210). An item no longer lendable, or with every unit written off, is
+//! not free at all.
 
 use chrono::NaiveDate;
 use sqlx::Row;
 
-use super::workflow::{LoanStatus, hold};
+use super::workflow::{Hold, LoanStatus, hold};
 use super::{ItemId, LoanId, date_of};
 use crate::db::code::decode;
 use crate::orgs::OrgId;
+use crate::thai::{Digits, format_int};
+
+/// What the register says of the item's units.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stock {
+    /// Units on hand in the register (written-off units are gone from it).
+    pub on_hand: i64,
+    /// Units the lender keeps for its own needs and does not lend.
+    pub reserve: i64,
+    pub lendable: bool,
+    /// How units are counted (ตัว, ชุด, ถุง).
+    pub count_unit: String,
+}
 
 /// One loan of the item, as far as availability cares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,90 +36,246 @@ pub struct Booking {
     pub status: LoanStatus,
     pub start: NaiveDate,
     pub due: NaiveDate,
+    /// Units the loan asks for or took.
+    pub quantity: i64,
+    /// Units returned in good order: on the shelf again.
+    pub back_usable: i64,
+    /// Units returned damaged or reported lost: unusable until settled.
+    pub back_unusable: i64,
 }
 
-/// The answer for one item and one period.
+/// Why a loan holds units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeldAs {
+    /// Requested or approved for those days.
+    Booked,
+    /// Handed over and not back.
+    Out,
+    /// Back damaged or reported lost: in no state to lend until the settlement.
+    Unusable,
+}
+
+/// Units a loan holds over some days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Held {
+    pub loan: LoanId,
+    pub hold: Hold,
+    pub units: i64,
+    pub kind: HeldAs,
+}
+
+impl Booking {
+    /// What the loan holds on `today`: its booking, or its units out and its unusable units.
+    pub fn held(&self, today: NaiveDate) -> Vec<Held> {
+        let Some(h) = hold(self.status, self.start, self.due, today) else { return Vec::new() };
+        let mut held = Vec::with_capacity(2);
+        let mut push = |hold: Hold, units: i64, kind: HeldAs| {
+            if units > 0 {
+                held.push(Held { loan: self.loan, hold, units, kind });
+            }
+        };
+        match self.status {
+            LoanStatus::Requested | LoanStatus::Approved => push(h, self.quantity, HeldAs::Booked),
+            LoanStatus::HandedOver => {
+                push(h, self.quantity - self.back_usable - self.back_unusable, HeldAs::Out);
+                // Units back broken are in the store but cannot be lent until the settlement.
+                push(Hold { from: h.from, until: None }, self.back_unusable, HeldAs::Unusable);
+            }
+            // Everything not back in good order waits for the settlement.
+            _ => push(h, self.quantity - self.back_usable, HeldAs::Unusable),
+        }
+        held
+    }
+}
+
+/// A loan holding units on the day a request falls short, to name in the refusal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Holder {
+    pub loan: LoanId,
+    pub out: bool,
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+}
+
+/// The answer for some units of one item over one period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Availability {
-    Free,
-    /// Written off or withdrawn from lending.
+    /// At least the units asked for are free on every day; `free`: the fewest free on any day.
+    Free { free: i64 },
+    /// Withdrawn from lending.
     NotLendable,
-    /// Out of the store now (handed over, or back broken and awaiting settlement).
-    Out {
-        loan: LoanId,
-        until: Option<NaiveDate>,
-    },
-    /// Booked (requested or approved) on some of the days asked about.
-    Booked {
-        loan: LoanId,
-        from: NaiveDate,
-        until: NaiveDate,
-    },
+    /// Every unit has been written off (จำหน่ายออกจากบัญชี).
+    WrittenOff,
+    /// On `on`, only `free` units are free (not counting the reserve), fewer than `wanted`.
+    Short { on: NaiveDate, wanted: i64, free: i64, on_hand: i64, by: Option<Holder> },
+    /// Enough units, but lending them on `on` would eat into the `reserve` the lender keeps.
+    Reserved { on: NaiveDate, wanted: i64, free: i64, reserve: i64 },
 }
 
 impl Availability {
     pub fn is_free(self) -> bool {
-        self == Availability::Free
-    }
-
-    /// For the public page and the staff pages.
-    pub fn label_th(self) -> &'static str {
-        match self {
-            Availability::Free => "อยู่ในที่เก็บ พร้อมให้ยืม",
-            Availability::NotLendable => "ไม่เปิดให้ยืม",
-            Availability::Out { .. } => "ไม่อยู่ในที่เก็บ (ถูกยืมออกไปหรือรอชดใช้)",
-            Availability::Booked { .. } => "ถูกจองไว้",
-        }
+        matches!(self, Availability::Free { .. })
     }
 }
 
-/// Whether an item is free on every day of `start..=due`, as seen on `today`; `except` is the
-/// loan asking (it does not clash with itself).
+/// Whether `wanted` units are free on every day of `start..=due`, as seen on `today`; `except` is
+/// the loan asking (it does not clash with itself).
 ///
-/// A loan that is out holds the item from today (or its start, if earlier) whatever its booked
+/// A loan that is out holds its units from today (or its start, if earlier) whatever its booked
 /// dates: an item handed over early is out now, and a second loan must not be lent over it.
 pub fn decide(
-    lendable: bool,
+    stock: &Stock,
     bookings: &[Booking],
+    wanted: i64,
     start: NaiveDate,
     due: NaiveDate,
     today: NaiveDate,
     except: Option<LoanId>,
 ) -> Availability {
-    if !lendable {
+    if stock.on_hand <= 0 {
+        return Availability::WrittenOff;
+    }
+    if !stock.lendable {
         return Availability::NotLendable;
     }
-    let others = bookings.iter().filter(|b| Some(b.loan) != except);
-    // Physically out first: it is the strongest reason and the one a person at the shelf sees.
-    for b in others.clone() {
-        let out = matches!(b.status, LoanStatus::HandedOver | LoanStatus::AwaitingSettlement);
-        if let Some(h) = hold(b.status, b.start, b.due, today).filter(|h| out && h.clashes_with(start, due)) {
-            return Availability::Out { loan: b.loan, until: h.until };
+    let held: Vec<Held> = bookings.iter().filter(|b| Some(b.loan) != except).flat_map(|b| b.held(today)).collect();
+    // The units held only rise where a hold begins: the busiest day is the start or one of those.
+    let mut busiest = (start, used_on(&held, start));
+    for h in &held {
+        if h.hold.from > start && h.hold.from <= due {
+            let used = used_on(&held, h.hold.from);
+            if used > busiest.1 {
+                busiest = (h.hold.from, used);
+            }
         }
     }
-    for b in others {
-        if let Some(h) = hold(b.status, b.start, b.due, today).filter(|h| h.clashes_with(start, due)) {
-            return Availability::Booked { loan: b.loan, from: h.from, until: h.until.unwrap_or(b.due) };
-        }
+    let (on, used) = busiest;
+    let free_of_all = stock.on_hand - used;
+    let free = free_of_all - stock.reserve;
+    if wanted <= free {
+        Availability::Free { free }
+    } else if wanted <= free_of_all {
+        Availability::Reserved { on, wanted, free: free.max(0), reserve: stock.reserve }
+    } else {
+        // Name the loan a person at the shelf would see first: one that is out, else a booking.
+        let mut covering: Vec<&Held> = held.iter().filter(|h| h.hold.clashes_with(on, on)).collect();
+        covering.sort_by_key(|h| (h.kind == HeldAs::Booked, h.hold.from));
+        let by = covering.first().map(|h| Holder {
+            loan: h.loan,
+            out: h.kind != HeldAs::Booked,
+            from: h.hold.from,
+            until: h.hold.until,
+        });
+        Availability::Short { on, wanted, free: free_of_all.max(0), on_hand: stock.on_hand, by }
     }
-    Availability::Free
 }
 
-/// The item's lendability and loans, read in `conn` (a write transaction or a pool connection).
-async fn load(
+fn used_on(held: &[Held], day: NaiveDate) -> i64 {
+    held.iter().filter(|h| h.hold.clashes_with(day, day)).map(|h| h.units).sum()
+}
+
+/// The item on `today`, unit by unit: what the QR page and the staff pages show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shelf {
+    pub stock: Stock,
+    /// Units handed over and not back.
+    pub out: i64,
+    /// Units back damaged or lost, waiting for a settlement.
+    pub unusable: i64,
+    /// Units booked (requested or approved) for today.
+    pub booked: i64,
+}
+
+impl Shelf {
+    pub fn of(stock: Stock, bookings: &[Booking], today: NaiveDate) -> Shelf {
+        let (mut out, mut unusable, mut booked) = (0, 0, 0);
+        for h in bookings.iter().flat_map(|b| b.held(today)).filter(|h| h.hold.clashes_with(today, today)) {
+            match h.kind {
+                HeldAs::Booked => booked += h.units,
+                HeldAs::Out => out += h.units,
+                HeldAs::Unusable => unusable += h.units,
+            }
+        }
+        Shelf { stock, out, unusable, booked }
+    }
+
+    /// Units that may be lent today.
+    pub fn free(&self) -> i64 {
+        if self.stock.on_hand <= 0 || !self.stock.lendable {
+            return 0;
+        }
+        (self.stock.on_hand - self.stock.reserve - self.out - self.unusable - self.booked).max(0)
+    }
+
+    /// In Thai, for the public page and the staff pages.
+    pub fn label_th(&self, digits: Digits) -> String {
+        let n = |v: i64| format_int(v, digits);
+        let s = &self.stock;
+        if s.on_hand <= 0 {
+            return "จำหน่ายออกจากบัญชีแล้ว ไม่มีให้ยืม".into();
+        }
+        if !s.lendable {
+            return "ไม่เปิดให้ยืม".into();
+        }
+        let free = self.free();
+        let away = self.out + self.unusable;
+        if s.on_hand == 1 {
+            return match () {
+                _ if free > 0 => "อยู่ในที่เก็บ พร้อมให้ยืม".into(),
+                _ if away > 0 => "ไม่อยู่ในที่เก็บ (ถูกยืมออกไปหรือรอชดใช้)".into(),
+                _ if self.booked > 0 => "ถูกจองไว้".into(),
+                _ => "เก็บไว้ใช้ในราชการ ไม่มีเหลือให้ยืม".into(),
+            };
+        }
+        let mut parts = Vec::new();
+        for (units, what) in [
+            (self.out, "ถูกยืมออกไป"),
+            (self.unusable, "รอชดใช้"),
+            (self.booked, "จองไว้วันนี้"),
+            (s.reserve, "เก็บไว้ใช้ในราชการ"),
+        ] {
+            if units > 0 {
+                parts.push(format!("{what} {}", n(units)));
+            }
+        }
+        let of = format!("จาก {} {}", n(s.on_hand), s.count_unit);
+        let detail = if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) };
+        if free > 0 {
+            format!("อยู่ในที่เก็บ พร้อมให้ยืม {} {of}{detail}", n(free))
+        } else if away >= s.on_hand {
+            format!("ไม่อยู่ในที่เก็บ (ถูกยืมออกไปหรือรอชดใช้ทั้ง {} {})", n(s.on_hand), s.count_unit)
+        } else {
+            format!("ไม่มีเหลือให้ยืมวันนี้ ว่าง ๐ {of}{detail}")
+        }
+    }
+}
+
+/// The item's units and loans, read in `conn` (a write transaction or a pool connection).
+pub(crate) async fn load(
     conn: &mut sqlx::AnyConnection,
     org: OrgId,
     item: ItemId,
-) -> Result<Option<(bool, Vec<Booking>)>, sqlx::Error> {
-    let row = sqlx::query("SELECT lendable FROM items WHERE id = $1 AND org_id = $2")
+) -> Result<Option<(Stock, Vec<Booking>)>, sqlx::Error> {
+    let row = sqlx::query("SELECT lendable, quantity, reserve, count_unit FROM items WHERE id = $1 AND org_id = $2")
         .bind(item.0)
         .bind(org.0)
         .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let lendable = row.try_get::<i64, _>(0)? != 0;
+    let stock = Stock {
+        lendable: row.try_get::<i64, _>(0)? != 0,
+        on_hand: row.try_get(1)?,
+        reserve: row.try_get(2)?,
+        count_unit: row.try_get(3)?,
+    };
+    // Loans that ended hold nothing: only those that may still hold units are read.
     let rows = sqlx::query(
-        "SELECT id, status, start_day, due_day FROM loans WHERE item_id = $1 AND org_id = $2 ORDER BY start_day, id",
+        "SELECT l.id, l.status, l.start_day, l.due_day, l.quantity,
+            CAST(COALESCE((SELECT SUM(r.quantity) FROM loan_returns r WHERE r.loan_id = l.id AND r.damage = 'none'), 0) AS BIGINT),
+            CAST(COALESCE((SELECT SUM(r.quantity) FROM loan_returns r WHERE r.loan_id = l.id AND r.damage <> 'none'), 0) AS BIGINT)
+         FROM loans l WHERE l.item_id = $1 AND l.org_id = $2
+            AND l.status IN ('requested', 'approved', 'handed_over', 'awaiting_settlement')
+         ORDER BY l.start_day, l.id",
     )
     .bind(item.0)
     .bind(org.0)
@@ -117,174 +289,37 @@ async fn load(
             status: decode("loans", "status", id, &r.try_get::<String, _>(1)?)?,
             start: date_of(r.try_get(2)?),
             due: date_of(r.try_get(3)?),
+            quantity: r.try_get(4)?,
+            back_usable: r.try_get(5)?,
+            back_unusable: r.try_get(6)?,
         });
     }
-    Ok(Some((lendable, bookings)))
+    Ok(Some((stock, bookings)))
 }
 
-/// Whether `item` is free on `start..=due` (`except`: the loan asking). `None`: no such item.
+/// Whether `wanted` units of `item` are free on `start..=due` (`except`: the loan asking).
+/// `None`: no such item.
+#[allow(clippy::too_many_arguments)]
 pub async fn check(
     conn: &mut sqlx::AnyConnection,
     org: OrgId,
     item: ItemId,
+    wanted: i64,
     start: NaiveDate,
     due: NaiveDate,
     today: NaiveDate,
     except: Option<LoanId>,
 ) -> Result<Option<Availability>, sqlx::Error> {
-    Ok(load(conn, org, item).await?.map(|(lendable, b)| decide(lendable, &b, start, due, today, except)))
+    Ok(load(conn, org, item).await?.map(|(stock, b)| decide(&stock, &b, wanted, start, due, today, except)))
 }
 
-/// Whether `item` is on the shelf and free to lend today: what the QR page and the staff pages
-/// show. `None`: no such item.
-pub async fn today(db: &crate::db::Db, org: OrgId, item: ItemId) -> Result<Option<Availability>, sqlx::Error> {
+/// The item on the shelf today: what the QR page and the staff pages show. `None`: no such item.
+pub async fn today(db: &crate::db::Db, org: OrgId, item: ItemId) -> Result<Option<Shelf>, sqlx::Error> {
     let mut conn = db.pool.acquire().await?;
     let day = super::today();
-    check(&mut conn, org, item, day, day, day, None).await
+    Ok(load(&mut conn, org, item).await?.map(|(stock, b)| Shelf::of(stock, &b, day)))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::lending::rules::{Duty, UseType};
-    use crate::lending::workflow::{Action, Actor, Damage, LoanFacts, check_hand_over_date, check_return_date, next};
-    use proptest::prelude::*;
-
-    fn day(n: i64) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 30).unwrap() + chrono::Duration::days(n)
-    }
-
-    #[test]
-    fn an_item_handed_over_before_its_booked_start_is_out_now() {
-        let early = Booking { loan: LoanId(1), status: LoanStatus::HandedOver, start: day(10), due: day(12) };
-        assert_eq!(
-            decide(true, &[early], day(1), day(3), day(0), None),
-            Availability::Out { loan: LoanId(1), until: Some(day(12)) }
-        );
-        assert_eq!(decide(true, &[early], day(0), day(0), day(0), None).label_th(), "ไม่อยู่ในที่เก็บ (ถูกยืมออกไปหรือรอชดใช้)");
-        assert!(decide(true, &[early], day(13), day(14), day(0), None).is_free());
-        assert_eq!(decide(false, &[], day(0), day(0), day(0), None), Availability::NotLendable);
-    }
-
-    /// One step someone may try; loan numbers pick among the loans filed so far.
-    #[derive(Clone, Debug)]
-    enum Op {
-        Request { item: usize, from: i64, len: i64 },
-        Approve(usize),
-        Reject(usize),
-        Cancel(usize),
-        HandOver(usize),
-        Return(usize, bool),
-        NextDay(i64),
-    }
-
-    fn op() -> impl Strategy<Value = Op> {
-        prop_oneof![
-            3 => (0..2usize, 0..8i64, 0..4i64).prop_map(|(item, from, len)| Op::Request { item, from, len }),
-            3 => any::<usize>().prop_map(Op::Approve),
-            1 => any::<usize>().prop_map(Op::Reject),
-            1 => any::<usize>().prop_map(Op::Cancel),
-            4 => any::<usize>().prop_map(Op::HandOver),
-            2 => (any::<usize>(), any::<bool>()).prop_map(|(i, d)| Op::Return(i, d)),
-            2 => (1..4i64).prop_map(Op::NextDay),
-        ]
-    }
-
-    struct Model {
-        today: NaiveDate,
-        loans: Vec<(usize, Booking, Option<NaiveDate>)>,
-    }
-
-    impl Model {
-        fn bookings(&self, item: usize) -> Vec<Booking> {
-            self.loans.iter().filter(|l| l.0 == item).map(|l| l.1).collect()
-        }
-
-        /// Takes one step the way `loans::act` does: the workflow, the dates, then availability.
-        fn step(&mut self, i: usize, action: Action) {
-            if self.loans.is_empty() {
-                return;
-            }
-            let i = i % self.loans.len();
-            let (item, b, handed) = self.loans[i];
-            let anyone = Actor { user_id: 9, duties: vec![Duty::SuppliesHead, Duty::OrgHead] };
-            let facts = LoanFacts {
-                requested_by: 1,
-                borrower_user_id: Some(1),
-                use_type: UseType::Inside,
-                required: Duty::SuppliesHead,
-            };
-            let Ok(to) = next(b.status, &action, &anyone, &facts) else { return };
-            let today = self.today;
-            let dated = match action {
-                Action::HandOver => check_hand_over_date(b.start, b.due, today, today),
-                Action::Return { .. } => check_return_date(handed.unwrap_or(b.start), today, today),
-                _ => Ok(()),
-            };
-            if dated.is_err() {
-                return;
-            }
-            if matches!(action, Action::Approve | Action::HandOver)
-                && !decide(true, &self.bookings(item), b.start, b.due, today, Some(b.loan)).is_free()
-            {
-                return;
-            }
-            self.loans[i].1.status = to;
-            if action == Action::HandOver {
-                self.loans[i].2 = Some(today);
-            }
-        }
-
-        fn apply(&mut self, op: &Op) {
-            match *op {
-                Op::Request { item, from, len } => {
-                    let (start, due) =
-                        (self.today + chrono::Duration::days(from), self.today + chrono::Duration::days(from + len));
-                    if decide(true, &self.bookings(item), start, due, self.today, None).is_free() {
-                        let loan = LoanId(self.loans.len() as i64 + 1);
-                        self.loans.push((item, Booking { loan, status: LoanStatus::Requested, start, due }, None));
-                    }
-                }
-                Op::Approve(i) => self.step(i, Action::Approve),
-                Op::Reject(i) => self.step(i, Action::Reject),
-                Op::Cancel(i) => self.step(i, Action::Cancel),
-                Op::HandOver(i) => self.step(i, Action::HandOver),
-                Op::Return(i, damaged) => {
-                    self.step(i, Action::Return { damage: if damaged { Damage::Damaged } else { Damage::None } })
-                }
-                Op::NextDay(n) => self.today += chrono::Duration::days(n),
-            }
-        }
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
-
-        /// After every step: never two loans out on one item, and what the QR page would show
-        /// (availability today) is what is physically true of the item.
-        #[test]
-        fn an_item_is_never_out_twice_and_its_public_status_is_the_truth(ops in proptest::collection::vec(op(), 1..40)) {
-            let mut m = Model { today: day(0), loans: Vec::new() };
-            for op in &ops {
-                m.apply(op);
-                for item in 0..2 {
-                    let mine: Vec<_> = m.loans.iter().filter(|l| l.0 == item).map(|l| l.1).collect();
-                    let out: Vec<_> = mine
-                        .iter()
-                        .filter(|b| matches!(b.status, LoanStatus::HandedOver | LoanStatus::AwaitingSettlement))
-                        .collect();
-                    prop_assert!(out.len() <= 1, "item {item} out twice after {op:?}: {out:?}");
-                    let booked_today = mine.iter().any(|b| {
-                        matches!(b.status, LoanStatus::Requested | LoanStatus::Approved) && b.start <= m.today && m.today <= b.due
-                    });
-                    let shown = decide(true, &mine, m.today, m.today, m.today, None);
-                    match out.first() {
-                        Some(b) => prop_assert!(matches!(shown, Availability::Out { loan, .. } if loan == b.loan), "{shown:?} after {op:?}"),
-                        None if booked_today => prop_assert!(matches!(shown, Availability::Booked { .. }), "{shown:?} after {op:?}"),
-                        None => prop_assert_eq!(shown, Availability::Free, "after {:?}", op),
-                    }
-                }
-            }
-        }
-    }
-}
+#[path = "availability_tests.rs"]
+mod tests;

@@ -5,6 +5,8 @@ use chrono::Duration;
 use super::items::{self, ItemInput};
 use super::loans::{self, LoanRequest, StepNote};
 use super::rules::{Duty, ItemClass, UseType};
+use super::settlement::SettlementForm;
+use super::store_settlement;
 use super::workflow::{Action, Damage, Settlement};
 use crate::auth::users::{User, find_by_username_and_org};
 use crate::db::Db;
@@ -18,17 +20,40 @@ const ITEMS: &[(&str, &str, &str, &str)] = &[
     ("416-64-0005", "เต็นท์ผ้าใบ ขนาด 4x8 เมตร", "ครุภัณฑ์งานบ้านงานครัว", "โรงเก็บพัสดุ"),
     ("416-64-0006", "เต็นท์ผ้าใบ ขนาด 4x8 เมตร", "ครุภัณฑ์งานบ้านงานครัว", "โรงเก็บพัสดุ"),
     ("416-63-0007", "โต๊ะพับอเนกประสงค์", "ครุภัณฑ์สำนักงาน", "โรงเก็บพัสดุ"),
-    ("416-63-0008", "เก้าอี้พลาสติก (ชุด 50 ตัว)", "ครุภัณฑ์สำนักงาน", "โรงเก็บพัสดุ"),
+    ("416-63-0008", "เก้าอี้พลาสติก", "ครุภัณฑ์สำนักงาน", "โรงเก็บพัสดุ"),
     ("416-66-0009", "กล้องถ่ายภาพดิจิทัล", "ครุภัณฑ์โฆษณาและเผยแพร่", "สำนักปลัด"),
     ("416-65-0010", "เครื่องตัดหญ้าแบบสะพาย", "ครุภัณฑ์การเกษตร", "กองช่าง"),
     ("416-62-0011", "บันไดอะลูมิเนียม 3 เมตร", "ครุภัณฑ์ก่อสร้าง", "กองช่าง"),
     ("416-66-0012", "เครื่องพ่นหมอกควัน", "ครุภัณฑ์วิทยาศาสตร์การแพทย์", "สำนักปลัด"),
 ];
 
+/// Units under one asset record: the chairs are one record of 50.
+fn units_of(asset_number: &str) -> (i64, &'static str) {
+    if asset_number == "416-63-0008" { (50, "ตัว") } else { (1, "") }
+}
+
+/// A consumable the office lends to another agency by quantity (ข้อ 210), keeping a reserve.
+fn temephos() -> ItemInput {
+    ItemInput {
+        asset_number: "CS-67-0013".into(),
+        name: "ทรายกำจัดลูกน้ำยุงลาย (ทรายอะเบท) ซอง 50 กรัม".into(),
+        category: "วัสดุวิทยาศาสตร์หรือการแพทย์".into(),
+        class: ItemClass::Consumable,
+        location: "ห้องพัสดุ".into(),
+        division_id: None,
+        condition: "ของใหม่ ยังไม่หมดอายุ".into(),
+        lendable: true,
+        quantity: 500,
+        count_unit: "ซอง".into(),
+        reserve: 200,
+    }
+}
+
 /// Loads the inventory and a few loans; the organization's users must exist.
 pub async fn load(db: &Db, org: &Org) -> anyhow::Result<()> {
     let mut ids = Vec::new();
     for (asset_number, name, category, location) in ITEMS {
+        let (quantity, count_unit) = units_of(asset_number);
         let input = ItemInput {
             asset_number: asset_number.to_string(),
             name: name.to_string(),
@@ -38,6 +63,9 @@ pub async fn load(db: &Db, org: &Org) -> anyhow::Result<()> {
             division_id: None,
             condition: "ใช้งานได้ดี".into(),
             lendable: true,
+            quantity,
+            count_unit: count_unit.into(),
+            reserve: 0,
         };
         match items::create(db, org.id, &input, "demo").await? {
             Ok(id) => ids.push(id),
@@ -66,12 +94,13 @@ pub async fn load(db: &Db, org: &Org) -> anyhow::Result<()> {
             place_of_use: place.to_string(),
             start: day(start),
             due: day(due),
+            quantity: 1,
         };
     let head: (User, Vec<Duty>) = (supplies.clone(), vec![Duty::SuppliesHead]);
     let mayor: (User, Vec<Duty>) = (executive.clone(), vec![Duty::OrgHead]);
     // `on`: the day the step happened (hand-over and return must fall in the loan's dates).
     let go_on = |id, action, by: &(User, Vec<Duty>), note: &str, on: Option<i64>| {
-        let note = StepNote { note: note.to_string(), on: on.map(day) };
+        let note = StepNote { note: note.to_string(), on: on.map(day), units: None };
         let (who, duties) = (by.0.clone(), by.1.clone());
         async move {
             loans::act(db, org.id, id, action, &who, &duties, &note)
@@ -98,14 +127,27 @@ pub async fn load(db: &Db, org: &Org) -> anyhow::Result<()> {
     let id = loans::request(db, org.id, &r, &admin, day(-20)).await?.map_err(|e| anyhow::anyhow!(e.message_th()))?;
     go_on(id, Action::Approve, &mayor, "อนุมัติ", Some(-20)).await?;
     go_on(id, Action::HandOver, &head, "ใช้งานได้ดี", Some(-20)).await?;
-    go(id, Action::Return { damage: Damage::Damaged }, &head, "ลำโพงข้างซ้ายไม่มีเสียง").await?;
+    go_on(id, Action::Return { damage: Damage::Damaged }, &head, "ลำโพงข้างซ้ายไม่มีเสียง", Some(-15)).await?;
     // 4. A lost microphone, paid for: closed.
     let r = request(3, "นายประยูร แก้วมา", UseType::Outside, "กีฬาตำบล", "สนามกีฬาโรงเรียนบ้านแม่คะตวน", -20, -15);
     let id = loans::request(db, org.id, &r, &admin, day(-20)).await?.map_err(|e| anyhow::anyhow!(e.message_th()))?;
     go_on(id, Action::Approve, &mayor, "อนุมัติ", Some(-20)).await?;
     go_on(id, Action::HandOver, &head, "ใช้งานได้ดี", Some(-20)).await?;
-    go(id, Action::Return { damage: Damage::Lost }, &head, "ไมโครโฟนสูญหาย").await?;
-    go(id, Action::Settle { how: Settlement::Pay }, &head, "ชดใช้เงินตามราคาขณะยืม ใบเสร็จเลขที่ 12/2567").await?;
+    go_on(id, Action::Return { damage: Damage::Lost }, &head, "ไมโครโฟนสูญหาย", Some(-15)).await?;
+    // Paid for five days later: the settlement is on record and the microphone is written off.
+    let paid_on = day(-10);
+    let receipt = format!("12/{}", crate::thai::FiscalYear::of(paid_on).be());
+    let form = SettlementForm {
+        how: Settlement::Pay.code().into(),
+        amount: "3,200".into(),
+        receipt,
+        on: Some(paid_on),
+        note: "ชดใช้ตามราคาที่เป็นอยู่ในขณะยืม ตามหลักเกณฑ์ของกระทรวงการคลัง".into(),
+    };
+    store_settlement::settle(db, org.id, id, &form, &supplies, &[Duty::SuppliesHead])
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo loan missing"))?
+        .map_err(|e| anyhow::anyhow!("demo settlement refused: {}", e.message_th()))?;
     // 5. A request waiting for the head of the organization.
     let r = request(8, "นางสาวมณี ใจดี", UseType::Outside, "ถ่ายภาพกิจกรรมวันเด็ก", "โรงเรียนบ้านแม่คะตวน", 3, 4);
     loans::request(db, org.id, &r, &admin, today).await?.map_err(|e| anyhow::anyhow!(e.message_th()))?;
@@ -119,6 +161,38 @@ pub async fn load(db: &Db, org: &Org) -> anyhow::Result<()> {
     r.borrower_position = "นักวิชาการพัสดุ".into();
     r.borrower_unit = "กองคลัง".into();
     loans::request(db, org.id, &r, &supplies, today).await?.map_err(|e| anyhow::anyhow!(e.message_th()))?;
+    // 8. Sand against mosquito larvae lent by quantity to the health-promoting hospital (another
+    //    agency, urgent need, ข้อ 210), 100 of 150 sachets returned in kind so far.
+    let sand = match items::create(db, org.id, &temephos(), "demo").await? {
+        Ok(id) => id,
+        Err(p) => anyhow::bail!("demo consumable: {p}"),
+    };
+    let mut r = request(0, "", UseType::Agency, "ควบคุมการระบาดของไข้เลือดออก", "หมู่ที่ 3 บ้านแม่คะตวน", -14, 7);
+    r.item_id = sand;
+    r.borrower_name = "โรงพยาบาลส่งเสริมสุขภาพตำบลบ้านแม่คะตวน".into();
+    r.borrower_position = String::new();
+    r.borrower_unit = "สำนักงานสาธารณสุขอำเภอ".into();
+    r.borrower_is_agency = true;
+    r.urgent_need = true;
+    r.quantity = 150;
+    let id = loans::request(db, org.id, &r, &admin, day(-14)).await?.map_err(|e| anyhow::anyhow!(e.message_th()))?;
+    go(id, Action::Approve, &mayor, "อนุมัติ มีเพียงพอให้ยืมโดยไม่เสียหายแก่ราชการ").await?;
+    go_on(id, Action::HandOver, &head, "ซองบรรจุเรียบร้อย ๑๕๐ ซอง", Some(-14)).await?;
+    let note = StepNote {
+        note: "คืนเป็นทรายอะเบทชนิดและขนาดเดียวกัน".into(), on: Some(day(-3)), units: Some(100)
+    };
+    loans::act(db, org.id, id, Action::Return { damage: Damage::None }, &supplies, &[Duty::SuppliesHead], &note)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo loan missing"))?
+        .map_err(|e| anyhow::anyhow!("demo return refused: {}", e.message_th()))?;
+    // 9. Rejected: the camera is not lent for a private occasion (ข้อ 207).
+    let r = request(8, "นายสมชาย ทองดี", UseType::Outside, "ถ่ายภาพงานแต่งงานของญาติ", "บ้านเลขที่ 12 หมู่ที่ 3", 1, 2);
+    let id = loans::request(db, org.id, &r, &admin, today).await?.map_err(|e| anyhow::anyhow!(e.message_th()))?;
+    go(id, Action::Reject, &mayor, "ไม่ใช่งานของทางราชการ (ข้อ 207)").await?;
+    // 10. Cancelled by the requester: the meeting was postponed.
+    let r = request(1, "นางสาวมณี ใจดี", UseType::Inside, "ประชุมสภา", "ห้องประชุมสภา อบต.", 20, 20);
+    let id = loans::request(db, org.id, &r, &admin, today).await?.map_err(|e| anyhow::anyhow!(e.message_th()))?;
+    go(id, Action::Cancel, &(admin.clone(), Vec::new()), "เลื่อนการประชุม").await?;
     // The manual of this fiscal year, approved by the head of the organization on its first day
     // and published; it is printed on its first request (the seed has no renderer).
     let fiscal_year = crate::thai::FiscalYear::of(today);

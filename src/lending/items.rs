@@ -20,6 +20,12 @@ pub struct Item {
     pub condition: String,
     pub lendable: bool,
     pub has_photo: bool,
+    /// Units on hand in the register (after write-offs).
+    pub quantity: i64,
+    /// How units are counted, e.g. ตัว, ชุด, ถุง.
+    pub count_unit: String,
+    /// Units kept for the office's own needs, never lent (ข้อ 210 for consumables).
+    pub reserve: i64,
 }
 
 /// What a clerk (or a CSV row) gives for an item.
@@ -33,6 +39,37 @@ pub struct ItemInput {
     pub division_id: Option<i64>,
     pub condition: String,
     pub lendable: bool,
+    /// Units under this asset record (e.g. 50 folding chairs); at least 1.
+    pub quantity: i64,
+    /// How units are counted; empty = ชิ้น.
+    pub count_unit: String,
+    /// Units kept for the office's own needs; fewer than `quantity`.
+    pub reserve: i64,
+}
+
+/// Checks the units of a new item: at least one, and a reserve that leaves some to lend.
+pub fn check_units(quantity: i64, reserve: i64) -> Result<(), ItemProblem> {
+    if quantity < 1 {
+        return Err(ItemProblem {
+            line: None, field: "จำนวน", message: "จำนวนต้องไม่น้อยกว่า ๑".into()
+        });
+    }
+    if reserve < 0 || reserve >= quantity {
+        return Err(ItemProblem {
+            line: None,
+            field: "เก็บไว้ใช้เอง",
+            message: "จำนวนที่เก็บไว้ใช้ในราชการต้องไม่ติดลบ และน้อยกว่าจำนวนทั้งหมด (มิฉะนั้นไม่มีให้ยืม)".into(),
+        });
+    }
+    Ok(())
+}
+
+/// The unit word of an input: ชิ้น when none was given.
+pub fn count_unit_or_default(unit: &str) -> &str {
+    match unit.trim() {
+        "" => "ชิ้น",
+        u => u,
+    }
 }
 
 /// A problem with one field of one input, in Thai; `line` is set for CSV rows.
@@ -80,11 +117,14 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Item, sqlx::Error> {
         condition: r.try_get("condition")?,
         lendable: r.try_get::<i64, _>("lendable")? != 0,
         has_photo: r.try_get::<i64, _>("has_photo")? != 0,
+        quantity: r.try_get("quantity")?,
+        count_unit: r.try_get("count_unit")?,
+        reserve: r.try_get("reserve")?,
     })
 }
 
 const COLUMNS: &str = "id, asset_number, name, category, class, location, division_id, condition, lendable, \
-                       CASE WHEN photo IS NULL THEN 0 ELSE 1 END AS has_photo";
+                       quantity, count_unit, reserve, CASE WHEN photo IS NULL THEN 0 ELSE 1 END AS has_photo";
 
 /// The organization's items by asset number (sorted here: the database's collation may differ
 /// between engines). The QR label sheet keeps this order.
@@ -132,12 +172,16 @@ pub async fn insert_in(
             line: None, field: "name", message: "กรุณากรอกชื่อพัสดุ".into()
         }));
     }
+    if let Err(problem) = check_units(input.quantity, input.reserve) {
+        return Ok(Err(problem));
+    }
     let at = now();
     // A savepoint keeps a duplicate from poisoning the whole transaction on PostgreSQL.
     sqlx::query("SAVEPOINT item_insert").execute(&mut **tx).await?;
     let inserted = sqlx::query(
-        "INSERT INTO items (org_id, asset_number, name, category, class, location, division_id, condition, lendable, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+        "INSERT INTO items (org_id, asset_number, name, category, class, location, division_id, condition, lendable,
+            quantity, count_unit, reserve, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
     )
     .bind(org.0)
     .bind(&input.asset_number)
@@ -148,6 +192,9 @@ pub async fn insert_in(
     .bind(input.division_id)
     .bind(input.condition.trim())
     .bind(input.lendable as i64)
+    .bind(input.quantity)
+    .bind(count_unit_or_default(&input.count_unit))
+    .bind(input.reserve)
     .bind(at)
     .fetch_one(&mut **tx)
     .await;
@@ -168,6 +215,7 @@ pub async fn insert_in(
         "asset_number": input.asset_number, "name": input.name, "category": input.category,
         "class": input.class.code(), "location": input.location, "division_id": input.division_id,
         "condition": input.condition, "lendable": input.lendable,
+        "quantity": input.quantity, "count_unit": count_unit_or_default(&input.count_unit), "reserve": input.reserve,
     });
     crate::audit::record(tx, org, actor, "create", "item", &id.0.to_string(), None, Some(&after)).await?;
     Ok(Ok(id))
@@ -188,7 +236,7 @@ pub async fn create(
 }
 
 /// The columns of the inventory CSV, in Thai as an office would type them (English accepted too).
-pub const CSV_HEADERS: [(&str, &str); 7] = [
+pub const CSV_HEADERS: [(&str, &str); 10] = [
     ("เลขครุภัณฑ์", "asset_number"),
     ("ชื่อพัสดุ", "name"),
     ("ประเภท", "category"),
@@ -196,6 +244,9 @@ pub const CSV_HEADERS: [(&str, &str); 7] = [
     ("สถานที่เก็บ", "location"),
     ("สภาพ", "condition"),
     ("ให้ยืมได้", "lendable"),
+    ("จำนวน", "quantity"),
+    ("หน่วยนับ", "count_unit"),
+    ("เก็บไว้ใช้เอง", "reserve"),
 ];
 
 /// Reads an inventory CSV into (line, item) pairs. Every bad row is reported with its line number;
@@ -310,6 +361,19 @@ pub fn parse_csv(text: &str) -> Result<Vec<(usize, ItemInput)>, Vec<ItemProblem>
                 true
             }
         };
+        let mut units = |i: usize, field: &'static str, empty: i64| match get(i).as_str() {
+            "" => empty,
+            raw => crate::thai::to_arabic_digits(raw).replace(',', "").parse::<i64>().unwrap_or_else(|_| {
+                problems.push(ItemProblem {
+                    line: Some(line), field, message: format!("“{raw}” ต้องเป็นจำนวนเต็ม")
+                });
+                empty
+            }),
+        };
+        let (quantity, reserve) = (units(7, "จำนวน", 1), units(9, "เก็บไว้ใช้เอง", 0));
+        if let Err(p) = check_units(quantity, reserve) {
+            problems.push(ItemProblem { line: Some(line), ..p });
+        }
         items.push((
             line,
             ItemInput {
@@ -321,6 +385,9 @@ pub fn parse_csv(text: &str) -> Result<Vec<(usize, ItemInput)>, Vec<ItemProblem>
                 division_id: None,
                 condition: get(5),
                 lendable,
+                quantity,
+                count_unit: get(8),
+                reserve,
             },
         ));
     }

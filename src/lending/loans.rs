@@ -10,9 +10,10 @@ use sqlx::{AssertSqlSafe, Row};
 use super::approvers::{self, Escalation};
 use super::availability::{self, Availability};
 use super::calendar::{FollowUpState, follow_up_state};
+use super::documents::regulation::{Subject, clause_of};
 use super::rules::{Duty, ItemClass, LendingRules, RequestError, RequestFacts, UseType, check_request};
 use super::workflow::{self, Action, Actor, Damage, DateError, LoanFacts, LoanStatus, WorkflowError};
-use super::{ItemId, LoanId, date_of, day_of, store_rules};
+use super::{ItemId, LoanId, date_of, day_of, returns, store_rules};
 use crate::auth::users::User;
 use crate::db::code::decode;
 use crate::db::{Db, Tx, now};
@@ -34,6 +35,8 @@ pub struct LoanRequest {
     pub place_of_use: String,
     pub start: NaiveDate,
     pub due: NaiveDate,
+    /// Units asked for (at least 1).
+    pub quantity: i64,
 }
 
 /// Why a request was refused; nothing was written.
@@ -42,12 +45,34 @@ pub enum RequestRefusal {
     NoSuchItem,
     NotLendable,
     Rules(Vec<RequestError>),
-    /// The item is held on some of these days by another loan.
-    ItemTaken {
-        loan: LoanId,
-        from: NaiveDate,
-        until: Option<NaiveDate>,
+    /// Every unit has been written off.
+    WrittenOff,
+    /// Fewer units than asked for are free on some of these days; `unit`: how they are counted.
+    Short {
+        short: Short,
+        unit: String,
     },
+    /// Lending the units asked for would leave less than the lender keeps for its own needs.
+    Reserved {
+        on: NaiveDate,
+        wanted: i64,
+        free: i64,
+        reserve: i64,
+        unit: String,
+        consumable: bool,
+    },
+    /// The number of units asked for is not a positive number.
+    NoUnits,
+}
+
+/// Why not enough units are free: on which day, how many, and one loan holding some.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Short {
+    pub on: NaiveDate,
+    pub wanted: i64,
+    pub free: i64,
+    pub on_hand: i64,
+    pub by: Option<availability::Holder>,
 }
 
 impl RequestRefusal {
@@ -56,17 +81,68 @@ impl RequestRefusal {
             RequestRefusal::NoSuchItem => "ไม่พบพัสดุนี้".into(),
             RequestRefusal::NotLendable => "พัสดุนี้ไม่เปิดให้ยืม".into(),
             RequestRefusal::Rules(errors) => errors.iter().map(|e| e.message_th()).collect::<Vec<_>>().join(" · "),
-            RequestRefusal::ItemTaken { loan, from, until } => format!(
-                "พัสดุนี้ถูกยืมหรือจองแล้ว (คำขอเลขที่ {}) ตั้งแต่ {}{} ซึ่งทับกับช่วงวันที่ขอยืม",
-                loan.0,
-                crate::thai::format_date_medium(*from, crate::thai::Digits::Thai),
-                match until {
-                    Some(u) => format!(" ถึง {}", crate::thai::format_date_medium(*u, crate::thai::Digits::Thai)),
-                    None => " จนกว่าจะส่งคืน".into(),
+            RequestRefusal::WrittenOff => "พัสดุนี้จำหน่ายออกจากบัญชีแล้ว ไม่มีให้ยืม".into(),
+            RequestRefusal::NoUnits => "จำนวนที่ขอยืมต้องเป็นจำนวนเต็มไม่น้อยกว่า ๑".into(),
+            RequestRefusal::Short { short, unit } => short_message(short, unit),
+            RequestRefusal::Reserved { on, wanted, free, reserve, unit, consumable } => format!(
+                "วันที่ {} ให้ยืมได้ไม่เกิน {} {unit} แต่ขอยืม {} {unit}: หน่วยงานต้องเหลือไว้ใช้ในราชการ {} {unit}{}",
+                thai_date(*on),
+                thai_int(*free),
+                thai_int(*wanted),
+                thai_int(*reserve),
+                if *consumable {
+                    // The clause on consumables: lent only when the lender has enough without harm.
+                    format!(
+                        " ({} ให้ยืมวัสดุสิ้นเปลืองได้เฉพาะเมื่อหน่วยงานผู้ให้ยืมมีพอให้ยืมโดยไม่เสียหายแก่ราชการของตน)",
+                        clause_of(Subject::ConsumablesBetweenAgencies)
+                    )
+                } else {
+                    String::new()
                 }
             ),
         }
     }
+}
+
+fn thai_date(d: NaiveDate) -> String {
+    crate::thai::format_date_medium(d, crate::thai::Digits::Thai)
+}
+
+fn thai_int(n: i64) -> String {
+    crate::thai::format_int(n, crate::thai::Digits::Thai)
+}
+
+/// "Taken" for an item of one unit (named by the loan holding it); "only n of m free" otherwise.
+fn short_message(s: &Short, unit: &str) -> String {
+    let holder = s.by.map(|h| {
+        let until = match h.until {
+            Some(u) => format!(" ถึง {}", thai_date(u)),
+            None => " จนกว่าจะส่งคืน".into(),
+        };
+        format!("คำขอเลขที่ {} ตั้งแต่ {}{until}", h.loan.0, thai_date(h.from))
+    });
+    if s.on_hand == 1 && s.wanted == 1 {
+        let (loan, from, until) = match s.by {
+            Some(h) => (h.loan.0, h.from, h.until),
+            None => (0, s.on, None),
+        };
+        return format!(
+            "พัสดุนี้ถูกยืมหรือจองแล้ว (คำขอเลขที่ {loan}) ตั้งแต่ {}{} ซึ่งทับกับช่วงวันที่ขอยืม",
+            thai_date(from),
+            match until {
+                Some(u) => format!(" ถึง {}", thai_date(u)),
+                None => " จนกว่าจะส่งคืน".into(),
+            }
+        );
+    }
+    format!(
+        "วันที่ {} มีพัสดุนี้ว่างให้ยืมเพียง {} {unit} จากทั้งหมด {} {unit} แต่ขอยืม {} {unit}{}",
+        thai_date(s.on),
+        thai_int(s.free),
+        thai_int(s.on_hand),
+        thai_int(s.wanted),
+        holder.map(|h| format!(" (ถูกยืมหรือจองแล้ว เช่น {h})")).unwrap_or_default()
+    )
 }
 
 #[derive(Clone, Debug)]
@@ -103,6 +179,16 @@ pub struct Loan {
     pub settlement_note: String,
     pub settled_at: Option<i64>,
     pub last_follow_up: Option<NaiveDate>,
+    /// Units lent, and how they are counted.
+    pub quantity: i64,
+    pub count_unit: String,
+    /// Units back (in good order or not) or reported lost.
+    pub units_back: i64,
+    /// The settlement on record (ข้อ 209): amount in satang, receipt, day and the officer's name.
+    pub settlement_amount: Option<i64>,
+    pub settlement_receipt: String,
+    pub settlement_day: Option<NaiveDate>,
+    pub settled_by_name: Option<String>,
 }
 
 impl Loan {
@@ -120,7 +206,7 @@ impl Loan {
         (self.status == LoanStatus::HandedOver).then(|| follow_up_state(self.due, today, self.last_follow_up, rules))
     }
 
-    fn snapshot(&self) -> serde_json::Value {
+    pub(crate) fn snapshot(&self) -> serde_json::Value {
         serde_json::json!({
             "item": self.asset_number, "borrower": self.borrower_name, "use_type": self.use_type.code(),
             "purpose": self.purpose, "place_of_use": self.place_of_use,
@@ -128,7 +214,9 @@ impl Loan {
             "decision_note": self.decision_note, "handover_condition": self.handover_condition,
             "return_condition": self.return_condition, "damage": self.damage.code(),
             "settlement": self.settlement, "settlement_note": self.settlement_note,
-            "approver": self.required_duty.code(),
+            "settlement_amount_satang": self.settlement_amount, "settlement_receipt": self.settlement_receipt,
+            "settlement_day": self.settlement_day.map(|d| d.to_string()),
+            "approver": self.required_duty.code(), "quantity": self.quantity, "units_back": self.units_back,
             "escalation": self.escalation.map(Escalation::code),
         })
     }
@@ -139,7 +227,11 @@ const SELECT: &str = "SELECT l.id, l.item_id, i.asset_number, i.name AS item_nam
     l.due_day, l.status, l.required_duty, l.escalation, l.requested_by, l.requested_at, l.decided_by, l.decided_at, l.decision_note,
     l.handed_over_at, l.handover_condition, l.returned_at, l.return_condition, l.damage, l.settlement,
     l.settlement_note, l.settled_at,
-    (SELECT MAX(f.day) FROM loan_follow_ups f WHERE f.loan_id = l.id) AS last_follow_up
+    (SELECT MAX(f.day) FROM loan_follow_ups f WHERE f.loan_id = l.id) AS last_follow_up,
+    l.quantity, i.count_unit,
+    CAST(COALESCE((SELECT SUM(r.quantity) FROM loan_returns r WHERE r.loan_id = l.id), 0) AS BIGINT) AS units_back,
+    l.settlement_amount, l.settlement_receipt, l.settlement_day,
+    (SELECT u.display_name FROM users u WHERE u.id = l.settled_by) AS settled_by_name
     FROM loans l JOIN items i ON i.id = l.item_id";
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Loan, sqlx::Error> {
@@ -178,6 +270,13 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Loan, sqlx::Error> {
         settlement_note: text("settlement_note")?,
         settled_at: r.try_get("settled_at")?,
         last_follow_up: r.try_get::<Option<i64>, _>("last_follow_up")?.map(date_of),
+        quantity: r.try_get("quantity")?,
+        count_unit: text("count_unit")?,
+        units_back: r.try_get("units_back")?,
+        settlement_amount: r.try_get("settlement_amount")?,
+        settlement_receipt: text("settlement_receipt")?,
+        settlement_day: r.try_get::<Option<i64>, _>("settlement_day")?.map(date_of),
+        settled_by_name: r.try_get("settled_by_name")?,
     })
 }
 
@@ -213,7 +312,11 @@ pub async fn request(
     if let Err(errors) = check_request(&rules, &facts) {
         return Ok(Err(RequestRefusal::Rules(errors)));
     }
-    if let Some(taken) = clash(&mut tx, org, req.item_id, None, req.start, req.due, today).await? {
+    if req.quantity < 1 {
+        return Ok(Err(RequestRefusal::NoUnits));
+    }
+    let asked = Asked { units: req.quantity, start: req.start, due: req.due };
+    if let Some(taken) = clash(&mut tx, org, req.item_id, None, asked, today).await? {
         return Ok(Err(taken));
     }
     let regular = rules.approver_for(req.use_type);
@@ -223,7 +326,7 @@ pub async fn request(
         "INSERT INTO loans (org_id, item_id, borrower_user_id, borrower_name, borrower_position, borrower_unit,
             borrower_is_agency, urgent_need, use_type, purpose, place_of_use, quantity, start_day, due_day, status,
             required_duty, escalation, requested_by, requested_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
     )
     .bind(org.0)
     .bind(req.item_id.0)
@@ -236,6 +339,7 @@ pub async fn request(
     .bind(req.use_type.code())
     .bind(req.purpose.trim())
     .bind(req.place_of_use.trim())
+    .bind(req.quantity)
     .bind(day_of(req.start))
     .bind(day_of(req.due))
     .bind(LoanStatus::Requested.code())
@@ -263,28 +367,48 @@ pub async fn request(
     Ok(Ok(id))
 }
 
-/// Why the item is not free for `start..=due` (other than for `except`), from [`availability`].
+/// Units of an item over some days.
+#[derive(Clone, Copy, Debug)]
+struct Asked {
+    units: i64,
+    start: NaiveDate,
+    due: NaiveDate,
+}
+
+/// Why the units are not free for `start..=due` (other than for `except`), from [`availability`].
 async fn clash(
     tx: &mut Tx,
     org: OrgId,
     item: ItemId,
     except: Option<LoanId>,
-    start: NaiveDate,
-    due: NaiveDate,
+    asked: Asked,
     today: NaiveDate,
 ) -> Result<Option<RequestRefusal>, sqlx::Error> {
-    Ok(match availability::check(tx, org, item, start, due, today, except).await? {
-        None => Some(RequestRefusal::NoSuchItem),
-        Some(Availability::Free) => None,
-        Some(Availability::NotLendable) => Some(RequestRefusal::NotLendable),
-        Some(Availability::Out { loan, until }) => Some(RequestRefusal::ItemTaken { loan, from: today, until }),
-        Some(Availability::Booked { loan, from, until }) => {
-            Some(RequestRefusal::ItemTaken { loan, from, until: Some(until) })
+    let Some((stock, bookings)) = availability::load(tx, org, item).await? else {
+        return Ok(Some(RequestRefusal::NoSuchItem));
+    };
+    let consumable = sqlx::query("SELECT class FROM items WHERE id = $1 AND org_id = $2")
+        .bind(item.0)
+        .bind(org.0)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get::<String, _>(0)?
+        == ItemClass::Consumable.code();
+    let unit = stock.count_unit.clone();
+    Ok(match availability::decide(&stock, &bookings, asked.units, asked.start, asked.due, today, except) {
+        Availability::Free { .. } => None,
+        Availability::NotLendable => Some(RequestRefusal::NotLendable),
+        Availability::WrittenOff => Some(RequestRefusal::WrittenOff),
+        Availability::Short { on, wanted, free, on_hand, by } => {
+            Some(RequestRefusal::Short { short: Short { on, wanted, free, on_hand, by }, unit })
+        }
+        Availability::Reserved { on, wanted, free, reserve } => {
+            Some(RequestRefusal::Reserved { on, wanted, free, reserve, unit, consumable })
         }
     })
 }
 
-async fn find_in(tx: &mut Tx, org: OrgId, id: LoanId) -> Result<Option<Loan>, sqlx::Error> {
+pub(crate) async fn find_in(tx: &mut Tx, org: OrgId, id: LoanId) -> Result<Option<Loan>, sqlx::Error> {
     let row = sqlx::query(AssertSqlSafe(format!("{SELECT} WHERE l.id = $1 AND l.org_id = $2")))
         .bind(id.0)
         .bind(org.0)
@@ -339,6 +463,13 @@ pub enum StepRefusal {
     Date(DateError),
     /// The item is no longer free or lendable for this loan.
     Item(RequestRefusal),
+    /// The units given for a return; `unit`: how they are counted.
+    Units {
+        error: returns::ReturnError,
+        unit: String,
+    },
+    /// Fields of the settlement form, each with its problem.
+    Settlement(Vec<super::settlement::Problem>),
 }
 
 impl StepRefusal {
@@ -347,6 +478,10 @@ impl StepRefusal {
             StepRefusal::Workflow(e) => e.message_th(),
             StepRefusal::Date(e) => e.message_th(),
             StepRefusal::Item(r) => r.message_th(),
+            StepRefusal::Units { error, unit } => error.message_th(unit),
+            StepRefusal::Settlement(problems) => {
+                problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join(" · ")
+            }
         }
     }
 }
@@ -358,9 +493,14 @@ pub struct StepNote {
     pub note: String,
     /// The day the hand-over or return happened; `None` = today.
     pub on: Option<NaiveDate>,
+    /// Units coming back with a return; `None` = all still out.
+    pub units: Option<i64>,
 }
 
 /// Takes one step of the workflow. `Ok(None)`: no such loan in this organization.
+///
+/// A return brings back `note.units` (default: all still out); the loan stays handed over until
+/// every unit is accounted for (see [`returns::Tally`]).
 pub async fn act(
     db: &Db,
     org: OrgId,
@@ -370,44 +510,79 @@ pub async fn act(
     duties: &[Duty],
     note: &StepNote,
 ) -> anyhow::Result<Option<Result<LoanStatus, StepRefusal>>> {
+    // A settlement has its own record (amount, receipt, day): one path for it.
+    if let Action::Settle { how } = action {
+        let form = super::settlement::SettlementForm {
+            how: how.code().into(),
+            on: note.on,
+            note: note.note.clone(),
+            ..Default::default()
+        };
+        let settled = super::store_settlement::settle(db, org, id, &form, user, duties).await?;
+        return Ok(settled.map(|r| r.map(|()| LoanStatus::Closed)));
+    }
     let mut tx = db.write(org).await?;
     let Some(loan) = find_in(&mut tx, org, id).await? else { return Ok(None) };
     let actor = Actor { user_id: user.id, duties: duties.to_vec() };
-    // The status does not say what damage was found: a lost item cannot be "repaired".
-    if let Action::Settle { how } = action
-        && let Err(e) = workflow::check_settlement(loan.damage, how)
-    {
-        return Ok(Some(Err(StepRefusal::Workflow(e))));
-    }
-    let next = match workflow::next(loan.status, &action, &actor, &loan.facts()) {
+    let mut next = match workflow::next(loan.status, &action, &actor, &loan.facts()) {
         Ok(next) => next,
         Err(e) => return Ok(Some(Err(StepRefusal::Workflow(e)))),
     };
     let today = super::today();
     let on = note.on.unwrap_or(today);
+    let returned = returns::list_in(&mut tx, org, id).await?;
+    let tally = returns::tally(loan.quantity, &returned);
     let dated = match action {
         Action::HandOver => workflow::check_hand_over_date(loan.start, loan.due, on, today),
         Action::Return { .. } => {
+            // Not before the hand-over, nor before the return of earlier units.
             let handed_over = loan.handed_over_at.map(thai_day).unwrap_or(loan.start);
-            workflow::check_return_date(handed_over, on, today)
+            workflow::check_return_date(handed_over.max(tally.last_day.unwrap_or(handed_over)), on, today)
         }
         _ => Ok(()),
     };
     if let Err(e) = dated {
         return Ok(Some(Err(StepRefusal::Date(e))));
     }
-    // Since the request, the item may have been written off or another loan may be out: approving
+    // Since the request, units may have been written off or another loan may be out: approving
     // or handing over must see the item as it is now.
+    let asked = Asked { units: loan.quantity, start: loan.start, due: loan.due };
     if matches!(action, Action::Approve | Action::HandOver)
-        && let Some(taken) = clash(&mut tx, org, loan.item_id, Some(loan.id), loan.start, loan.due, today).await?
+        && let Some(taken) = clash(&mut tx, org, loan.item_id, Some(loan.id), asked, today).await?
     {
         return Ok(Some(Err(StepRefusal::Item(taken))));
     }
+    let text = note.note.trim();
+    // The return of some units: recorded on its own; the loan ends when all are back.
+    let mut complete = true;
+    if let Action::Return { damage } = action {
+        let units = note.units.unwrap_or(tally.outstanding());
+        if let Err(error) = tally.check(units) {
+            return Ok(Some(Err(StepRefusal::Units { error, unit: loan.count_unit.clone() })));
+        }
+        let back = returns::Return { day: on, quantity: units, damage, condition: text.to_string(), received_by: None };
+        returns::record_in(&mut tx, org, id, &back, user.id).await?;
+        let after = tally.after(units, damage, on);
+        next = after.status();
+        complete = after.outstanding() == 0;
+        sqlx::query("UPDATE loans SET status = $1, damage = $2 WHERE id = $3 AND org_id = $4")
+            .bind(next.code())
+            .bind(after.worst.code())
+            .bind(id.0)
+            .bind(org.0)
+            .execute(&mut *tx)
+            .await?;
+    }
     // A step recorded for an earlier day is stamped at noon, Thai time, of that day.
     let at = if on == today { now() } else { stamp_of(on) };
-    let note = note.note.trim();
+    let condition = match action {
+        Action::Return { .. } if complete => {
+            returns::summary_th(&returns::list_in(&mut tx, org, id).await?, &loan.count_unit, crate::thai::Digits::Thai)
+        }
+        _ => text.to_string(),
+    };
     let sql = match action {
-        Action::Approve | Action::Reject => {
+        Action::Approve | Action::Reject | Action::Cancel => {
             "UPDATE loans SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $5 AND org_id = $6"
         }
         Action::HandOver => {
@@ -416,50 +591,18 @@ pub async fn act(
         Action::Return { .. } => {
             "UPDATE loans SET status = $1, return_received_by = $2, returned_at = $3, return_condition = $4 WHERE id = $5 AND org_id = $6"
         }
-        Action::Settle { .. } => {
-            "UPDATE loans SET status = $1, settled_by = $2, settled_at = $3, settlement_note = $4 WHERE id = $5 AND org_id = $6"
-        }
-        Action::Cancel => {
-            "UPDATE loans SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $5 AND org_id = $6"
-        }
+        Action::Settle { .. } => unreachable!("settlements are recorded by store_settlement::settle"),
     };
-    sqlx::query(sql)
-        .bind(next.code())
-        .bind(user.id)
-        .bind(at)
-        .bind(note)
-        .bind(id.0)
-        .bind(org.0)
-        .execute(&mut *tx)
-        .await?;
-    match action {
-        Action::Return { damage } => {
-            sqlx::query("UPDATE loans SET damage = $1 WHERE id = $2 AND org_id = $3")
-                .bind(damage.code())
-                .bind(id.0)
-                .bind(org.0)
-                .execute(&mut *tx)
-                .await?;
-        }
-        Action::Settle { how } => {
-            sqlx::query("UPDATE loans SET settlement = $1 WHERE id = $2 AND org_id = $3")
-                .bind(how.code())
-                .bind(id.0)
-                .bind(org.0)
-                .execute(&mut *tx)
-                .await?;
-            // A lost item paid for is gone: it can no longer be lent (a replacement is a new item).
-            if loan.damage == Damage::Lost && how == workflow::Settlement::Pay {
-                sqlx::query(
-                    "UPDATE items SET lendable = 0, condition = 'สูญหาย (ชดใช้เป็นเงินแล้ว)' WHERE id = $1 AND org_id = $2",
-                )
-                .bind(loan.item_id.0)
-                .bind(org.0)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        _ => {}
+    if complete {
+        sqlx::query(sql)
+            .bind(next.code())
+            .bind(user.id)
+            .bind(at)
+            .bind(condition)
+            .bind(id.0)
+            .bind(org.0)
+            .execute(&mut *tx)
+            .await?;
     }
     let after = find_in(&mut tx, org, id).await?.expect("still there");
     crate::audit::record(
@@ -527,10 +670,10 @@ fn stamp_of(day: NaiveDate) -> i64 {
 }
 
 /// The Thai calendar day of an instant (epoch seconds).
-fn thai_day(epoch_seconds: i64) -> NaiveDate {
+pub(crate) fn thai_day(epoch_seconds: i64) -> NaiveDate {
     (chrono::DateTime::from_timestamp(epoch_seconds, 0).unwrap_or_default() + chrono::Duration::hours(7)).date_naive()
 }
 
-fn actor_name(user: &User) -> String {
+pub(crate) fn actor_name(user: &User) -> String {
     format!("{} ({})", user.username, user.display_name)
 }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::calendar::FollowUpState;
 use super::items::{self, Item, ItemInput};
 use super::loans::{self, Loan, LoanRequest, StepNote};
+use super::routes_settlement::{SettleFields, SettleView, WriteOffView};
 use super::rules::{Duty, ItemClass, UseType};
 use super::workflow::{Action, Damage, LoanStatus, Settlement, WorkflowError};
 use super::{ItemId, LoanId, documents, duties_of, notices, reminders, store_rules, today};
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/app/notifications", get(notifications_page))
         .merge(super::manual_routes::router())
         .merge(super::todo_routes::router())
+        .merge(super::routes_settlement::router())
 }
 
 fn d(date: NaiveDate, digits: Digits) -> String {
@@ -70,9 +72,14 @@ pub(super) fn loan_row(l: &Loan, digits: Digits, rules: &super::rules::LendingRu
         }
         _ => String::new(),
     };
+    let units = if l.quantity == 1 {
+        String::new()
+    } else {
+        format!(" ({} {})", crate::thai::format_int(l.quantity, digits), l.count_unit)
+    };
     LoanRow {
         id: l.id.0,
-        item: format!("{} {}", l.asset_number, l.item_name),
+        item: format!("{} {}{units}", l.asset_number, l.item_name),
         borrower: l.borrower_name.clone(),
         period: format!("{} – {}", d(l.start, digits), d(l.due, digits)),
         status: l.status.label_th(),
@@ -130,6 +137,8 @@ struct ItemRow {
     class: &'static str,
     location: String,
     lendable: bool,
+    /// Units on hand with their unit word, e.g. "๕๐ ตัว".
+    units: String,
 }
 
 #[derive(Template)]
@@ -156,6 +165,7 @@ async fn items_view(state: &AppState, me: CurrentUser, errors: Vec<String>) -> R
                     class: i.class.label_th(),
                     location: i.location,
                     lendable: i.lendable,
+                    units: format!("{} {}", crate::thai::format_int(i.quantity, me.org.digits), i.count_unit),
                 })
                 .collect(),
             errors,
@@ -186,6 +196,20 @@ struct ItemForm {
     condition: String,
     #[serde(default)]
     lendable: String,
+    #[serde(default)]
+    quantity: String,
+    #[serde(default)]
+    count_unit: String,
+    #[serde(default)]
+    reserve: String,
+}
+
+/// A count typed in a form (Thai or Arabic digits, thousands commas); empty = `empty`.
+fn parse_count(raw: &str, empty: i64, field: &str) -> Result<i64, String> {
+    match crate::thai::to_arabic_digits(raw.trim()).replace(',', "").as_str() {
+        "" => Ok(empty),
+        s => s.parse::<i64>().map_err(|_| format!("{field} “{}” ต้องเป็นจำนวนเต็ม", raw.trim())),
+    }
 }
 
 async fn create_item(
@@ -193,6 +217,12 @@ async fn create_item(
     CsrfForm { user: me, form }: CsrfForm<ItemForm>,
 ) -> Result<Response, AppError> {
     me.require_editor()?;
+    let (quantity, reserve) =
+        match (parse_count(&form.quantity, 1, "จำนวน"), parse_count(&form.reserve, 0, "จำนวนที่เก็บไว้ใช้ในราชการ"))
+        {
+            (Ok(q), Ok(r)) => (q, r),
+            (Err(e), _) | (_, Err(e)) => return items_view(&state, me, vec![e]).await,
+        };
     let input = ItemInput {
         asset_number: form.asset_number.trim().to_string(),
         name: form.name.trim().to_string(),
@@ -202,6 +232,9 @@ async fn create_item(
         division_id: me.user.division_id,
         condition: form.condition,
         lendable: form.lendable == "yes",
+        quantity,
+        count_unit: form.count_unit,
+        reserve,
     };
     match items::create(&state.db, me.org_id(), &input, &me.actor()).await? {
         Ok(id) => Ok(see_other(&format!("/app/lending/items/{}", id.0))),
@@ -246,10 +279,27 @@ struct ItemPage {
     error: Option<String>,
     today: String,
     /// Whether it is on the shelf today, from [`super::availability`].
-    status: &'static str,
+    status: String,
+    /// Units on hand, free today and kept back, in words.
+    units: String,
+    /// Units that left the register, one line each.
+    write_offs: Vec<String>,
+    can_write_off: bool,
+    write_off: WriteOffView,
 }
 
 async fn item_view(state: &AppState, me: CurrentUser, id: i64, error: Option<String>) -> Result<Response, AppError> {
+    item_view_with(state, me, id, error, None).await
+}
+
+/// The item page; `write_off`: a refused write-off form with what was typed.
+pub(super) async fn item_view_with(
+    state: &AppState,
+    me: CurrentUser,
+    id: i64,
+    error: Option<String>,
+    write_off: Option<WriteOffView>,
+) -> Result<Response, AppError> {
     let org = me.org_id();
     let item = items::find(&state.db, org, ItemId(id)).await?.ok_or(AppError::NotFound)?;
     let rules = store_rules::load(&state.db, org).await?;
@@ -259,11 +309,27 @@ async fn item_view(state: &AppState, me: CurrentUser, id: i64, error: Option<Str
         .iter()
         .map(|l| loan_row(l, digits, &rules, today()))
         .collect();
-    let status = super::availability::today(&state.db, org, item.id).await?.ok_or(AppError::NotFound)?.label_th();
+    let shelf = super::availability::today(&state.db, org, item.id).await?.ok_or(AppError::NotFound)?;
+    let n = |v: i64| crate::thai::format_int(v, digits);
+    let units = format!(
+        "มีในทะเบียน {} {unit} · ว่างให้ยืมวันนี้ {} {unit} · เก็บไว้ใช้ในราชการ (ไม่ให้ยืม) {} {unit}",
+        n(item.quantity),
+        n(shelf.free()),
+        n(item.reserve),
+        unit = item.count_unit
+    );
     let refused = error.is_some();
+    let write_offs = super::routes_settlement::write_off_lines(state, org, item.id, &item.count_unit, digits).await?;
+    let can_write_off = me.user.role.can_edit()
+        && item.quantity > 0
+        && duties_of(&state.db, me.user.id).await?.iter().any(|d| d.runs_the_store());
     form_page(
         ItemPage {
-            status,
+            status: shelf.label_th(digits),
+            units,
+            write_offs,
+            can_write_off,
+            write_off: write_off.unwrap_or_default(),
             public_url: format!("{}/o/{}/items/{}", state.settings.public_url, me.org.slug, item.asset_number),
             class: item.class.label_th(),
             item,
@@ -328,10 +394,12 @@ struct RequestForm {
     start: String,
     #[serde(default)]
     due: String,
+    #[serde(default)]
+    quantity: String,
 }
 
 /// A date typed as 2023-03-01 (the browser's date field) or the Thai way (๑ มี.ค. ๒๕๖๖, 1/3/2566).
-fn parse_day(s: &str, field: &str) -> Result<NaiveDate, String> {
+pub(super) fn parse_day(s: &str, field: &str) -> Result<NaiveDate, String> {
     let s = s.trim();
     match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         // 2567-03-10 is a Buddhist-era year typed in the browser's field: not a loan for 500 years.
@@ -353,6 +421,10 @@ async fn request_loan(
         (Ok(s), Ok(d)) => (s, d),
         (Err(e), _) | (_, Err(e)) => return item_view(&state, me, form.item_id, Some(e)).await,
     };
+    let quantity = match parse_count(&form.quantity, 1, "จำนวนที่ขอยืม") {
+        Ok(q) => q,
+        Err(e) => return item_view(&state, me, form.item_id, Some(e)).await,
+    };
     let use_type = UseType::parse(&form.use_type).unwrap_or(UseType::Inside);
     let for_self = form.for_self == "yes";
     let request = LoanRequest {
@@ -368,6 +440,7 @@ async fn request_loan(
         place_of_use: form.place_of_use,
         start,
         due,
+        quantity,
     };
     match loans::request(&state.db, me.org_id(), &request, &me.user, today()).await? {
         Ok(id) => {
@@ -378,7 +451,7 @@ async fn request_loan(
         Err(refusal) => {
             // A taken or unlendable item is a conflict (409); a rule the form broke is a 422.
             let status = match &refusal {
-                loans::RequestRefusal::Rules(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                loans::RequestRefusal::Rules(_) | loans::RequestRefusal::NoUnits => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::CONFLICT,
             };
             let mut r = item_view(&state, me, form.item_id, Some(refusal.message_th())).await?;
@@ -415,6 +488,14 @@ struct LoanPage {
     damage: Vec<(&'static str, &'static str)>,
     settlements: Vec<(&'static str, &'static str)>,
     error: Option<String>,
+    /// Each return of units so far.
+    returns: Vec<String>,
+    /// Units still out, and how they are counted (the return form's default).
+    outstanding: i64,
+    outstanding_th: String,
+    count_unit: String,
+    /// The settlement form: what was typed and its problems.
+    settle: SettleView,
 }
 
 /// A step of the loan's history as the page shows it.
@@ -427,7 +508,23 @@ struct HistoryRow {
     note: String,
 }
 
-async fn loan_view(state: &AppState, me: CurrentUser, id: i64, error: Option<String>) -> Result<Response, AppError> {
+pub(super) async fn loan_view(
+    state: &AppState,
+    me: CurrentUser,
+    id: i64,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    loan_view_with(state, me, id, error, None).await
+}
+
+/// The loan page; `settle`: a refused settlement form with what was typed.
+pub(super) async fn loan_view_with(
+    state: &AppState,
+    me: CurrentUser,
+    id: i64,
+    error: Option<String>,
+    settle: Option<SettleView>,
+) -> Result<Response, AppError> {
     let org = me.org_id();
     let loan = loans::find(&state.db, org, LoanId(id)).await?.ok_or(AppError::NotFound)?;
     let rules = store_rules::load(&state.db, org).await?;
@@ -463,7 +560,14 @@ async fn loan_view(state: &AppState, me: CurrentUser, id: i64, error: Option<Str
             note: s.note,
         })
         .collect();
+    let returned = super::returns::list(&state.db, org, loan.id).await?;
+    let returns_lines = if returned.len() > 1 || loan.quantity > 1 {
+        returned.iter().map(|r| r.line_th(&loan.count_unit, digits)).collect()
+    } else {
+        Vec::new()
+    };
     let detail = vec![
+        ("จำนวน", format!("{} {}", crate::thai::format_int(loan.quantity, digits), loan.count_unit)),
         ("ผู้ยืม", format!("{} {} {}", loan.borrower_name, loan.borrower_position, loan.borrower_unit)),
         ("ลักษณะการใช้", loan.use_type.label_th().to_string()),
         ("เพื่อใช้ในงาน", loan.purpose.clone()),
@@ -473,14 +577,7 @@ async fn loan_view(state: &AppState, me: CurrentUser, id: i64, error: Option<Str
         ("สภาพเมื่อส่งมอบ", loan.handover_condition.clone()),
         ("สภาพเมื่อรับคืน", loan.return_condition.clone()),
         ("ความเสียหาย", if loan.returned_at.is_some() { loan.damage.label_th().to_string() } else { String::new() }),
-        (
-            "การชดใช้",
-            loan.settlement
-                .as_deref()
-                .and_then(Settlement::parse)
-                .map(|s| s.label_th().to_string())
-                .unwrap_or_default(),
-        ),
+        ("การชดใช้", super::settlement::line_th(&loan, digits).unwrap_or_default()),
     ];
     let refused = error.is_some();
     form_page(
@@ -495,6 +592,15 @@ async fn loan_view(state: &AppState, me: CurrentUser, id: i64, error: Option<Str
             damage: Damage::ALL.iter().map(|x| (x.code(), x.label_th())).collect(),
             settlements: loan.damage.settlements().iter().map(|x| (x.code(), x.label_th())).collect(),
             error,
+            returns: returns_lines,
+            outstanding: loan.quantity - loan.units_back,
+            outstanding_th: format!(
+                "{} {}",
+                crate::thai::format_int(loan.quantity - loan.units_back, digits),
+                loan.count_unit
+            ),
+            count_unit: loan.count_unit.clone(),
+            settle: settle.unwrap_or_default(),
             me,
         },
         refused,
@@ -548,6 +654,14 @@ struct ActForm {
     damage: String,
     #[serde(default)]
     settlement: String,
+    /// Units coming back with a return; empty = all still out.
+    #[serde(default)]
+    units: String,
+    /// A settlement's amount (baht) and receipt number.
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    receipt: String,
 }
 
 async fn act(
@@ -559,14 +673,21 @@ async fn act(
     if !matches!(form.action.as_str(), "approve" | "reject") {
         me.require_editor()?;
     }
+    if form.action == "settle" {
+        let fields = SettleFields {
+            how: &form.settlement,
+            amount: &form.amount,
+            receipt: &form.receipt,
+            on: &form.on,
+            note: &form.note,
+        };
+        return super::routes_settlement::settle(&state, me, id, fields).await;
+    }
     let action = match form.action.as_str() {
         "approve" => Action::Approve,
         "reject" => Action::Reject,
         "hand_over" => Action::HandOver,
         "return" => Action::Return { damage: Damage::parse(&form.damage).unwrap_or(Damage::None) },
-        "settle" => Action::Settle {
-            how: Settlement::parse(&form.settlement).ok_or_else(|| AppError::Invalid("กรุณาเลือกวิธีชดใช้".into()))?,
-        },
         "cancel" => Action::Cancel,
         _ => return Err(AppError::Invalid("ไม่รู้จักขั้นตอนนี้".into())),
     };
@@ -574,10 +695,13 @@ async fn act(
         "" => None,
         s => Some(parse_day(s, "วันที่").map_err(AppError::Invalid)?),
     };
+    let units = match form.units.trim() {
+        "" => None,
+        s => Some(parse_count(s, 0, "จำนวนที่รับคืน").map_err(AppError::Invalid)?),
+    };
     let duties = duties_of(&state.db, me.user.id).await?;
-    match loans::act(&state.db, me.org_id(), LoanId(id), action, &me.user, &duties, &StepNote { note: form.note, on })
-        .await?
-    {
+    let note = StepNote { note: form.note, on, units };
+    match loans::act(&state.db, me.org_id(), LoanId(id), action, &me.user, &duties, &note).await? {
         None => Err(AppError::NotFound),
         Some(Ok(next)) => {
             if next == LoanStatus::Approved {
@@ -590,9 +714,8 @@ async fn act(
             // 403 only for who acts; a step the status does not allow or a taken item is a 409.
             let status = match &e {
                 loans::StepRefusal::Workflow(w) if w.is_permission() => StatusCode::FORBIDDEN,
-                loans::StepRefusal::Workflow(WorkflowError::SettlementNotPossible { .. }) => {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                }
+                loans::StepRefusal::Workflow(WorkflowError::SettlementNotPossible { .. })
+                | loans::StepRefusal::Units { .. } => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::CONFLICT,
             };
             let mut r = loan_view(&state, me, id, Some(e.message_th())).await?;

@@ -183,8 +183,8 @@ struct ItemPage {
     org: Org,
     item: crate::lending::items::Item,
     class: &'static str,
-    /// Whether it is on the shelf, from `lending::availability`.
-    status: &'static str,
+    /// Whether it is on the shelf and how many units are free, from `lending::availability`.
+    status: String,
 }
 
 /// What a QR label opens: the item, whether it is in, and how to borrow it.
@@ -196,9 +196,8 @@ async fn item_page(
     let item =
         crate::lending::items::find_by_asset_number(&state.db, org.id, &asset).await?.ok_or(AppError::NotFound)?;
     // The same answer as the booking check and the staff pages: lending's availability.
-    let availability =
-        crate::lending::availability::today(&state.db, org.id, item.id).await?.ok_or(AppError::NotFound)?;
-    page(ItemPage { class: item.class.label_th(), status: availability.label_th(), item, org })
+    let shelf = crate::lending::availability::today(&state.db, org.id, item.id).await?.ok_or(AppError::NotFound)?;
+    page(ItemPage { class: item.class.label_th(), status: shelf.label_th(org.digits), item, org })
 }
 
 async fn lending_manual(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {

@@ -7,7 +7,8 @@ use reqwest::StatusCode;
 
 use crate::harness::TestApp;
 
-async fn item_id(app: &TestApp, asset: &str) -> i64 {
+/// The demo organization's item with this asset number.
+pub(crate) async fn item_id(app: &TestApp, asset: &str) -> i64 {
     let (id,): (i64,) = sqlx::query_as("SELECT id FROM items WHERE asset_number = $1 AND org_id = $2")
         .bind(asset)
         .bind(app.org_a.id.0)
@@ -219,7 +220,7 @@ crate::on_both_databases! {
         let req = LoanRequest {
             item_id: item, borrower_user_id: None, borrower_name: "นายดำ ขยัน".into(), borrower_position: String::new(),
             borrower_unit: "หมู่ 2".into(), borrower_is_agency: false, urgent_need: false, use_type: UseType::Inside,
-            purpose: "ตัดหญ้าบริเวณสำนักงาน".into(), place_of_use: "บริเวณสำนักงาน อบต.".into(), start, due: start + Duration::days(2),
+            purpose: "ตัดหญ้าบริเวณสำนักงาน".into(), place_of_use: "บริเวณสำนักงาน อบต.".into(), start, due: start + Duration::days(2), quantity: 1,
         };
         let loan = loans::request(&app.db, org, &req, &admin, start).await.unwrap().unwrap();
         let step = |a| { let (db, head, duties) = (app.db.clone(), head.clone(), duties.clone()); async move {

@@ -38,7 +38,7 @@ crate::on_both_databases! {
             }
         }
         decoded.sort();
-        let mut expected: Vec<String> = sqlx::query_as::<_, (String,)>("SELECT asset_number FROM items WHERE lendable = 1 AND org_id = $1")
+        let mut expected: Vec<String> = sqlx::query_as::<_, (String,)>("SELECT asset_number FROM items WHERE lendable = 1 AND quantity > 0 AND org_id = $1")
             .bind(app.org_a.id.0)
             .fetch_all(&app.db.pool)
             .await
@@ -129,7 +129,7 @@ crate::on_both_databases! {
             item_id: prongsai::lending::ItemId(item), borrower_user_id: None, borrower_name: "นายบี".into(),
             borrower_position: String::new(), borrower_unit: String::new(), borrower_is_agency: false, urgent_need: false,
             use_type: prongsai::lending::rules::UseType::Inside, purpose: "ประชุม".into(), place_of_use: "ห้องประชุม".into(),
-            start: today.max(fy.start()), due: today.max(fy.start()),
+            start: today.max(fy.start()), due: today.max(fy.start()), quantity: 1,
         };
         let loan = prongsai::lending::loans::request(&app.db, app.org_a.id, &req, &admin, today).await.unwrap().unwrap();
         let duties = prongsai::lending::duties_of(&app.db, head.id).await.unwrap();

@@ -24,7 +24,7 @@ async fn user(app: &TestApp, username: &str) -> User {
 
 async fn step(app: &TestApp, loan: LoanId, action: Action, by: &User, on: NaiveDate, note: &str) {
     let duties = prongsai::lending::duties_of(&app.db, by.id).await.unwrap();
-    let note = StepNote { note: note.into(), on: Some(on) };
+    let note = StepNote { note: note.into(), on: Some(on), units: None };
     loans::act(&app.db, app.org_a.id, loan, action, by, &duties, &note).await.unwrap().unwrap().unwrap();
 }
 
@@ -42,7 +42,7 @@ crate::on_both_databases! {
         let req = LoanRequest {
             item_id: ItemId(item), borrower_user_id: Some(clerk.id), borrower_name: clerk.display_name.clone(), borrower_position: String::new(),
             borrower_unit: "กองช่าง".into(), borrower_is_agency: false, urgent_need: false, use_type: UseType::Inside,
-            purpose: "ตัดหญ้าบริเวณสำนักงาน".into(), place_of_use: "สำนักงาน".into(), start: out, due: out + Duration::days(1),
+            purpose: "ตัดหญ้าบริเวณสำนักงาน".into(), place_of_use: "สำนักงาน".into(), start: out, due: out + Duration::days(1), quantity: 1,
         };
         let loan = loans::request(&app.db, org, &req, &clerk, asked).await.unwrap().unwrap();
         step(&app, loan, Action::Approve, &head, asked, "อนุมัติ").await;

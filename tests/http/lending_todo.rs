@@ -106,13 +106,14 @@ async fn file(
         place_of_use: "ห้องประชุม".into(),
         start,
         due,
+        quantity: 1,
     };
     loans::request(&app.db, app.org_a.id, &req, by, start.min(today())).await.unwrap().unwrap()
 }
 
 async fn step(app: &TestApp, loan: LoanId, action: Action, by: &User, on: NaiveDate) {
     let duties = prongsai::lending::duties_of(&app.db, by.id).await.unwrap();
-    let note = StepNote { note: String::new(), on: Some(on) };
+    let note = StepNote { note: String::new(), on: Some(on), units: None };
     loans::act(&app.db, app.org_a.id, loan, action, by, &duties, &note).await.unwrap().unwrap().unwrap();
 }
 

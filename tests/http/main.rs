@@ -20,6 +20,8 @@ mod lending_history;
 mod lending_local_rules;
 mod lending_manual;
 mod lending_notices;
+mod lending_quantities;
+mod lending_settlement;
 mod lending_todo;
 mod long_writes;
 mod mail;

@@ -10,7 +10,7 @@ use crate::docs::typeset::{DocSize, RenderError, Typesetter};
 use crate::lending::loans::{self, Loan};
 use crate::lending::rules::{ItemClass, LendingRules, UseType};
 use crate::lending::store_signers::{LoanSigners, Signer};
-use crate::lending::workflow::{LoanStatus, Settlement};
+use crate::lending::workflow::LoanStatus;
 use crate::lending::{date_of, items, store_rules, today};
 use crate::orgs::Org;
 use crate::thai::{Digits, FiscalYear, format_date_long, format_int};
@@ -93,7 +93,7 @@ pub fn loan_form(
         items: vec![LoanFormItem {
             asset_number: loan.asset_number.clone(),
             name: loan.item_name.clone(),
-            quantity: format_int(1, digits),
+            quantity: format!("{} {}", format_int(loan.quantity, digits), loan.count_unit),
             condition_at_handover: (!loan.handover_condition.is_empty()).then(|| loan.handover_condition.clone()),
         }],
         purpose: loan.purpose.clone(),
@@ -129,14 +129,7 @@ pub fn loan_form(
                 };
                 format!("{}{note}", loan.damage.label_th())
             }),
-            settlement: loan.settlement.as_deref().and_then(Settlement::parse).map(|s| {
-                let note = if loan.settlement_note.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", loan.settlement_note)
-                };
-                format!("{}{note}", s.label_th())
-            }),
+            settlement: crate::lending::settlement::line_th(loan, digits),
         },
     }
 }
@@ -146,7 +139,7 @@ pub async fn labels_pdf(db: &Db, pdf: &Typesetter, org: &Org, public_url: &str) 
     let labels = items::list(db, org.id)
         .await?
         .into_iter()
-        .filter(|i| i.lendable)
+        .filter(|i| i.lendable && i.quantity > 0)
         .map(|i| Label {
             url: format!("{}/o/{}/items/{}", public_url.trim_end_matches('/'), org.slug, i.asset_number),
             asset_number: i.asset_number,
@@ -249,7 +242,10 @@ pub async fn report_pdf(
                 borrowed_on: long(l.start, digits),
                 due_on: long(l.due, digits),
                 returned_on: l.returned_at.map(|t| long(epoch_date(t), digits)),
-                status: l.status.label_th().to_string(),
+                status: match crate::lending::settlement::line_th(l, digits) {
+                    Some(settled) => format!("{}: {settled}", l.status.label_th()),
+                    None => l.status.label_th().to_string(),
+                },
             })
             .collect(),
         utilization,

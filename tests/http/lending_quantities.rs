@@ -1,0 +1,153 @@
+//! Items with several units, consumables kept back for the lender's own needs, and returns in
+//! parts (issue 11, item 5).
+
+use chrono::Duration;
+use prongsai::lending::today;
+use reqwest::StatusCode;
+
+use crate::harness::*;
+
+/// Registers an item through the inventory form; returns its id.
+async fn new_item(app: &mut TestApp, asset: &str, class: &str, quantity: &str, unit: &str, reserve: &str) -> i64 {
+    let csrf = app.login(DEMO_ADMIN).await;
+    let fields = [
+        ("asset_number", asset),
+        ("name", "พัสดุทดสอบจำนวนหลายหน่วย"),
+        ("class", class),
+        ("quantity", quantity),
+        ("count_unit", unit),
+        ("reserve", reserve),
+        ("lendable", "yes"),
+    ];
+    let r = app.post_form("/app/lending/items", &csrf, &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap()
+}
+
+/// Files a request as the admin for `units`, `from`..`to` days from today; an agency borrows
+/// consumables (ข้อ 210), a person borrows the rest for use inside the office.
+async fn request(app: &mut TestApp, item: i64, units: &str, from: i64, to: i64, agency: bool) -> reqwest::Response {
+    let item = item.to_string();
+    let (start, due) = ((today() + Duration::days(from)).to_string(), (today() + Duration::days(to)).to_string());
+    let csrf = app.login(DEMO_ADMIN).await;
+    let mut fields = vec![
+        ("item_id", item.as_str()),
+        ("quantity", units),
+        ("borrower_position", ""),
+        ("borrower_unit", "หมู่ที่ 3"),
+        ("purpose", "ควบคุมโรคไข้เลือดออก"),
+        ("place_of_use", "หมู่ที่ 3 บ้านแม่คะตวน"),
+        ("start", start.as_str()),
+        ("due", due.as_str()),
+    ];
+    if agency {
+        fields.extend([
+            ("borrower_name", "โรงพยาบาลส่งเสริมสุขภาพตำบลบ้านแม่คะตวน"),
+            ("use_type", "agency"),
+            ("urgent_need", "yes"),
+        ]);
+    } else {
+        fields.extend([("borrower_name", "นางสาวมณี ใจดี"), ("use_type", "inside")]);
+    }
+    app.post_form("/app/lending/loans", &csrf, &fields).await
+}
+
+fn loan_of(r: &reqwest::Response) -> i64 {
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap()
+}
+
+async fn step(app: &mut TestApp, who: &str, loan: i64, fields: &[(&str, &str)]) -> reqwest::Response {
+    let csrf = app.login(who).await;
+    app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, fields).await
+}
+
+async fn status_of(app: &TestApp, loan: i64) -> String {
+    let (s,): (String,) =
+        sqlx::query_as("SELECT status FROM loans WHERE id = $1").bind(loan).fetch_one(&app.db.pool).await.unwrap();
+    s
+}
+
+/// Requested, approved by `approver` and handed over by supplies.
+async fn lent(app: &mut TestApp, item: i64, units: &str, agency: bool) -> i64 {
+    let loan = loan_of(&request(app, item, units, 0, 2, agency).await);
+    let approver = if agency { DEMO_EXECUTIVE } else { DEMO_STAFF };
+    assert_eq!(step(app, approver, loan, &[("action", "approve")]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(step(app, DEMO_STAFF, loan, &[("action", "hand_over")]).await.status(), StatusCode::SEE_OTHER);
+    loan
+}
+
+crate::on_both_databases! {
+    async fn two_requests_that_together_exceed_the_units_on_hand_on_overlapping_days_the_second_is_refused(app: TestApp) {
+        let chairs = new_item(&mut app, "416-69-0050", "durable", "๕๐", "ตัว", "").await;
+        let first = request(&mut app, chairs, "30", 0, 2, false).await;
+        loan_of(&first);
+        // 20 chairs are left on day 2: 25 more from day 2 do not fit, whatever the later days.
+        let r = request(&mut app, chairs, "25", 2, 4, false).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("มีพัสดุนี้ว่างให้ยืมเพียง ๒๐ ตัว จากทั้งหมด ๕๐ ตัว แต่ขอยืม ๒๕ ตัว"), "{page}");
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM loans WHERE item_id = {chairs}")).await, 1);
+        // 20 fit; after the first loan's days all 50 are free again.
+        loan_of(&request(&mut app, chairs, "20", 2, 4, false).await);
+        loan_of(&request(&mut app, chairs, "50", 5, 6, false).await);
+        assert_eq!(request(&mut app, chairs, "1", 0, 0, false).await.status(), StatusCode::SEE_OTHER, "20 left today");
+        // The public QR page says how many are free today.
+        let qr = app.get_text("/o/mae-khatuan/items/416-69-0050").await;
+        assert!(qr.contains("อยู่ในที่เก็บ พร้อมให้ยืม ๑๙ จาก ๕๐ ตัว (จองไว้วันนี้ ๓๑)"), "{qr}");
+        assert_eq!(request(&mut app, chairs, "0", 0, 0, false).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
+    async fn a_consumable_is_not_lent_beyond_what_the_lender_keeps_for_its_own_needs(app: TestApp) {
+        let sand = new_item(&mut app, "416-69-0200", "consumable", "200", "ถุง", "100").await;
+        let r = request(&mut app, sand, "101", 0, 2, true).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("ให้ยืมได้ไม่เกิน ๑๐๐ ถุง แต่ขอยืม ๑๐๑ ถุง"), "{page}");
+        assert!(page.contains("หน่วยงานต้องเหลือไว้ใช้ในราชการ ๑๐๐ ถุง (ข้อ ๒๑๐"), "the refusal names the clause: {page}");
+        loan_of(&request(&mut app, sand, "100", 0, 2, true).await);
+        let r = request(&mut app, sand, "1", 1, 1, true).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "the reserve is kept on every day");
+        // A reserve that leaves nothing to lend is refused when the item is registered.
+        let csrf = app.login(DEMO_ADMIN).await;
+        let fields = [("asset_number", "416-69-0201"), ("name", "ทรายอะเบท"), ("class", "consumable"), ("quantity", "10"), ("reserve", "10")];
+        let r = app.post_form("/app/lending/items", &csrf, &fields).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("จำนวนที่เก็บไว้ใช้ในราชการ"));
+    }
+
+    async fn a_loan_returned_in_parts_closes_only_when_every_unit_is_back(app: TestApp) {
+        let sand = new_item(&mut app, "416-69-0300", "consumable", "200", "ถุง", "100").await;
+        let loan = lent(&mut app, sand, "60", true).await;
+        let qr = "/o/mae-khatuan/items/416-69-0300";
+        assert!(app.get_text(qr).await.contains("พร้อมให้ยืม ๔๐ จาก ๒๐๐ ถุง"));
+        // 40 bags come back in kind: the loan stays out for the other 20.
+        let r = step(&mut app, DEMO_STAFF, loan, &[("action", "return"), ("units", "40"), ("damage", "none"), ("note", "ทรายอะเบทชนิดเดียวกัน")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, loan).await, "handed_over");
+        let page = app.get_text(&format!("/app/lending/loans/{loan}")).await;
+        assert!(page.contains("ค้างส่งคืน ๒๐ ถุง") && page.contains("คืน ๔๐ ถุง สภาพเรียบร้อย (ทรายอะเบทชนิดเดียวกัน)"), "{page}");
+        assert!(app.get_text(qr).await.contains("พร้อมให้ยืม ๘๐ จาก ๒๐๐ ถุง"));
+        let (returned_at,): (Option<i64>,) = sqlx::query_as("SELECT returned_at FROM loans WHERE id = $1").bind(loan).fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(returned_at, None, "not returned until all units are back");
+        // More than is out is refused, naming how many are still out.
+        let r = step(&mut app, DEMO_STAFF, loan, &[("action", "return"), ("units", "21"), ("damage", "none")]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("ยังค้างส่งคืนอยู่เพียง ๒๐ ถุง"));
+        // The rest (empty = all still out) closes the loan.
+        let r = step(&mut app, DEMO_STAFF, loan, &[("action", "return"), ("damage", "none")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, loan).await, "returned");
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM loan_returns WHERE loan_id = {loan}")).await, 2);
+        assert!(app.get_text(qr).await.contains("พร้อมให้ยืม ๑๐๐ จาก ๒๐๐ ถุง"));
+        // A durable loan of three units, one back damaged: settlement once all three are accounted for.
+        let tents = new_item(&mut app, "416-69-0301", "durable", "3", "หลัง", "").await;
+        let loan = lent(&mut app, tents, "3", false).await;
+        assert_eq!(step(&mut app, DEMO_STAFF, loan, &[("action", "return"), ("units", "1"), ("damage", "damaged")]).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, loan).await, "handed_over");
+        assert_eq!(step(&mut app, DEMO_STAFF, loan, &[("action", "return"), ("units", "2"), ("damage", "none")]).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, loan).await, "awaiting_settlement");
+        let qr = app.get_text("/o/mae-khatuan/items/416-69-0301").await;
+        assert!(qr.contains("พร้อมให้ยืม ๒ จาก ๓ หลัง (รอชดใช้ ๑)"), "{qr}");
+    }
+}
