@@ -176,7 +176,7 @@ pub async fn load(db: &Db, org: &Org) -> anyhow::Result<()> {
     r.urgent_need = true;
     r.quantity = 150;
     let id = loans::request(db, org.id, &r, &admin, day(-14)).await?.map_err(|e| anyhow::anyhow!(e.message_th()))?;
-    go(id, Action::Approve, &mayor, "อนุมัติ มีเพียงพอให้ยืมโดยไม่เสียหายแก่ราชการ").await?;
+    go_on(id, Action::Approve, &mayor, "อนุมัติ มีเพียงพอให้ยืมโดยไม่เสียหายแก่ราชการ", Some(-14)).await?;
     go_on(id, Action::HandOver, &head, "ซองบรรจุเรียบร้อย ๑๕๐ ซอง", Some(-14)).await?;
     let note = StepNote {
         note: "คืนเป็นทรายอะเบทชนิดและขนาดเดียวกัน".into(), on: Some(day(-3)), units: Some(100)

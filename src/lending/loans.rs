@@ -665,7 +665,7 @@ pub async fn follow_ups(db: &Db, org: OrgId, id: LoanId) -> Result<Vec<(NaiveDat
 }
 
 /// The instant a step recorded for an earlier day is stamped with: noon of that day, Thai time.
-fn stamp_of(day: NaiveDate) -> i64 {
+pub(crate) fn stamp_of(day: NaiveDate) -> i64 {
     day.and_hms_opt(5, 0, 0).expect("valid").and_utc().timestamp()
 }
 

@@ -50,7 +50,8 @@ pub async fn settle(
     .bind(day_of(record.on))
     .bind(&record.note)
     .bind(user.id)
-    .bind(now())
+    // The history shows when it was settled: a settlement recorded for an earlier day is dated then.
+    .bind(if record.on == today { now() } else { loans::stamp_of(record.on) })
     .bind(id.0)
     .bind(org.0)
     .execute(&mut *tx)

@@ -150,4 +150,28 @@ crate::on_both_databases! {
         let qr = app.get_text("/o/mae-khatuan/items/416-69-0301").await;
         assert!(qr.contains("พร้อมให้ยืม ๒ จาก ๓ หลัง (รอชดใช้ ๑)"), "{qr}");
     }
+
+    async fn the_demo_lends_a_consumable_by_quantity_and_keeps_a_paid_loss_written_off(app: TestApp) {
+        let org = app.org_a.id.0;
+        // A consumable lent to another agency, partly returned in kind, on days that follow each other.
+        let (loan, quantity, handed, decided): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT l.id, l.quantity, l.handed_over_at, l.decided_at FROM loans l JOIN items i ON i.id = l.item_id
+             WHERE i.class = 'consumable' AND l.use_type = 'agency' AND l.status = 'handed_over' AND l.org_id = $1",
+        ).bind(org).fetch_one(&app.db.pool).await.unwrap();
+        let (back, back_day): (i64, i64) = sqlx::query_as("SELECT quantity, day FROM loan_returns WHERE loan_id = $1")
+            .bind(loan).fetch_one(&app.db.pool).await.unwrap();
+        assert!(0 < back && back < quantity, "a partial return: {back} of {quantity}");
+        assert!(decided <= handed && (handed + 7 * 3600) / 86_400 <= back_day && back_day < prongsai::lending::day_of(today()));
+        // A loss settled by payment and written off on the settlement's day, after the return.
+        let (item, returned, settled_day, amount, receipt): (i64, i64, i64, i64, String) = sqlx::query_as(
+            "SELECT item_id, returned_at, settlement_day, settlement_amount, settlement_receipt FROM loans
+             WHERE damage = 'lost' AND settlement = 'pay' AND status = 'closed' AND org_id = $1",
+        ).bind(org).fetch_one(&app.db.pool).await.unwrap();
+        assert!(amount > 0 && !receipt.is_empty() && (returned + 7 * 3600) / 86_400 <= settled_day);
+        assert_eq!(app.count(&format!("SELECT quantity FROM items WHERE id = {item}")).await, 0);
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM item_write_offs WHERE item_id = {item} AND day = {settled_day}")).await, 1);
+        // Still at least ten items to lend, and loans in every state.
+        assert!(app.count(&format!("SELECT COUNT(*) FROM items WHERE lendable = 1 AND quantity > 0 AND org_id = {org}")).await >= 10);
+        assert_eq!(app.count(&format!("SELECT COUNT(DISTINCT status) FROM loans WHERE org_id = {org}")).await, 8);
+    }
 }
