@@ -17,7 +17,9 @@ use crate::http::{AppError, CsrfForm, CurrentUser, see_other};
 use crate::thai::{Digits, format_date_medium, format_int};
 
 pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/app/lending/items/{id}/write-off", post(write_off))
+    Router::new()
+        .route("/app/lending/items/{id}/write-off", post(write_off))
+        .route("/app/lending/items/{id}/reserve", post(set_reserve))
 }
 
 /// What the settlement form holds: what was typed, and the problems by field.
@@ -31,9 +33,12 @@ pub(super) struct SettleView {
     pub problems: Vec<Problem>,
 }
 
-/// What the write-off form holds: what was typed, and the problems by field.
+/// What the item page's stock forms (write-off, reserve) hold: what was typed, and the problems
+/// by field.
 #[derive(Clone, Debug, Default)]
 pub(super) struct WriteOffView {
+    /// The reserve typed; `None`: the item's own.
+    pub reserve: Option<String>,
     pub units: String,
     pub on: String,
     pub reason: String,
@@ -163,6 +168,7 @@ async fn write_off(
 ) -> Result<Response, AppError> {
     me.require_editor()?;
     let mut view = WriteOffView {
+        reserve: None,
         units: form.units.clone(),
         on: form.on.clone(),
         reason: form.reason.clone(),
@@ -177,13 +183,7 @@ async fn write_off(
         Ok(on) => settlement::check_write_off(&form.units, on, &form.reason, &form.reference, super::today()),
         Err(message) => Err(vec![Problem { field: "on", message }]),
     };
-    // Only who runs the store records a write-off; another organization's item is not found.
-    if super::items::find(&state.db, me.org_id(), ItemId(id)).await?.is_none() {
-        return Err(AppError::NotFound);
-    }
-    if !duties_of(&state.db, me.user.id).await?.iter().any(|d| d.runs_the_store()) {
-        return Err(AppError::Forbidden);
-    }
+    require_store_staff(&state, &me, id).await?;
     let result = match checked {
         Ok(record) => store_settlement::write_off(&state.db, me.org_id(), ItemId(id), &record, &me.user).await?,
         Err(problems) => Some(Err(problems)),
@@ -194,6 +194,50 @@ async fn write_off(
         Some(Err(problems)) => {
             view.problems = problems;
             let summary = view.problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join(" · ");
+            super::routes::item_view_with(&state, me, id, Some(summary), Some(view)).await
+        }
+    }
+}
+
+/// Only who runs the store changes the stock; another organization's item is not found.
+async fn require_store_staff(state: &AppState, me: &CurrentUser, id: i64) -> Result<(), AppError> {
+    if super::items::find(&state.db, me.org_id(), ItemId(id)).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    if !duties_of(&state.db, me.user.id).await?.iter().any(|d| d.runs_the_store()) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct ReserveForm {
+    #[serde(default)]
+    reserve: String,
+}
+
+/// Sets the units kept for the office's own needs (supplies staff only).
+async fn set_reserve(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm { user: me, form }: CsrfForm<ReserveForm>,
+) -> Result<Response, AppError> {
+    me.require_editor()?;
+    require_store_staff(&state, &me, id).await?;
+    let typed = crate::thai::to_arabic_digits(form.reserve.trim()).replace(',', "");
+    let result = match typed.parse::<i64>() {
+        Ok(reserve) => store_settlement::set_reserve(&state.db, me.org_id(), ItemId(id), reserve, &me.user).await?,
+        Err(_) => Some(Err(Problem {
+            field: "reserve",
+            message: format!("จำนวนที่เก็บไว้ใช้ในราชการ “{}” ต้องเป็นจำนวนเต็ม", form.reserve.trim()),
+        })),
+    };
+    match result {
+        None => Err(AppError::NotFound),
+        Some(Ok(())) => Ok(see_other(&format!("/app/lending/items/{id}"))),
+        Some(Err(problem)) => {
+            let summary = problem.message.clone();
+            let view = WriteOffView { reserve: Some(form.reserve), problems: vec![problem], ..Default::default() };
             super::routes::item_view_with(&state, me, id, Some(summary), Some(view)).await
         }
     }

@@ -118,6 +118,50 @@ pub async fn write_off(
     Ok(Some(Ok(())))
 }
 
+/// Sets the units the office keeps for its own needs and does not lend (consumables: ข้อ 210);
+/// at least one unit must stay lendable. Bookings made before stand. `Ok(None)`: no such item here.
+pub async fn set_reserve(
+    db: &Db,
+    org: OrgId,
+    item: ItemId,
+    reserve: i64,
+    user: &User,
+) -> anyhow::Result<Option<Result<(), Problem>>> {
+    let mut tx = db.write(org).await?;
+    let row = sqlx::query("SELECT quantity, reserve FROM items WHERE id = $1 AND org_id = $2")
+        .bind(item.0)
+        .bind(org.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let (on_hand, before): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+    if reserve < 0 || reserve >= on_hand {
+        let message =
+            format!("จำนวนที่เก็บไว้ใช้ในราชการต้องไม่ติดลบ และน้อยกว่าจำนวนที่มีในทะเบียน ({})", format_int(on_hand, Digits::Thai));
+        return Ok(Some(Err(Problem { field: "reserve", message })));
+    }
+    sqlx::query("UPDATE items SET reserve = $1, updated_at = $2 WHERE id = $3 AND org_id = $4")
+        .bind(reserve)
+        .bind(now())
+        .bind(item.0)
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await?;
+    crate::audit::record(
+        &mut tx,
+        org,
+        &loans::actor_name(user),
+        "update",
+        "item",
+        &item.0.to_string(),
+        Some(&serde_json::json!({ "reserve": before })),
+        Some(&serde_json::json!({ "reserve": reserve })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(Ok(())))
+}
+
 /// Records a write-off and lowers the units on hand, inside the caller's transaction; audited.
 async fn write_off_in(
     tx: &mut Tx,

@@ -108,6 +108,18 @@ crate::on_both_databases! {
         loan_of(&request(&mut app, sand, "100", 0, 2, true).await);
         let r = request(&mut app, sand, "1", 1, 1, true).await;
         assert_eq!(r.status(), StatusCode::CONFLICT, "the reserve is kept on every day");
+        // Supplies lowers the reserve to 99: one more sachet may go. A reserve of every unit is refused.
+        let path = format!("/app/lending/items/{sand}/reserve");
+        let csrf = app.login(DEMO_STAFF).await;
+        assert_eq!(app.post_form(&path, &csrf, &[("reserve", "๙๙")]).await.status(), StatusCode::SEE_OTHER);
+        let r = app.post_form(&path, &csrf, &[("reserve", "200")]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = r.text().await.unwrap();
+        assert!(page.contains(r#"id="reserve-error""#) && page.contains(r#"value="200""#), "{page}");
+        let csrf = app.login(OTHER_ADMIN).await;
+        assert_eq!(app.post_form(&path, &csrf, &[("reserve", "0")]).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.count(&format!("SELECT reserve FROM items WHERE id = {sand}")).await, 99);
+        loan_of(&request(&mut app, sand, "1", 1, 1, true).await);
         // A reserve that leaves nothing to lend is refused when the item is registered.
         let csrf = app.login(DEMO_ADMIN).await;
         let fields = [("asset_number", "416-69-0201"), ("name", "ทรายอะเบท"), ("class", "consumable"), ("quantity", "10"), ("reserve", "10")];
