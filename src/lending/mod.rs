@@ -14,6 +14,7 @@ pub mod loans;
 pub mod manual_routes;
 pub mod manuals;
 pub mod notices;
+pub mod refusals;
 pub mod reminders;
 pub mod returns;
 pub mod routes;
