@@ -290,6 +290,10 @@ pub enum LendingCommand {
         username: String,
         #[arg(long, default_value = "")]
         duties: String,
+        /// The holding units (divisions, by name, comma-separated) the user heads: they approve
+        /// use inside the premises of those units' items (ข้อ 208). Not given: left as they are.
+        #[arg(long)]
+        heads: Option<String>,
     },
 }
 
@@ -688,7 +692,7 @@ async fn lending(db: &Db, command: LendingCommand) -> anyhow::Result<ExitCode> {
             let s = crate::lending::reminders::run_all(db, crate::lending::today(), mailer.as_ref()).await?;
             println!("{} due soon, {} overdue, {} notifications written", s.due_soon, s.overdue, s.notifications);
         }
-        LendingCommand::Duties { org, username, duties } => {
+        LendingCommand::Duties { org, username, duties, heads } => {
             let org = orgs::require_by_slug(db, &org).await?;
             let mut parsed = Vec::new();
             for d in duties.split(',').map(str::trim).filter(|d| !d.is_empty()) {
@@ -702,6 +706,19 @@ async fn lending(db: &Db, command: LendingCommand) -> anyhow::Result<ExitCode> {
                 .ok_or_else(|| anyhow::anyhow!("no user \"{username}\" in {} (ไม่พบผู้ใช้)", org.slug))?;
             crate::lending::set_duties(db, org.id, user.id, &parsed, "cli").await?;
             println!("{username}: duties set to {duties}");
+            if let Some(heads) = heads {
+                let divisions = orgs::divisions(db, org.id).await?;
+                let mut units = Vec::new();
+                for name in heads.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                    let unit = divisions
+                        .iter()
+                        .find(|d| d.name == name)
+                        .ok_or_else(|| anyhow::anyhow!("no division \"{name}\" in {} (ไม่พบหน่วยงานย่อยนี้)", org.slug))?;
+                    units.push(unit.id);
+                }
+                crate::lending::delegation::set_unit_heads(db, org.id, user.id, &units, "cli").await?;
+                println!("{username}: heads {heads}");
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

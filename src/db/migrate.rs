@@ -24,6 +24,7 @@ pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0004_accounts", include_str!("../../migrations/sqlite/0004_accounts.sql")),
     ("0005_lending_manual_versions", include_str!("../../migrations/sqlite/0005_lending_manual_versions.sql")),
     ("0006_lending_quantities", include_str!("../../migrations/sqlite/0006_lending_quantities.sql")),
+    ("0007_holding_units_delegations", include_str!("../../migrations/sqlite/0007_holding_units_delegations.sql")),
     ("0008_loan_escalation", include_str!("../../migrations/sqlite/0008_loan_escalation.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
@@ -33,6 +34,7 @@ pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0004_accounts", include_str!("../../migrations/postgres/0004_accounts.sql")),
     ("0005_lending_manual_versions", include_str!("../../migrations/postgres/0005_lending_manual_versions.sql")),
     ("0006_lending_quantities", include_str!("../../migrations/postgres/0006_lending_quantities.sql")),
+    ("0007_holding_units_delegations", include_str!("../../migrations/postgres/0007_holding_units_delegations.sql")),
     ("0008_loan_escalation", include_str!("../../migrations/postgres/0008_loan_escalation.sql")),
 ];
 

@@ -80,6 +80,18 @@ pub async fn load(db: &Db, org: &Org) -> anyhow::Result<()> {
     super::set_duties(db, org.id, executive.id, &[Duty::OrgHead], "demo").await?;
     let today = super::today();
     let day = |n: i64| today + Duration::days(n);
+    // A delegation order: the head of the agency lets the head of supplies approve loans to other
+    // agencies in their stead this year (คำสั่งมอบอำนาจ; printed on the forms they approve).
+    let order = super::delegation::NewDelegation {
+        from_user: executive.id,
+        to_user: supplies.id,
+        use_types: vec![UseType::Agency],
+        order_number: format!("12/{}", chrono::Datelike::year(&day(-30)) + 543),
+        order_day: day(-30),
+        from: day(-30),
+        to: day(335),
+    };
+    super::delegation::create(db, org.id, &order, admin.id, "demo").await?.map_err(|e| anyhow::anyhow!(e))?;
     let request =
         |item: usize, name: &str, use_type: UseType, purpose: &str, place: &str, start: i64, due: i64| LoanRequest {
             item_id: ids[item],

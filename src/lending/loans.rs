@@ -83,6 +83,10 @@ pub struct Loan {
     pub settlement_receipt: String,
     pub settlement_day: Option<NaiveDate>,
     pub settled_by_name: Option<String>,
+    /// The unit (division) that holds the item: its head approves use inside (ข้อ 208).
+    pub holding_unit: Option<i64>,
+    /// The delegation order the decision relied on, when the approver acted in someone's stead.
+    pub delegation_id: Option<i64>,
 }
 
 impl Loan {
@@ -112,6 +116,7 @@ impl Loan {
             "settlement_day": self.settlement_day.map(|d| d.to_string()),
             "approver": self.required_duty.code(), "quantity": self.quantity, "units_back": self.units_back,
             "escalation": self.escalation.map(Escalation::code),
+            "delegation": self.delegation_id,
         })
     }
 }
@@ -125,7 +130,8 @@ const SELECT: &str = "SELECT l.id, l.item_id, i.asset_number, i.name AS item_nam
     l.quantity, i.count_unit,
     CAST(COALESCE((SELECT SUM(r.quantity) FROM loan_returns r WHERE r.loan_id = l.id), 0) AS BIGINT) AS units_back,
     l.settlement_amount, l.settlement_receipt, l.settlement_day,
-    (SELECT u.display_name FROM users u WHERE u.id = l.settled_by) AS settled_by_name
+    (SELECT u.display_name FROM users u WHERE u.id = l.settled_by) AS settled_by_name,
+    i.division_id AS holding_unit, l.delegation_id
     FROM loans l JOIN items i ON i.id = l.item_id";
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Loan, sqlx::Error> {
@@ -171,6 +177,8 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Loan, sqlx::Error> {
         settlement_receipt: text("settlement_receipt")?,
         settlement_day: r.try_get::<Option<i64>, _>("settlement_day")?.map(date_of),
         settled_by_name: r.try_get("settled_by_name")?,
+        holding_unit: r.try_get("holding_unit")?,
+        delegation_id: r.try_get("delegation_id")?,
     })
 }
 
@@ -184,7 +192,7 @@ pub async fn request(
 ) -> anyhow::Result<Result<LoanId, RequestRefusal>> {
     let rules = store_rules::load(db, org).await?;
     let mut tx = db.write(org).await?;
-    let item = sqlx::query("SELECT class, lendable FROM items WHERE id = $1 AND org_id = $2")
+    let item = sqlx::query("SELECT class, lendable, division_id FROM items WHERE id = $1 AND org_id = $2")
         .bind(req.item_id.0)
         .bind(org.0)
         .fetch_optional(&mut *tx)
@@ -214,7 +222,8 @@ pub async fn request(
         return Ok(Err(taken));
     }
     let regular = rules.approver_for(req.use_type);
-    let holders: Vec<i64> = approvers::holders(db, org, regular).await?.into_iter().map(|(id, _)| id).collect();
+    let holding_unit: Option<i64> = item.try_get(2)?;
+    let holders = super::delegation::regular_approvers(db, org, regular, holding_unit).await?;
     let route = approvers::route(regular, &holders, requester.id, req.borrower_user_id);
     let row = sqlx::query(
         "INSERT INTO loans (org_id, item_id, borrower_user_id, borrower_name, borrower_position, borrower_unit,
@@ -386,7 +395,15 @@ pub async fn act(
     }
     let mut tx = db.write(org).await?;
     let Some(loan) = find_in(&mut tx, org, id).await? else { return Ok(None) };
-    let actor = Actor { user_id: user.id, duties: duties.to_vec() };
+    // Approving, rejecting, cancelling: the duties this user may use on this loan (as the head of
+    // the holding unit, or under a delegation order, which the decision then records).
+    let (actor, delegation) = if matches!(action, Action::Approve | Action::Reject | Action::Cancel) {
+        let authority = super::delegation::authority(db, org, user.id, super::today()).await?;
+        let (deciding, order) = authority.deciding(&loan.facts(), loan.holding_unit);
+        (Actor { user_id: user.id, duties: deciding }, order)
+    } else {
+        (Actor { user_id: user.id, duties: duties.to_vec() }, None)
+    };
     let mut next = match workflow::next(loan.status, &action, &actor, &loan.facts()) {
         Ok(next) => next,
         Err(e) => return Ok(Some(Err(StepRefusal::Workflow(e)))),
@@ -462,6 +479,14 @@ pub async fn act(
             .bind(user.id)
             .bind(at)
             .bind(condition)
+            .bind(id.0)
+            .bind(org.0)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if matches!(action, Action::Approve | Action::Reject) {
+        sqlx::query("UPDATE loans SET delegation_id = $1 WHERE id = $2 AND org_id = $3")
+            .bind(delegation)
             .bind(id.0)
             .bind(org.0)
             .execute(&mut *tx)

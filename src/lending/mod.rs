@@ -5,6 +5,8 @@
 pub mod approvers;
 pub mod availability;
 pub mod calendar;
+pub mod delegation;
+mod delegation_routes;
 pub mod demo;
 pub mod documents;
 pub mod floor;

@@ -8,16 +8,12 @@
 //! table's UNIQUE key): announcing the same step again writes nothing and mails nothing.
 
 use chrono::NaiveDate;
-use sqlx::Row;
 
 use super::loans::{self, Loan};
 use super::reminders::{self, Kind};
-use super::rules::Duty;
-use super::todo::{Me, Section, section_of};
+use super::todo::Section;
 use super::{LoanId, today};
-use crate::auth::Role;
 use crate::db::Db;
-use crate::db::code::decode;
 use crate::mail::Mailer;
 use crate::orgs::OrgId;
 use crate::thai::{Digits, format_date_medium};
@@ -71,37 +67,12 @@ pub struct Written {
     pub message: String,
 }
 
-/// The active users of `org` for whom `loan` is in `section` of their to-do list today.
-async fn readers(db: &Db, org: OrgId, loan: &Loan, section: Section, today: NaiveDate) -> anyhow::Result<Vec<i64>> {
-    let rows = sqlx::query("SELECT id, role, duties FROM users WHERE org_id = $1 AND active = 1 ORDER BY id")
-        .bind(org.0)
-        .fetch_all(&db.pool)
-        .await?;
-    let mut ids = Vec::new();
-    for r in &rows {
-        let id: i64 = r.try_get(0)?;
-        let role: Role = decode("users", "role", id, &r.try_get::<String, _>(1)?)?;
-        let duties: String = r.try_get(2)?;
-        let me = Me {
-            actor: super::workflow::Actor {
-                user_id: id,
-                duties: duties.split(',').filter_map(|d| Duty::parse(d.trim())).collect(),
-            },
-            can_edit: role.can_edit(),
-        };
-        if section_of(loan.status, &loan.facts(), loan.due, &me, today) == Some(section) {
-            ids.push(id);
-        }
-    }
-    Ok(ids)
-}
-
 /// Writes the in-app notices of `step` on the loan; returns the ones that are new.
 pub async fn record(db: &Db, org: OrgId, loan: LoanId, step: Step, today: NaiveDate) -> anyhow::Result<Vec<Written>> {
     let Some(loan) = loans::find(db, org, loan).await? else { return Ok(Vec::new()) };
     let message = step.message(&loan);
     let mut written = Vec::new();
-    for user in readers(db, org, &loan, step.section(), today).await? {
+    for (user, _) in super::todo::readers(db, org, &loan, step.section(), today).await? {
         if reminders::write_notice(db, org, user, loan.id, step.kind(), today, &message).await? {
             written.push(Written { user_id: user, kind: step.kind(), message: message.clone() });
         }

@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(super::manual_routes::router())
         .merge(super::todo_routes::router())
         .merge(super::routes_settlement::router())
+        .merge(super::delegation_routes::router())
 }
 
 fn d(date: NaiveDate, digits: Digits) -> String {
@@ -103,7 +104,7 @@ async fn dashboard(State(state): State<AppState>, me: CurrentUser) -> Result<Res
     let digits = me.org.digits;
     let rules = store_rules::load(&state.db, org).await?;
     let today = today();
-    let who = super::todo::Me::new(&me.user, duties_of(&state.db, me.user.id).await?);
+    let who = super::todo::Me::load(&state.db, org, &me.user, today).await?;
     let all = loans::list(&state.db, org, &[]).await?;
     let row = |l: &Loan| loan_row(l, digits, &rules, today);
     let fy = crate::thai::FiscalYear::of(today);
@@ -113,7 +114,8 @@ async fn dashboard(State(state): State<AppState>, me: CurrentUser) -> Result<Res
             .iter()
             // Only what this user may decide (their to-do list's first section): never their own request.
             .filter(|l| {
-                super::todo::section_of(l.status, &l.facts(), l.due, &who, today) == Some(super::todo::Section::Approve)
+                super::todo::section_of(l.status, &l.facts(), l.holding_unit, l.due, &who, today)
+                    == Some(super::todo::Section::Approve)
             })
             .map(row)
             .collect(),
@@ -533,7 +535,14 @@ pub(super) async fn loan_view_with(
     // Only the steps this user may take now: a button that can only be refused is a dead end.
     let duties = duties_of(&state.db, me.user.id).await?;
     let actor = super::workflow::Actor { user_id: me.user.id, duties };
-    let can = |a: Action| super::workflow::next(loan.status, &a, &actor, &loan.facts()).is_ok();
+    // Deciding goes by the user's authority on this loan (unit head, delegation order).
+    let authority = super::delegation::authority(&state.db, org, me.user.id, today()).await?;
+    let deciding =
+        super::workflow::Actor { user_id: me.user.id, duties: authority.deciding(&loan.facts(), loan.holding_unit).0 };
+    let can = |a: Action| {
+        let who = if matches!(a, Action::Approve | Action::Reject | Action::Cancel) { &deciding } else { &actor };
+        super::workflow::next(loan.status, &a, who, &loan.facts()).is_ok()
+    };
     for (code, label, action) in [
         ("approve", "อนุมัติ", Action::Approve),
         ("reject", "ไม่อนุมัติ", Action::Reject),
@@ -618,7 +627,13 @@ async fn waiting_for(state: &AppState, org: crate::orgs::OrgId, loan: &Loan) -> 
     };
     let facts = loan.facts();
     let mut names = Vec::new();
-    for duty in duties {
+    if loan.status == LoanStatus::Requested {
+        // Exactly those whose to-do list holds it: the holding unit's head, delegates of an order.
+        for (_, name) in super::todo::readers(&state.db, org, loan, super::todo::Section::Approve, today()).await? {
+            names.push(name);
+        }
+    }
+    for duty in duties.iter().filter(|_| loan.status != LoanStatus::Requested) {
         for (id, name) in super::approvers::holders(&state.db, org, *duty).await? {
             // The requester and the borrower never decide on their loan; the borrower never records it.
             let excluded = match loan.status {
@@ -757,7 +772,14 @@ async fn loan_form_pdf(
     let signers = super::store_signers::of_loan(&state.db, me.org_id(), loan.id).await?;
     let item_class =
         items::find(&state.db, me.org_id(), loan.item_id).await?.map(|i| i.class).unwrap_or(ItemClass::Durable);
-    let form = documents::build::loan_form(&me.org, &loan, &rules, &signers, item_class);
+    let mut form = documents::build::loan_form(&me.org, &loan, &rules, &signers, item_class);
+    // Approved under a delegation order: the approver signs "ปฏิบัติราชการแทน … ตามคำสั่ง …".
+    if let Some(order) = loan.delegation_id
+        && form.decision.is_some()
+        && let Some(line) = super::delegation::acting_for_line(&state.db, &me.org, order).await?
+    {
+        form.approver.position = Some(line);
+    }
     let size = DocSize::of(form.items.len(), "รายการพัสดุ", &form);
     let bytes = state.pdf.pdf("loan_form", size, move |engine| documents::loan_form(engine, &form)).await?;
     Ok(download(bytes, "application/pdf", &format!("loan-{id}.pdf"), true))

@@ -8,8 +8,8 @@
 use chrono::NaiveDate;
 use sqlx::Row;
 
+use super::delegation::Authority;
 use super::loans::Loan;
-use super::rules::Duty;
 use super::workflow::{self, Action, Actor, Damage, LoanFacts, LoanStatus, Settlement};
 use super::{date_of, day_of};
 use crate::auth::users::User;
@@ -69,17 +69,32 @@ impl Section {
     }
 }
 
-/// The user whose list it is: who they are in the workflow, and whether they may run the store's
-/// records at all (executives decide, but do not hand items over).
+/// The user whose list it is: their duties (store steps), their authority to decide (duties, the
+/// units they head, delegation orders to them) and whether they may run the store's records at
+/// all (executives decide, but do not hand items over).
 #[derive(Clone, Debug)]
 pub struct Me {
     pub actor: Actor,
+    pub authority: Authority,
     pub can_edit: bool,
 }
 
 impl Me {
-    pub fn new(user: &User, duties: Vec<Duty>) -> Me {
-        Me { actor: Actor { user_id: user.id, duties }, can_edit: user.role.can_edit() }
+    pub fn new(user_id: i64, can_edit: bool, authority: Authority) -> Me {
+        Me { actor: Actor { user_id, duties: authority.me.duties.clone() }, authority, can_edit }
+    }
+
+    /// The user as of `today`, from the database.
+    pub async fn load(db: &Db, org: OrgId, user: &User, today: NaiveDate) -> Result<Me, sqlx::Error> {
+        let authority = super::delegation::authority(db, org, user.id, today).await?;
+        Ok(Me::new(user.id, user.role.can_edit(), authority))
+    }
+
+    /// May approve (or reject) the request, by duty, as head of the holding unit, or by an order.
+    pub fn may_decide(&self, status: LoanStatus, loan: &LoanFacts, unit: Option<i64>) -> bool {
+        let (duties, _) = self.authority.deciding(loan, unit);
+        let actor = Actor { user_id: self.actor.user_id, duties };
+        workflow::next(status, &Action::Approve, &actor, loan).is_ok()
     }
 
     fn may(&self, status: LoanStatus, action: Action, loan: &LoanFacts) -> bool {
@@ -97,13 +112,21 @@ impl Me {
     }
 }
 
-/// The section a loan is in for `me` today, if any. A loan is in at most one section.
-pub fn section_of(status: LoanStatus, loan: &LoanFacts, due: NaiveDate, me: &Me, today: NaiveDate) -> Option<Section> {
+/// The section a loan (its item held by `unit`) is in for `me` today, if any. A loan is in at
+/// most one section.
+pub fn section_of(
+    status: LoanStatus,
+    loan: &LoanFacts,
+    unit: Option<i64>,
+    due: NaiveDate,
+    me: &Me,
+    today: NaiveDate,
+) -> Option<Section> {
     let returns = |s: Section| {
         (me.runs_store_for(status, Action::Return { damage: Damage::None }, loan) || me.involved_in(loan)).then_some(s)
     };
     match status {
-        LoanStatus::Requested => me.may(status, Action::Approve, loan).then_some(Section::Approve),
+        LoanStatus::Requested => me.may_decide(status, loan, unit).then_some(Section::Approve),
         LoanStatus::Approved => me.runs_store_for(status, Action::HandOver, loan).then_some(Section::HandOver),
         LoanStatus::HandedOver if due == today => returns(Section::DueToday),
         LoanStatus::HandedOver if due < today => returns(Section::Overdue),
@@ -114,26 +137,52 @@ pub fn section_of(status: LoanStatus, loan: &LoanFacts, due: NaiveDate, me: &Me,
     }
 }
 
+/// The active users of `org` for whom `loan` is in `section` of their to-do list today: (id, name).
+pub async fn readers(
+    db: &Db,
+    org: OrgId,
+    loan: &Loan,
+    section: Section,
+    today: NaiveDate,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, role, display_name FROM users WHERE org_id = $1 AND active = 1 ORDER BY id")
+        .bind(org.0)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let id: i64 = r.try_get(0)?;
+        let role: crate::auth::Role = decode("users", "role", id, &r.try_get::<String, _>(1)?)?;
+        let authority = super::delegation::authority(db, org, id, today).await?;
+        let me = Me::new(id, role.can_edit(), authority);
+        if section_of(loan.status, &loan.facts(), loan.holding_unit, loan.due, &me, today) == Some(section) {
+            out.push((id, r.try_get(2)?));
+        }
+    }
+    Ok(out)
+}
+
 /// The statuses that can put a loan on someone's list.
 pub const OPEN: [LoanStatus; 4] =
     [LoanStatus::Requested, LoanStatus::Approved, LoanStatus::HandedOver, LoanStatus::AwaitingSettlement];
 
-/// The badge's one query: the open loans of the organization with just what [`section_of`] reads,
-/// and the user's duties joined in. It reads the organization's open loans through the index
-/// `loans_by_org_status (org_id, status, due_day)`, never other organizations' rows; loans due
-/// later than today are skipped there too unless they still wait for a decision or a hand-over.
+/// The badge's query: the open loans of the organization with just what [`section_of`] reads. It
+/// reads the organization's open loans through the index `loans_by_org_status (org_id, status,
+/// due_day)`, never other organizations' rows; loans out and due later than today are skipped
+/// there too. The user's authority ([`Me::load`]) is a few lookups by user and organization.
 pub const BADGE_SQL: &str = "SELECT l.id, l.status, l.requested_by, l.borrower_user_id, l.use_type, l.required_duty,
-        l.due_day, me.duties
-    FROM loans l JOIN users me ON me.id = $2 AND me.org_id = l.org_id
+        l.due_day, i.division_id
+    FROM loans l JOIN items i ON i.id = l.item_id
     WHERE l.org_id = $1 AND (l.status IN ('requested', 'approved', 'awaiting_settlement')
-        OR (l.status = 'handed_over' AND l.due_day <= $3))";
+        OR (l.status = 'handed_over' AND l.due_day <= $2))";
 
 /// How many loans wait for this user today: the sum of their to-do sections.
 pub async fn badge(db: &Db, org: OrgId, user: &User, today: NaiveDate) -> Result<u32, sqlx::Error> {
-    let rows = sqlx::query(BADGE_SQL).bind(org.0).bind(user.id).bind(day_of(today)).fetch_all(&db.pool).await?;
-    let Some(first) = rows.first() else { return Ok(0) };
-    let duties: String = first.try_get("duties")?;
-    let me = Me::new(user, duties.split(',').filter_map(|d| Duty::parse(d.trim())).collect());
+    let rows = sqlx::query(BADGE_SQL).bind(org.0).bind(day_of(today)).fetch_all(&db.pool).await?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let me = Me::load(db, org, user, today).await?;
     let mut count = 0;
     for r in &rows {
         let id: i64 = r.try_get("id")?;
@@ -146,7 +195,7 @@ pub async fn badge(db: &Db, org: OrgId, user: &User, today: NaiveDate) -> Result
             required: decode("loans", "required_duty", id, &code("required_duty")?)?,
         };
         let due = date_of(r.try_get("due_day")?);
-        if section_of(status, &facts, due, &me, today).is_some() {
+        if section_of(status, &facts, r.try_get("division_id")?, due, &me, today).is_some() {
             count += 1;
         }
     }
@@ -157,7 +206,7 @@ pub async fn badge(db: &Db, org: OrgId, user: &User, today: NaiveDate) -> Result
 pub fn sections<'a>(loans: &'a [Loan], me: &Me, today: NaiveDate) -> Vec<(Section, Vec<&'a Loan>)> {
     let mut out: Vec<(Section, Vec<&Loan>)> = Section::ALL.iter().map(|s| (*s, Vec::new())).collect();
     for loan in loans {
-        if let Some(section) = section_of(loan.status, &loan.facts(), loan.due, me, today) {
+        if let Some(section) = section_of(loan.status, &loan.facts(), loan.holding_unit, loan.due, me, today) {
             out.iter_mut().find(|(s, _)| *s == section).expect("every section listed").1.push(loan);
         }
     }
@@ -167,7 +216,8 @@ pub fn sections<'a>(loans: &'a [Loan], me: &Me, today: NaiveDate) -> Vec<(Sectio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lending::rules::UseType;
+    use crate::lending::delegation::Holder;
+    use crate::lending::rules::{Duty, UseType};
 
     const HEAD: i64 = 1;
     const MAYOR: i64 = 2;
@@ -175,7 +225,9 @@ mod tests {
     const ADMIN: i64 = 4;
 
     fn me(user_id: i64, duties: &[Duty], can_edit: bool) -> Me {
-        Me { actor: Actor { user_id, duties: duties.to_vec() }, can_edit }
+        let authority =
+            Authority { me: Holder { user_id, duties: duties.to_vec(), heads: vec![] }, ..Default::default() };
+        Me::new(user_id, can_edit, authority)
     }
 
     fn facts(requested_by: i64, borrower: Option<i64>, required: Duty) -> LoanFacts {
@@ -191,51 +243,54 @@ mod tests {
         let loan = facts(ADMIN, None, Duty::SuppliesHead);
         let head = me(HEAD, &[Duty::SuppliesHead], true);
         let mayor = me(MAYOR, &[Duty::OrgHead], false);
-        let s = |m: &Me| section_of(LoanStatus::Requested, &loan, day(10), m, day(1));
+        let s = |m: &Me| section_of(LoanStatus::Requested, &loan, None, day(10), m, day(1));
         assert_eq!(s(&head), Some(Section::Approve));
         assert_eq!(s(&mayor), None);
         assert_eq!(s(&me(ADMIN, &[], true)), None, "the requester does not decide");
         // Escalated to the head of the agency: on the mayor's list, not on the requesting head's.
         let escalated = facts(HEAD, None, Duty::OrgHead);
-        assert_eq!(section_of(LoanStatus::Requested, &escalated, day(10), &mayor, day(1)), Some(Section::Approve));
-        assert_eq!(section_of(LoanStatus::Requested, &escalated, day(10), &head, day(1)), None);
+        assert_eq!(
+            section_of(LoanStatus::Requested, &escalated, None, day(10), &mayor, day(1)),
+            Some(Section::Approve)
+        );
+        assert_eq!(section_of(LoanStatus::Requested, &escalated, None, day(10), &head, day(1)), None);
     }
 
     #[test]
     fn store_steps_are_on_supplies_staff_lists_never_the_borrowers_own() {
         let officer = me(CLERK, &[Duty::SuppliesOfficer], true);
         let loan = facts(ADMIN, None, Duty::SuppliesHead);
-        assert_eq!(section_of(LoanStatus::Approved, &loan, day(5), &officer, day(1)), Some(Section::HandOver));
-        assert_eq!(section_of(LoanStatus::HandedOver, &loan, day(1), &officer, day(1)), Some(Section::DueToday));
-        assert_eq!(section_of(LoanStatus::HandedOver, &loan, day(1), &officer, day(3)), Some(Section::Overdue));
-        assert_eq!(section_of(LoanStatus::HandedOver, &loan, day(9), &officer, day(3)), None, "not due yet");
+        assert_eq!(section_of(LoanStatus::Approved, &loan, None, day(5), &officer, day(1)), Some(Section::HandOver));
+        assert_eq!(section_of(LoanStatus::HandedOver, &loan, None, day(1), &officer, day(1)), Some(Section::DueToday));
+        assert_eq!(section_of(LoanStatus::HandedOver, &loan, None, day(1), &officer, day(3)), Some(Section::Overdue));
+        assert_eq!(section_of(LoanStatus::HandedOver, &loan, None, day(9), &officer, day(3)), None, "not due yet");
         assert_eq!(
-            section_of(LoanStatus::AwaitingSettlement, &loan, day(1), &officer, day(3)),
+            section_of(LoanStatus::AwaitingSettlement, &loan, None, day(1), &officer, day(3)),
             Some(Section::Settlement)
         );
         // An executive holding a supplies duty still does not run the store's records.
         let exec = me(MAYOR, &[Duty::SuppliesOfficer], false);
-        assert_eq!(section_of(LoanStatus::Approved, &loan, day(5), &exec, day(1)), None);
+        assert_eq!(section_of(LoanStatus::Approved, &loan, None, day(5), &exec, day(1)), None);
         // The officer's own loan is not theirs to hand over, but theirs to bring back.
         let own = facts(ADMIN, Some(CLERK), Duty::SuppliesHead);
-        assert_eq!(section_of(LoanStatus::Approved, &own, day(5), &officer, day(1)), None);
-        assert_eq!(section_of(LoanStatus::HandedOver, &own, day(1), &officer, day(3)), Some(Section::Overdue));
+        assert_eq!(section_of(LoanStatus::Approved, &own, None, day(5), &officer, day(1)), None);
+        assert_eq!(section_of(LoanStatus::HandedOver, &own, None, day(1), &officer, day(3)), Some(Section::Overdue));
     }
 
     #[test]
     fn a_requester_without_duties_sees_their_loans_due_and_to_settle_only() {
         let admin = me(ADMIN, &[], true);
         let loan = facts(ADMIN, None, Duty::OrgHead);
-        assert_eq!(section_of(LoanStatus::Approved, &loan, day(5), &admin, day(1)), None);
-        assert_eq!(section_of(LoanStatus::HandedOver, &loan, day(1), &admin, day(1)), Some(Section::DueToday));
+        assert_eq!(section_of(LoanStatus::Approved, &loan, None, day(5), &admin, day(1)), None);
+        assert_eq!(section_of(LoanStatus::HandedOver, &loan, None, day(1), &admin, day(1)), Some(Section::DueToday));
         assert_eq!(
-            section_of(LoanStatus::AwaitingSettlement, &loan, day(1), &admin, day(3)),
+            section_of(LoanStatus::AwaitingSettlement, &loan, None, day(1), &admin, day(3)),
             Some(Section::Settlement)
         );
         let others = facts(CLERK, None, Duty::OrgHead);
-        assert_eq!(section_of(LoanStatus::HandedOver, &others, day(1), &admin, day(3)), None);
+        assert_eq!(section_of(LoanStatus::HandedOver, &others, None, day(1), &admin, day(3)), None);
         for status in [LoanStatus::Returned, LoanStatus::Closed, LoanStatus::Rejected, LoanStatus::Cancelled] {
-            assert_eq!(section_of(status, &loan, day(1), &admin, day(3)), None);
+            assert_eq!(section_of(status, &loan, None, day(1), &admin, day(3)), None);
         }
     }
 

@@ -8,7 +8,7 @@ use axum::routing::get;
 
 use super::routes::{LoanRow, loan_row};
 use super::todo::{self, Me};
-use super::{duties_of, loans, store_rules, today};
+use super::{loans, store_rules, today};
 use crate::app::AppState;
 use crate::http::{AppError, CurrentUser, page};
 use crate::thai::format_int;
@@ -39,7 +39,7 @@ async fn todo_page(State(state): State<AppState>, me: CurrentUser) -> Result<Res
     let digits = me.org.digits;
     let rules = store_rules::load(&state.db, org).await?;
     let today = today();
-    let who = Me::new(&me.user, duties_of(&state.db, me.user.id).await?);
+    let who = Me::load(&state.db, org, &me.user, today).await?;
     let open = loans::list(&state.db, org, &todo::OPEN).await?;
     let mut total = 0;
     let sections = todo::sections(&open, &who, today)

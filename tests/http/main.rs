@@ -15,6 +15,7 @@ mod harness;
 mod import;
 mod lending;
 mod lending_availability;
+mod lending_delegation;
 mod lending_documents;
 mod lending_history;
 mod lending_local_rules;
