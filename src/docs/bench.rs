@@ -21,6 +21,16 @@ fn stats(samples: &mut [Duration]) -> String {
     )
 }
 
+/// Every string in `v`.
+fn strings(v: &serde_json::Value) -> Vec<&str> {
+    match v {
+        serde_json::Value::String(s) => vec![s.as_str()],
+        serde_json::Value::Array(a) => a.iter().flat_map(strings).collect(),
+        serde_json::Value::Object(o) => o.values().flat_map(strings).collect(),
+        _ => Vec::new(),
+    }
+}
+
 pub fn run(iterations: u32) -> anyhow::Result<ExitCode> {
     let iterations = iterations.max(1);
     let doc = MeasuresReportDoc::sample();
@@ -42,6 +52,23 @@ pub fn run(iterations: u32) -> anyhow::Result<ExitCode> {
         engine.measures_report(&edited)?;
         warm.push(started.elapsed());
     }
+    // Word segmentation alone, of every text the report prints (the line-break dictionary against
+    // ICU4X's, which the PDFs used before issue 12).
+    let texts = serde_json::to_value(&doc)?;
+    let texts: Vec<&str> = strings(&texts);
+    let started = Instant::now();
+    crate::thai::words::words("ก");
+    let segmenter_init = started.elapsed();
+    let mut newmm = Vec::with_capacity(iterations as usize);
+    let mut icu = Vec::with_capacity(iterations as usize);
+    for _ in 0..iterations {
+        let started = Instant::now();
+        texts.iter().for_each(|t| drop(crate::thai::words::words(t)));
+        newmm.push(started.elapsed());
+        let started = Instant::now();
+        texts.iter().for_each(|t| drop(crate::thai::words::icu_words(t)));
+        icu.push(started.elapsed());
+    }
     let mut docx_times = Vec::with_capacity(iterations as usize);
     for _ in 0..iterations {
         let started = Instant::now();
@@ -53,5 +80,9 @@ pub fn run(iterations: u32) -> anyhow::Result<ExitCode> {
     println!("PDF cold (first render): {:.1} ms", cold.as_secs_f64() * 1000.0);
     println!("PDF warm, data changed each time: {}", stats(&mut warm));
     println!("DOCX: {}", stats(&mut docx_times));
+    let chars: usize = texts.iter().map(|t| t.chars().count()).sum();
+    println!("word list load (newmm trie): {:.1} ms", segmenter_init.as_secs_f64() * 1000.0);
+    println!("segmenting the report's {chars} chars, newmm + word list: {}", stats(&mut newmm));
+    println!("segmenting the report's {chars} chars, ICU4X dictionary: {}", stats(&mut icu));
     Ok(ExitCode::SUCCESS)
 }

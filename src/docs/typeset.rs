@@ -113,6 +113,7 @@ pub struct Typesetter {
 
 impl Typesetter {
     pub fn new(limits: RenderLimits) -> Self {
+        crate::thai::words::warm_up();
         Typesetter { engine: Arc::new(PdfEngine::new()), limits }
     }
 

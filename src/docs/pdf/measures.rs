@@ -2,20 +2,26 @@
 
 use serde_json::{Value, json};
 
-use super::wordbox::{KEEP_TOGETHER, line_items};
+use super::wordbox::{KEEP_TOGETHER, known_names, line_items};
 use crate::docs::MeasuresReportDoc;
 
 /// The template, compiled into the binary.
 pub const TEMPLATE: &str = include_str!("templates/measures_report.typ");
 
+/// A division's name as the responsible column writes it (`กองคลัง`, `สำนักปลัด`).
+fn is_division(part: &str) -> bool {
+    ["กอง", "สำนัก", "ฝ่าย"].iter().any(|p| part.trim().starts_with(p))
+}
+
 /// Builds `data.json` for `templates/measures_report.typ`: every line as word items (see `wordbox`).
 pub fn data(doc: &MeasuresReportDoc) -> Value {
-    // The footer is the organization's name: keep it whole wherever it appears.
-    let mut keep: Vec<&str> = KEEP_TOGETHER.to_vec();
-    let name = doc.footer.trim();
-    if !name.is_empty() && !name.contains(char::is_whitespace) {
-        keep.push(name);
+    // The footer is the organization's name; the divisions are named in the responsible column.
+    let mut names: Vec<&str> = vec![doc.footer.as_str()];
+    for row in &doc.rows {
+        names.extend(row.responsible.iter().flat_map(|l| l.split(['/', ' '])).filter(|p| is_division(p)));
     }
+    let mut keep: Vec<String> = KEEP_TOGETHER.iter().map(|k| k.to_string()).collect();
+    keep.extend(known_names(&names));
     // Characters XML forbids are no text either (old data may hold a pasted vertical tab).
     let items = |text: &str| Value::from(line_items(&crate::text::xml_safe(text), &keep));
     let lines = |lines: &[String]| {

@@ -10,6 +10,8 @@ mod wordbox;
 mod world;
 
 #[cfg(test)]
+mod linebreak_tests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
@@ -25,7 +27,7 @@ use typst::{Library, LibraryExt as _, WorldExt as _};
 use typst_layout::PagedDocument;
 
 use crate::docs::MeasuresReportDoc;
-pub use wordbox::{KEEP_TOGETHER, line_items};
+pub use wordbox::{KEEP_TOGETHER, known_names, line_items};
 use world::{Job, file_id};
 
 /// The fonts shipped in `assets/fonts/` (OFL-1.1, see its README). Only these are visible to typst.

@@ -4,18 +4,19 @@ use serde_json::{Value, json};
 
 use super::data::{LabelSheet, LoanForm, LoansReport, OutstandingList, PlaceKind, Signatory, SopManual};
 use super::flow;
-use crate::docs::pdf::{KEEP_TOGETHER, line_items};
+use crate::docs::pdf::{KEEP_TOGETHER, known_names, line_items};
 
-/// Turns lines into word items, keeping the organization's names whole.
-struct Words<'a> {
-    keep: Vec<&'a str>,
+/// Turns lines into word items, keeping the names the document holds whole (organization, place,
+/// people, divisions).
+struct Words {
+    keep: Vec<String>,
 }
 
-impl<'a> Words<'a> {
-    fn new(names: &[&'a str]) -> Self {
-        let mut keep = KEEP_TOGETHER.to_vec();
-        keep.extend(names.iter().map(|n| n.trim()).filter(|n| !n.is_empty() && !n.contains(char::is_whitespace)));
-        keep.extend(["ผู้ยืม", "พัสดุ", "ครุภัณฑ์", "เจ้าหน้าที่"]);
+impl Words {
+    fn new(names: &[&str]) -> Self {
+        let mut keep: Vec<String> = KEEP_TOGETHER.iter().map(|k| k.to_string()).collect();
+        keep.extend(known_names(names));
+        keep.extend(["ผู้ยืม", "พัสดุ", "ครุภัณฑ์", "เจ้าหน้าที่"].map(String::from));
         Self { keep }
     }
 
@@ -85,7 +86,11 @@ pub fn label_sheet(sheet: &LabelSheet) -> Value {
 }
 
 pub fn loan_form(f: &LoanForm) -> Value {
-    let w = Words::new(&[&f.org_name, &f.written_at]);
+    let mut names = vec![f.org_name.as_str(), &f.written_at, &f.borrower_name, &f.borrower_division];
+    for s in [&f.borrower, &f.approver, &f.handed_over_by, &f.received_by] {
+        names.extend(s.name.as_deref());
+    }
+    let w = Words::new(&names);
     json!({
         "title": w.line(&f.title),
         "title_text": f.title,
@@ -124,7 +129,10 @@ pub fn loan_form(f: &LoanForm) -> Value {
 }
 
 pub fn sop_manual(m: &SopManual) -> Value {
-    let w = Words::new(&[&m.org_name]);
+    let mut names = vec![m.org_name.as_str()];
+    // The approver's name, in parentheses as signed.
+    names.extend(m.approved_by.iter().filter(|l| l.starts_with("(")).map(String::as_str));
+    let w = Words::new(&names);
     let items = |t: &str| w.line(t);
     json!({
         "title_text": format!("{} {}", m.title, m.org_name),
@@ -152,7 +160,9 @@ pub fn sop_manual(m: &SopManual) -> Value {
 }
 
 pub fn outstanding_list(o: &OutstandingList) -> Value {
-    let w = Words::new(&[&o.org_name]);
+    let mut names = vec![o.org_name.as_str()];
+    names.extend(o.loans.iter().map(|l| l.borrower.as_str()));
+    let w = Words::new(&names);
     json!({
         "title_text": format!("{} {}", o.title, o.org_name),
         "title": w.line(&o.title),
@@ -170,7 +180,9 @@ pub fn outstanding_list(o: &OutstandingList) -> Value {
 }
 
 pub fn loans_report(r: &LoansReport) -> Value {
-    let w = Words::new(&[&r.org_name]);
+    let mut names = vec![r.org_name.as_str()];
+    names.extend(r.loans.iter().map(|l| l.borrower.as_str()));
+    let w = Words::new(&names);
     let s = &r.summary;
     json!({
         "title_text": format!("{} {}", r.title, r.org_name),
