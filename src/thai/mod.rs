@@ -3,6 +3,7 @@
 //! documents write them; and Thai dictionary order for lists people read.
 
 pub mod collate;
+pub mod date_field;
 pub mod dates;
 pub mod digits;
 pub mod era;
@@ -11,6 +12,7 @@ pub mod month_range;
 pub mod months;
 pub mod words;
 
+pub use date_field::{format_date_field, format_date_words, parse_date_field};
 pub use dates::{
     DateError, format_date_long, format_date_medium, format_date_short, format_instant_th, parse_thai_date,
     today_in_thailand,
