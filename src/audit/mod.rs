@@ -17,6 +17,7 @@
 mod commands;
 pub mod signing;
 mod verify;
+pub mod words;
 
 pub use commands::{keygen_command, verify_command};
 pub use signing::{HeadSigner, PublishedHead};

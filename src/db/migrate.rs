@@ -26,6 +26,7 @@ pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0006_lending_quantities", include_str!("../../migrations/sqlite/0006_lending_quantities.sql")),
     ("0007_holding_units_delegations", include_str!("../../migrations/sqlite/0007_holding_units_delegations.sql")),
     ("0008_loan_escalation", include_str!("../../migrations/sqlite/0008_loan_escalation.sql")),
+    ("0009_asset_number_key", include_str!("../../migrations/sqlite/0009_asset_number_key.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/postgres/0001_init.sql")),
@@ -36,6 +37,7 @@ pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0006_lending_quantities", include_str!("../../migrations/postgres/0006_lending_quantities.sql")),
     ("0007_holding_units_delegations", include_str!("../../migrations/postgres/0007_holding_units_delegations.sql")),
     ("0008_loan_escalation", include_str!("../../migrations/postgres/0008_loan_escalation.sql")),
+    ("0009_asset_number_key", include_str!("../../migrations/postgres/0009_asset_number_key.sql")),
 ];
 
 /// The PostgreSQL advisory lock key of schema changes (any fixed number no one else uses;
@@ -248,6 +250,9 @@ async fn apply_pending(conn: &mut AnyConnection, backend: Backend) -> anyhow::Re
             continue;
         }
         let mut tx = conn.begin().await?;
+        if *name == "0009_asset_number_key" {
+            refuse_duplicate_asset_numbers(&mut tx).await?;
+        }
         sqlx::raw_sql(*sql).execute(&mut *tx).await.with_context(|| format!("applying migration {name}"))?;
         sqlx::query("INSERT INTO schema_migrations (name, applied_at, checksum) VALUES ($1, $2, $3)")
             .bind(*name)
@@ -258,6 +263,38 @@ async fn apply_pending(conn: &mut AnyConnection, backend: Backend) -> anyhow::Re
         tx.commit().await?;
         tracing::info!(migration = name, "applied");
     }
+    Ok(())
+}
+
+/// Before 0009 makes asset numbers unique by their key: refuses, naming them, when an organization
+/// already holds one number twice (in Thai and Arabic digits, say). Which item keeps the number is
+/// the office's decision, so nothing is renamed here.
+async fn refuse_duplicate_asset_numbers(conn: &mut AnyConnection) -> anyhow::Result<()> {
+    let rows: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT o.slug, i.id, i.asset_number FROM items i JOIN orgs o ON o.id = i.org_id ORDER BY o.slug, i.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_key: std::collections::BTreeMap<(String, String), Vec<(i64, String)>> = Default::default();
+    for (slug, id, number) in rows {
+        by_key.entry((slug, crate::lending::asset_number::key(&number))).or_default().push((id, number));
+    }
+    let duplicates: Vec<String> = by_key
+        .into_iter()
+        .filter(|(_, items)| items.len() > 1)
+        .map(|((slug, _), items)| {
+            let named: Vec<String> = items.iter().map(|(id, n)| format!("“{n}” (item {id})")).collect();
+            format!("{slug}: {}", named.join(" = "))
+        })
+        .collect();
+    anyhow::ensure!(
+        duplicates.is_empty(),
+        "migration 0009_asset_number_key refused: these asset numbers are one number written twice \
+         (Thai and Arabic digits or full-width forms), which will no longer be allowed: {}. \
+         Change the number of one item of each group (UPDATE items SET asset_number = '…' WHERE id = …), \
+         then start again. / เลขครุภัณฑ์ซ้ำกัน (เลขไทยกับเลขอารบิก) กรุณาแก้เลขของพัสดุรายการหนึ่งในแต่ละกลุ่มก่อน",
+        duplicates.join("; ")
+    );
     Ok(())
 }
 

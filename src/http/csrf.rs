@@ -31,18 +31,46 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
         let (mut parts, body) = req.into_parts();
         let user = CurrentUser::from_request_parts(&mut parts, state).await?;
-        let bytes = axum::body::to_bytes(body, FORM_LIMIT)
-            .await
-            .map_err(|_| AppError::TooLarge("ข้อมูลในแบบฟอร์มยาวเกินไป".into()))?;
-        let token: TokenOnly = serde_html_form::from_bytes(&bytes).map_err(|_| AppError::Csrf)?;
-        if !tokens_match(&token.csrf, &user.csrf_token) {
-            return Err(AppError::Csrf);
-        }
+        let bytes = checked_body(body, &user).await?;
         let bytes = super::fields::clean_form(&bytes)?;
         let form =
             serde_html_form::from_bytes(&bytes).map_err(|e| AppError::Invalid(format!("ข้อมูลในแบบฟอร์มไม่ถูกต้อง: {e}")))?;
         Ok(CsrfForm { user, form })
     }
+}
+
+/// A url-encoded form whose `_csrf` field matched, for forms that show errors beside their fields:
+/// a character the input rule refuses is taken out of its field and reported in `errors` (the
+/// handler shows the form again with everything else as typed) instead of a bare 422 page.
+pub struct CsrfFormKept<T> {
+    pub user: CurrentUser,
+    pub form: T,
+    pub errors: super::FieldErrors,
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfFormKept<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let (mut parts, body) = req.into_parts();
+        let user = CurrentUser::from_request_parts(&mut parts, state).await?;
+        let bytes = checked_body(body, &user).await?;
+        let (bytes, errors) = super::fields::clean_form_reporting(&bytes)?;
+        let form =
+            serde_html_form::from_bytes(&bytes).map_err(|e| AppError::Invalid(format!("ข้อมูลในแบบฟอร์มไม่ถูกต้อง: {e}")))?;
+        Ok(CsrfFormKept { user, form, errors })
+    }
+}
+
+/// The body of a url-encoded form whose `_csrf` field matches the session's token.
+async fn checked_body(body: axum::body::Body, user: &CurrentUser) -> Result<axum::body::Bytes, AppError> {
+    let bytes =
+        axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| AppError::TooLarge("ข้อมูลในแบบฟอร์มยาวเกินไป".into()))?;
+    let token: TokenOnly = serde_html_form::from_bytes(&bytes).map_err(|_| AppError::Csrf)?;
+    if !tokens_match(&token.csrf, &user.csrf_token) {
+        return Err(AppError::Csrf);
+    }
+    Ok(bytes)
 }
 
 /// A multipart upload whose `?_csrf=` query parameter matched.

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use super::AppError;
+use super::form_errors::FieldErrors;
 use crate::text::{self, Lines};
 
 /// Fields that keep line breaks (textareas whose lines mean something). Other fields are one line:
@@ -16,7 +17,7 @@ const MULTILINE: [&str; 7] = ["methods", "results", "outcomes", "responsible", "
 const UNTOUCHED: [&str; 5] = ["_csrf", "password", "current", "new", "repeat"];
 
 /// The field's name as a person knows it.
-fn label_th(name: &str) -> Cow<'_, str> {
+pub fn label_th(name: &str) -> Cow<'_, str> {
     let label = match name {
         "username" => "ชื่อผู้ใช้",
         "org" => "รหัสหน่วยงาน",
@@ -47,6 +48,19 @@ fn label_th(name: &str) -> Cow<'_, str> {
         "holidays" => "วันหยุด",
         "extra_rules" => "ข้อกำหนดเพิ่มเติม",
         "file_name" => "ชื่อไฟล์",
+        "start" => "วันที่ยืม",
+        "due" => "กำหนดส่งคืน",
+        "on" => "วันที่",
+        "use_type" => "ลักษณะการใช้",
+        "photo" => "รูปพัสดุ",
+        "class" => "ชนิด",
+        "max_loan_days" => "ระยะเวลายืมสูงสุด",
+        "booking_horizon_days" => "จองล่วงหน้าได้ไม่เกิน",
+        "follow_up_days" => "จำนวนวันที่ต้องติดตามทวงคืน",
+        "remind_days_before_due" => "จำนวนวันที่แจ้งเตือนก่อนครบกำหนด",
+        "approver_inside" | "approver_outside" | "approver_agency" => "ผู้มีอำนาจอนุมัติ",
+        "damage" => "ผลการตรวจสภาพ",
+        "settlement" => "วิธีชดใช้",
         other => return Cow::Owned(format!("“{other}”")),
     };
     Cow::Borrowed(label)
@@ -94,21 +108,41 @@ pub fn clean_field<'a>(name: &str, value: &'a str) -> Result<Cow<'a, str>, AppEr
 /// Applies the input rule to a url-encoded form body. The body comes back unchanged when nothing
 /// needed cleaning (or when it is not a form at all: its own parser then says so).
 pub fn clean_form(body: &[u8]) -> Result<Cow<'_, [u8]>, AppError> {
+    let (body, errors) = clean_form_reporting(body)?;
+    match errors.iter().next() {
+        Some(first) => Err(AppError::Invalid(first.message.clone())),
+        None => Ok(body),
+    }
+}
+
+/// [`clean_form`] for forms that show their errors beside the fields: a refused character is
+/// taken out of its field and reported for that field, so the form comes back with everything
+/// else as typed.
+pub fn clean_form_reporting(body: &[u8]) -> Result<(Cow<'_, [u8]>, FieldErrors), AppError> {
+    let mut errors = FieldErrors::new();
     let Ok(pairs) = serde_html_form::from_bytes::<Vec<(String, String)>>(body) else {
-        return Ok(Cow::Borrowed(body));
+        return Ok((Cow::Borrowed(body), errors));
     };
     let mut changed = false;
     let mut cleaned = Vec::with_capacity(pairs.len());
     for (name, value) in &pairs {
-        let value = clean_field(name, value)?;
+        let value = match clean_field(name, value) {
+            Ok(value) => value,
+            Err(AppError::Invalid(message)) => {
+                errors.add(name, message);
+                let kept: String = value.chars().filter(|c| !text::is_refused(*c)).collect();
+                Cow::Owned(clean_field(name, &kept)?.into_owned())
+            }
+            Err(other) => return Err(other),
+        };
         changed |= matches!(value, Cow::Owned(_));
         cleaned.push((name.as_str(), value));
     }
     if !changed {
-        return Ok(Cow::Borrowed(body));
+        return Ok((Cow::Borrowed(body), errors));
     }
     let encoded = serde_html_form::to_string(&cleaned).map_err(|e| AppError::Internal(e.into()))?;
-    Ok(Cow::Owned(encoded.into_bytes()))
+    Ok((Cow::Owned(encoded.into_bytes()), errors))
 }
 
 #[cfg(test)]
@@ -129,6 +163,14 @@ mod tests {
         assert!(m.contains("U+0000 (NUL)"), "{m}");
         let m = message(clean_form("methods=%E0%B8%81%0A%E0%B8%82%1B".as_bytes()).unwrap_err());
         assert!(m.contains("ช่องวิธีดำเนินการ บรรทัดที่ 2 ตำแหน่งที่ 2"), "{m}");
+    }
+
+    #[test]
+    fn a_kept_form_loses_only_the_refused_character_and_names_its_field() {
+        let (body, errors) = clean_form_reporting(b"purpose=a%00b&place_of_use=x").unwrap();
+        let pairs: Vec<(String, String)> = serde_html_form::from_bytes(&body).unwrap();
+        assert_eq!(pairs, [("purpose".into(), "ab".into()), ("place_of_use".into(), "x".into())]);
+        assert!(errors.get("purpose").unwrap().contains("ช่องวัตถุประสงค์"), "{errors:?}");
     }
 
     #[test]

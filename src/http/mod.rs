@@ -6,11 +6,13 @@ pub mod csrf;
 pub mod error;
 pub mod extract;
 pub mod fields;
+pub mod form_errors;
 pub mod upload;
 
-pub use csrf::{CsrfForm, CsrfMultipart};
+pub use csrf::{CsrfForm, CsrfFormKept, CsrfMultipart};
 pub use error::AppError;
 pub use extract::CurrentUser;
+pub use form_errors::{FieldError, FieldErrors};
 pub use upload::read_multipart;
 
 use axum::response::{Html, IntoResponse, Redirect, Response};

@@ -89,18 +89,10 @@ impl std::fmt::Display for ItemProblem {
     }
 }
 
-/// Asset numbers are the office's own format (e.g. 416-66-0001 or ABC-2566-001): we only require
-/// something printable and short enough for a label, without spaces.
+/// Asset numbers are the office's own format (e.g. 416-66-0001 or 7440-001-0001/2566): see
+/// [`super::asset_number::check`].
 pub fn check_asset_number(s: &str) -> Result<(), String> {
-    if s.is_empty() {
-        return Err("กรุณากรอกเลขครุภัณฑ์".into());
-    }
-    if s.chars().count() > 40
-        || s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/' || c == '?' || c == '#')
-    {
-        return Err(format!("เลขครุภัณฑ์ “{s}” ต้องไม่มีช่องว่างหรือเครื่องหมาย / ? # และยาวไม่เกิน 40 ตัวอักษร"));
-    }
-    Ok(())
+    super::asset_number::check(s)
 }
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Item, sqlx::Error> {
@@ -147,10 +139,11 @@ pub async fn find(db: &Db, org: OrgId, id: ItemId) -> Result<Option<Item>, sqlx:
     row.as_ref().map(from_row).transpose()
 }
 
+/// The item with this asset number in either spelling (Thai or Arabic digits, full-width forms).
 pub async fn find_by_asset_number(db: &Db, org: OrgId, asset_number: &str) -> Result<Option<Item>, sqlx::Error> {
     let row =
-        sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM items WHERE asset_number = $1 AND org_id = $2")))
-            .bind(asset_number)
+        sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM items WHERE asset_number_key = $1 AND org_id = $2")))
+            .bind(super::asset_number::key(asset_number))
             .bind(org.0)
             .fetch_optional(&db.pool)
             .await?;
@@ -164,7 +157,8 @@ pub async fn insert_in(
     input: &ItemInput,
     actor: &str,
 ) -> anyhow::Result<Result<ItemId, ItemProblem>> {
-    if let Err(message) = check_asset_number(&input.asset_number) {
+    let asset_number = super::asset_number::tidy(&input.asset_number);
+    if let Err(message) = check_asset_number(&asset_number) {
         return Ok(Err(ItemProblem { line: None, field: "asset_number", message }));
     }
     if input.name.trim().is_empty() {
@@ -180,11 +174,11 @@ pub async fn insert_in(
     sqlx::query("SAVEPOINT item_insert").execute(&mut **tx).await?;
     let inserted = sqlx::query(
         "INSERT INTO items (org_id, asset_number, name, category, class, location, division_id, condition, lendable,
-            quantity, count_unit, reserve, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+            quantity, count_unit, reserve, created_at, updated_at, asset_number_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id",
     )
     .bind(org.0)
-    .bind(&input.asset_number)
+    .bind(&asset_number)
     .bind(input.name.trim())
     .bind(input.category.trim())
     .bind(input.class.code())
@@ -196,6 +190,7 @@ pub async fn insert_in(
     .bind(count_unit_or_default(&input.count_unit))
     .bind(input.reserve)
     .bind(at)
+    .bind(super::asset_number::key(&asset_number))
     .fetch_one(&mut **tx)
     .await;
     let id = match inserted {
@@ -205,20 +200,37 @@ pub async fn insert_in(
             return Ok(Err(ItemProblem {
                 line: None,
                 field: "asset_number",
-                message: format!("มีเลขครุภัณฑ์ “{}” อยู่แล้ว", input.asset_number),
+                message: taken_message(tx, org, &asset_number).await?,
             }));
         }
         Err(e) => return Err(e.into()),
     };
     sqlx::query("RELEASE SAVEPOINT item_insert").execute(&mut **tx).await?;
     let after = serde_json::json!({
-        "asset_number": input.asset_number, "name": input.name, "category": input.category,
+        "asset_number": asset_number, "name": input.name, "category": input.category,
         "class": input.class.code(), "location": input.location, "division_id": input.division_id,
         "condition": input.condition, "lendable": input.lendable,
         "quantity": input.quantity, "count_unit": count_unit_or_default(&input.count_unit), "reserve": input.reserve,
     });
     crate::audit::record(tx, org, actor, "create", "item", &id.0.to_string(), None, Some(&after)).await?;
     Ok(Ok(id))
+}
+
+/// Why an asset number is taken: the number as registered, which may be spelled in the other
+/// digit system.
+async fn taken_message(tx: &mut Tx, org: OrgId, asset_number: &str) -> anyhow::Result<String> {
+    let existing: Option<String> =
+        sqlx::query_scalar("SELECT asset_number FROM items WHERE org_id = $1 AND asset_number_key = $2")
+            .bind(org.0)
+            .bind(super::asset_number::key(asset_number))
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(match existing {
+        Some(existing) if existing != asset_number => {
+            format!("มีเลขครุภัณฑ์ “{asset_number}” อยู่แล้ว (ลงทะเบียนไว้เป็น “{existing}” ซึ่งเป็นเลขเดียวกัน)")
+        }
+        _ => format!("มีเลขครุภัณฑ์ “{asset_number}” อยู่แล้ว"),
+    })
 }
 
 pub async fn create(
@@ -320,7 +332,10 @@ pub fn parse_csv(text: &str) -> Result<Vec<(usize, ItemInput)>, Vec<ItemProblem>
         let asset_number = get(0);
         if let Err(message) = check_asset_number(&asset_number) {
             problems.push(ItemProblem { line: Some(line), field: "เลขครุภัณฑ์", message });
-        } else if items.iter().any(|(_, i)| i.asset_number == asset_number) {
+        } else if items
+            .iter()
+            .any(|(_, i)| super::asset_number::key(&i.asset_number) == super::asset_number::key(&asset_number))
+        {
             problems.push(ItemProblem {
                 line: Some(line),
                 field: "เลขครุภัณฑ์",
@@ -480,7 +495,7 @@ mod tests {
 
     #[test]
     fn every_bad_row_is_reported_with_its_line_number() {
-        let csv = "asset_number,name,class\n416-1,โต๊ะ,durable\n,เก้าอี้,durable\n416-1,ตู้,durable\n416-3,พัดลม,ของเล่น\n";
+        let csv = "asset_number,name,class\n416-1,โต๊ะ,durable\n,เก้าอี้,durable\n๔๑๖-๑,ตู้,durable\n416-3,พัดลม,ของเล่น\n";
         let problems = parse_csv(csv).unwrap_err();
         let lines: Vec<_> = problems.iter().map(|p| (p.line.unwrap(), p.field)).collect();
         assert_eq!(lines, [(3, "เลขครุภัณฑ์"), (4, "เลขครุภัณฑ์"), (5, "ชนิด")]);
@@ -496,10 +511,10 @@ mod tests {
 
     #[test]
     fn asset_numbers_in_the_offices_own_format_are_accepted() {
-        for ok in ["416-66-0001", "ABC-2566-001", "ครภ.๐๑-๖๖"] {
+        for ok in ["416-66-0001", "ABC-2566-001", "ครภ.๐๑-๖๖", "7440-001-0001/2566"] {
             assert!(check_asset_number(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "416 66", "a/b"] {
+        for bad in ["", " ", &"9".repeat(41)] {
             assert!(check_asset_number(bad).is_err(), "{bad}");
         }
     }

@@ -3,6 +3,7 @@
 //! of overdue loans, reminders, and the documents (labels, form, SOP manual, loans report).
 
 pub mod approvers;
+pub mod asset_number;
 pub mod availability;
 pub mod calendar;
 pub mod delegation;

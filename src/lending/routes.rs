@@ -19,9 +19,10 @@ use super::{ItemId, LoanId, documents, duties_of, notices, reminders, store_rule
 use crate::app::AppState;
 use crate::docs::typeset::DocSize;
 use crate::http::{
-    AppError, CsrfForm, CsrfMultipart, CurrentUser, download, form_page, page, read_multipart, see_other,
+    AppError, CsrfForm, CsrfFormKept, CsrfMultipart, CurrentUser, FieldErrors, download, form_page, page,
+    read_multipart, see_other,
 };
-use crate::thai::{Digits, format_date_medium, parse_thai_date};
+use crate::thai::{Digits, format_date_field, format_date_medium, format_date_words, parse_date_field};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -148,11 +149,18 @@ struct ItemRow {
 struct ItemsPage {
     me: CurrentUser,
     items: Vec<ItemRow>,
-    errors: Vec<String>,
+    /// The new-item form as typed (empty on a first visit).
+    form: ItemForm,
+    errors: FieldErrors,
     can_edit: bool,
 }
 
-async fn items_view(state: &AppState, me: CurrentUser, errors: Vec<String>) -> Result<Response, AppError> {
+async fn items_view(
+    state: &AppState,
+    me: CurrentUser,
+    form: ItemForm,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
     let list = items::list(&state.db, me.org_id()).await?;
     let refused = !errors.is_empty();
     form_page(
@@ -170,6 +178,7 @@ async fn items_view(state: &AppState, me: CurrentUser, errors: Vec<String>) -> R
                     units: format!("{} {}", crate::thai::format_int(i.quantity, me.org.digits), i.count_unit),
                 })
                 .collect(),
+            form,
             errors,
             can_edit: me.user.role.can_edit(),
             me,
@@ -179,10 +188,14 @@ async fn items_view(state: &AppState, me: CurrentUser, errors: Vec<String>) -> R
 }
 
 async fn items_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
-    items_view(&state, me, Vec::new()).await
+    let blank = ItemForm {
+        condition: "ใช้งานได้ดี".into(), lendable: "yes".into(), ..ItemForm::default()
+    };
+    items_view(&state, me, blank, FieldErrors::new()).await
 }
 
-#[derive(Deserialize)]
+/// The new-item form, as typed: shown again unchanged when it is refused.
+#[derive(Deserialize, Default)]
 struct ItemForm {
     #[serde(default)]
     asset_number: String,
@@ -216,32 +229,53 @@ fn parse_count(raw: &str, empty: i64, field: &str) -> Result<i64, String> {
 
 async fn create_item(
     State(state): State<AppState>,
-    CsrfForm { user: me, form }: CsrfForm<ItemForm>,
+    CsrfFormKept { user: me, form, errors }: CsrfFormKept<ItemForm>,
 ) -> Result<Response, AppError> {
     me.require_editor()?;
+    if !errors.is_empty() {
+        return items_view(&state, me, form, errors).await;
+    }
     let (quantity, reserve) =
         match (parse_count(&form.quantity, 1, "จำนวน"), parse_count(&form.reserve, 0, "จำนวนที่เก็บไว้ใช้ในราชการ"))
         {
             (Ok(q), Ok(r)) => (q, r),
-            (Err(e), _) | (_, Err(e)) => return items_view(&state, me, vec![e]).await,
+            (q, r) => {
+                let mut errors = FieldErrors::new();
+                if let Err(e) = q {
+                    errors.add("quantity", e);
+                }
+                if let Err(e) = r {
+                    errors.add("reserve", e);
+                }
+                return items_view(&state, me, form, errors).await;
+            }
         };
     let input = ItemInput {
         asset_number: form.asset_number.trim().to_string(),
         name: form.name.trim().to_string(),
-        category: form.category,
+        category: form.category.clone(),
         class: ItemClass::parse(&form.class).unwrap_or(ItemClass::Durable),
-        location: form.location,
+        location: form.location.clone(),
         division_id: me.user.division_id,
-        condition: form.condition,
+        condition: form.condition.clone(),
         lendable: form.lendable == "yes",
         quantity,
-        count_unit: form.count_unit,
+        count_unit: form.count_unit.clone(),
         reserve,
     };
     match items::create(&state.db, me.org_id(), &input, &me.actor()).await? {
         Ok(id) => Ok(see_other(&format!("/app/lending/items/{}", id.0))),
-        Err(problem) => items_view(&state, me, vec![problem.to_string()]).await,
+        Err(problem) => items_view(&state, me, form, FieldErrors::one(problem.field, problem.message)).await,
     }
+}
+
+/// The problems of an imported file, each a line of the summary, linked to the file field.
+fn file_errors<'a>(problems: impl IntoIterator<Item = &'a items::ItemProblem>) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    for problem in problems {
+        errors.add("file", problem.to_string());
+    }
+    errors
 }
 
 async fn import_items(
@@ -249,23 +283,27 @@ async fn import_items(
     CsrfMultipart { user: me, multipart }: CsrfMultipart,
 ) -> Result<Response, AppError> {
     me.require_editor()?;
-    let (_, file) = read_multipart(multipart, state.settings.max_upload_bytes).await?;
-    let text = match file {
-        Some((_, bytes)) => {
-            Some(String::from_utf8(bytes).map_err(|_| AppError::Invalid("ไฟล์ CSV ต้องเข้ารหัส UTF-8".into()))?)
+    let refused = |message: String| FieldErrors::one("file", message);
+    let file = match read_multipart(multipart, state.settings.max_upload_bytes).await {
+        Ok((_, file)) => file,
+        Err(AppError::TooLarge(m) | AppError::Invalid(m)) => {
+            return items_view(&state, me, ItemForm::default(), refused(m)).await;
         }
-        None => None,
+        Err(e) => return Err(e),
     };
-    let Some(text) = text else {
-        return items_view(&state, me, vec!["กรุณาเลือกไฟล์ CSV".into()]).await;
+    let Some((_, bytes)) = file else {
+        return items_view(&state, me, ItemForm::default(), refused("กรุณาเลือกไฟล์ CSV".into())).await;
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return items_view(&state, me, ItemForm::default(), refused("ไฟล์ CSV ต้องเข้ารหัส UTF-8".into())).await;
     };
     let inputs = match items::parse_csv(&text) {
         Ok(i) => i,
-        Err(problems) => return items_view(&state, me, problems.iter().map(ToString::to_string).collect()).await,
+        Err(problems) => return items_view(&state, me, ItemForm::default(), file_errors(&problems)).await,
     };
     match items::import(&state.db, me.org_id(), &inputs, &me.actor()).await? {
         Ok(_) => Ok(see_other("/app/lending/items")),
-        Err(problem) => items_view(&state, me, vec![problem.to_string()]).await,
+        Err(problem) => items_view(&state, me, ItemForm::default(), file_errors([&problem])).await,
     }
 }
 
@@ -278,8 +316,12 @@ struct ItemPage {
     loans: Vec<LoanRow>,
     public_url: String,
     use_types: Vec<(&'static str, &'static str)>,
-    error: Option<String>,
-    today: String,
+    /// The loan request as typed (empty on a first visit), kept when it is refused.
+    request: RequestForm,
+    /// The request's dates in words, as read (the echo beside each date field).
+    start_echo: String,
+    due_echo: String,
+    errors: FieldErrors,
     /// Whether it is on the shelf today, from [`super::availability`].
     status: String,
     /// Units on hand, free today and kept back, in words.
@@ -290,16 +332,34 @@ struct ItemPage {
     write_off: WriteOffView,
 }
 
-async fn item_view(state: &AppState, me: CurrentUser, id: i64, error: Option<String>) -> Result<Response, AppError> {
-    item_view_with(state, me, id, error, None).await
+async fn item_view(
+    state: &AppState,
+    me: CurrentUser,
+    id: i64,
+    request: RequestForm,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    item_view_full(state, me, id, request, errors, None).await
 }
 
-/// The item page; `write_off`: a refused write-off form with what was typed.
+/// The item page with a refused write-off form (`write_off`: what was typed).
 pub(super) async fn item_view_with(
     state: &AppState,
     me: CurrentUser,
     id: i64,
-    error: Option<String>,
+    errors: FieldErrors,
+    write_off: Option<WriteOffView>,
+) -> Result<Response, AppError> {
+    item_view_full(state, me, id, RequestForm::blank(), errors, write_off).await
+}
+
+/// The item page; `request`: the loan request as typed; `write_off`: a refused write-off form.
+async fn item_view_full(
+    state: &AppState,
+    me: CurrentUser,
+    id: i64,
+    request: RequestForm,
+    errors: FieldErrors,
     write_off: Option<WriteOffView>,
 ) -> Result<Response, AppError> {
     let org = me.org_id();
@@ -320,7 +380,7 @@ pub(super) async fn item_view_with(
         n(item.reserve),
         unit = item.count_unit
     );
-    let refused = error.is_some();
+    let refused = !errors.is_empty();
     let write_offs = super::routes_settlement::write_off_lines(state, org, item.id, &item.count_unit, digits).await?;
     let can_write_off = me.user.role.can_edit()
         && item.quantity > 0
@@ -332,21 +392,28 @@ pub(super) async fn item_view_with(
             write_offs,
             can_write_off,
             write_off: write_off.unwrap_or_default(),
-            public_url: format!("{}/o/{}/items/{}", state.settings.public_url, me.org.slug, item.asset_number),
+            public_url: super::asset_number::public_url(&state.settings.public_url, &me.org.slug, &item.asset_number),
             class: item.class.label_th(),
             item,
             loans,
             use_types: UseType::ALL.iter().map(|u| (u.code(), u.label_th())).collect(),
-            error,
-            today: today().to_string(),
+            start_echo: date_echo(&request.start, digits),
+            due_echo: date_echo(&request.due, digits),
+            request,
+            errors,
             me,
         },
         refused,
     )
 }
 
+/// A typed date in words ("วันพฤหัสบดีที่ ๑๐ ธันวาคม พ.ศ. ๒๕๖๙") when it reads, else nothing.
+fn date_echo(typed: &str, digits: Digits) -> String {
+    parse_date_field(typed).map(|d| format_date_words(d, digits)).unwrap_or_default()
+}
+
 async fn item_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, AppError> {
-    item_view(&state, me, id, None).await
+    item_view(&state, me, id, RequestForm::blank(), FieldErrors::new()).await
 }
 
 async fn item_photo(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, AppError> {
@@ -363,18 +430,33 @@ async fn upload_photo(
     CsrfMultipart { user: me, multipart }: CsrfMultipart,
 ) -> Result<Response, AppError> {
     me.require_editor()?;
-    let (_, file) = read_multipart(multipart, PHOTO_LIMIT).await?;
-    let bytes =
-        file.map(|(_, b)| b).filter(|b| !b.is_empty()).ok_or_else(|| AppError::Invalid("กรุณาเลือกรูปพัสดุ".into()))?;
+    let refused = |message: String| FieldErrors::one("photo", message);
+    // A too large or broken upload is the item page again with the message beside the photo field.
+    let file = match read_multipart(multipart, PHOTO_LIMIT).await {
+        Ok((_, file)) => file,
+        Err(AppError::TooLarge(_)) => {
+            let limit = format!("รูปพัสดุใหญ่เกิน {} MB กรุณาย่อรูปแล้วเลือกใหม่", PHOTO_LIMIT / (1024 * 1024));
+            let mut r = item_view(&state, me, id, RequestForm::default(), refused(limit)).await?;
+            *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+            return Ok(r);
+        }
+        Err(AppError::Invalid(m)) => return item_view(&state, me, id, RequestForm::default(), refused(m)).await,
+        Err(e) => return Err(e),
+    };
+    let Some(bytes) = file.map(|(_, b)| b).filter(|b| !b.is_empty()) else {
+        return item_view(&state, me, id, RequestForm::default(), refused("กรุณาเลือกรูปพัสดุ".into())).await;
+    };
     match items::set_photo(&state.db, me.org_id(), ItemId(id), &bytes, &me.actor()).await? {
         Ok(true) => Ok(see_other(&format!("/app/lending/items/{id}"))),
         Ok(false) => Err(AppError::NotFound),
-        Err(message) => item_view(&state, me, id, Some(message)).await,
+        Err(message) => item_view(&state, me, id, RequestForm::default(), refused(message)).await,
     }
 }
 
-#[derive(Deserialize)]
-struct RequestForm {
+/// The loan request form, as typed: shown again unchanged when it is refused.
+#[derive(Deserialize, Default)]
+pub(super) struct RequestForm {
+    #[serde(default)]
     item_id: i64,
     #[serde(default)]
     for_self: String,
@@ -400,46 +482,54 @@ struct RequestForm {
     quantity: String,
 }
 
-/// A date typed as 2023-03-01 (the browser's date field) or the Thai way (๑ มี.ค. ๒๕๖๖, 1/3/2566).
+/// A date typed in a form field (วัน/เดือน/ปี พ.ศ., see [`parse_date_field`]); the message names
+/// the field.
 pub(super) fn parse_day(s: &str, field: &str) -> Result<NaiveDate, String> {
-    let s = s.trim();
-    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        // 2567-03-10 is a Buddhist-era year typed in the browser's field: not a loan for 500 years.
-        Ok(d) if chrono::Datelike::year(&d) > 2400 => {
-            Err(format!("{field} “{s}” ใช้ปี พ.ศ.: กรุณาเลือกวันที่จากปฏิทิน หรือพิมพ์แบบ ๑๐ มี.ค. ๒๕๖๗"))
-        }
-        Ok(d) => Ok(d),
-        Err(_) => parse_thai_date(s).map_err(|_| format!("{field} “{s}” อ่านไม่ได้ (เช่น ๑ มี.ค. ๒๕๖๖)")),
+    parse_date_field(s).map_err(|e| format!("{field}: {} (พิมพ์ วัน/เดือน/ปี พ.ศ. เช่น ๑๐/๑๒/๒๕๖๙)", e.message_th()))
+}
+
+impl RequestForm {
+    /// The form on a first visit: one unit.
+    fn blank() -> Self {
+        RequestForm { quantity: "1".into(), ..RequestForm::default() }
+    }
+}
+
+/// The request form's field a rule error belongs to.
+fn request_field(e: &super::rules::RequestError) -> &'static str {
+    match e.field() {
+        "start_date" => "start",
+        "due_date" => "due",
+        // The item's class cannot be changed on the form: the use is what the person can fix.
+        "item_class" => "use_type",
+        other => other,
     }
 }
 
 async fn request_loan(
     State(state): State<AppState>,
-    CsrfForm { user: me, form }: CsrfForm<RequestForm>,
+    CsrfFormKept { user: me, form, mut errors }: CsrfFormKept<RequestForm>,
 ) -> Result<Response, AppError> {
     me.require_editor()?;
-    let (start, due) = match (parse_day(&form.start, "วันที่ยืม"), parse_day(&form.due, "วันกำหนดส่งคืน"))
-    {
-        (Ok(s), Ok(d)) => (s, d),
-        (Err(e), _) | (_, Err(e)) => return item_view(&state, me, form.item_id, Some(e)).await,
-    };
-    let quantity = match parse_count(&form.quantity, 1, "จำนวนที่ขอยืม") {
-        Ok(q) => q,
-        Err(e) => return item_view(&state, me, form.item_id, Some(e)).await,
+    let start = parse_day(&form.start, "วันที่ยืม").map_err(|e| errors.add("start", e));
+    let due = parse_day(&form.due, "กำหนดส่งคืน").map_err(|e| errors.add("due", e));
+    let quantity = parse_count(&form.quantity, 1, "จำนวนที่ขอยืม").map_err(|e| errors.add("quantity", e));
+    let (Ok(start), Ok(due), Ok(quantity), true) = (start, due, quantity, errors.is_empty()) else {
+        return item_view(&state, me, form.item_id, form, errors).await;
     };
     let use_type = UseType::parse(&form.use_type).unwrap_or(UseType::Inside);
     let for_self = form.for_self == "yes";
     let request = LoanRequest {
         item_id: ItemId(form.item_id),
         borrower_user_id: for_self.then_some(me.user.id),
-        borrower_name: if for_self { me.user.display_name.clone() } else { form.borrower_name },
-        borrower_position: form.borrower_position,
-        borrower_unit: form.borrower_unit,
+        borrower_name: if for_self { me.user.display_name.clone() } else { form.borrower_name.clone() },
+        borrower_position: form.borrower_position.clone(),
+        borrower_unit: form.borrower_unit.clone(),
         borrower_is_agency: use_type == UseType::Agency,
         urgent_need: form.urgent_need == "yes",
         use_type,
-        purpose: form.purpose,
-        place_of_use: form.place_of_use,
+        purpose: form.purpose.clone(),
+        place_of_use: form.place_of_use.clone(),
         start,
         due,
         quantity,
@@ -456,7 +546,19 @@ async fn request_loan(
                 loans::RequestRefusal::Rules(_) | loans::RequestRefusal::NoUnits => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::CONFLICT,
             };
-            let mut r = item_view(&state, me, form.item_id, Some(refusal.message_th())).await?;
+            let errors = match &refusal {
+                loans::RequestRefusal::Rules(broken) => {
+                    let mut errors = FieldErrors::new();
+                    for e in broken {
+                        errors.add(request_field(e), e.message_th());
+                    }
+                    errors
+                }
+                // The days are what the person can change.
+                _ => FieldErrors::one("start", refusal.message_th()),
+            };
+            let item_id = form.item_id;
+            let mut r = item_view(&state, me, item_id, form, errors).await?;
             *r.status_mut() = status;
             r.headers_mut().insert("x-error-code", HeaderValue::from_static(error_code(status)));
             Ok(r)
@@ -489,7 +591,6 @@ struct LoanPage {
     history: Vec<HistoryRow>,
     damage: Vec<(&'static str, &'static str)>,
     settlements: Vec<(&'static str, &'static str)>,
-    error: Option<String>,
     /// Each return of units so far.
     returns: Vec<String>,
     /// Units still out, and how they are counted (the return form's default).
@@ -498,6 +599,11 @@ struct LoanPage {
     count_unit: String,
     /// The settlement form: what was typed and its problems.
     settle: SettleView,
+    /// The step's form as typed (its `action` says which form), kept when it is refused.
+    kept: ActForm,
+    /// The kept day in words, beside the day field.
+    on_echo: String,
+    errors: FieldErrors,
 }
 
 /// A step of the loan's history as the page shows it.
@@ -510,21 +616,55 @@ struct HistoryRow {
     note: String,
 }
 
+impl LoanPage {
+    /// The day typed in this step's form, when this step's form was the one refused.
+    fn kept_on(&self, code: &str) -> &str {
+        if self.kept.action == code { &self.kept.on } else { "" }
+    }
+
+    fn kept_on_echo(&self, code: &str) -> &str {
+        if self.kept.action == code { &self.on_echo } else { "" }
+    }
+}
+
+/// The loan page with errors (of a step handled elsewhere, such as the settlement).
 pub(super) async fn loan_view(
     state: &AppState,
     me: CurrentUser,
     id: i64,
-    error: Option<String>,
+    errors: FieldErrors,
 ) -> Result<Response, AppError> {
-    loan_view_with(state, me, id, error, None).await
+    loan_view_full(state, me, id, ActForm::default(), errors, None).await
 }
 
-/// The loan page; `settle`: a refused settlement form with what was typed.
+/// The loan page with a refused settlement form (`settle`: what was typed).
 pub(super) async fn loan_view_with(
     state: &AppState,
     me: CurrentUser,
     id: i64,
-    error: Option<String>,
+    errors: FieldErrors,
+    settle: Option<SettleView>,
+) -> Result<Response, AppError> {
+    loan_view_full(state, me, id, ActForm::default(), errors, settle).await
+}
+
+/// The loan page with a refused step form as typed (`kept`).
+async fn loan_view_kept(
+    state: &AppState,
+    me: CurrentUser,
+    id: i64,
+    kept: ActForm,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    loan_view_full(state, me, id, kept, errors, None).await
+}
+
+async fn loan_view_full(
+    state: &AppState,
+    me: CurrentUser,
+    id: i64,
+    kept: ActForm,
+    errors: FieldErrors,
     settle: Option<SettleView>,
 ) -> Result<Response, AppError> {
     let org = me.org_id();
@@ -588,9 +728,12 @@ pub(super) async fn loan_view_with(
         ("ความเสียหาย", if loan.returned_at.is_some() { loan.damage.label_th().to_string() } else { String::new() }),
         ("การชดใช้", super::settlement::line_th(&loan, digits).unwrap_or_default()),
     ];
-    let refused = error.is_some();
+    let refused = !errors.is_empty();
     form_page(
         LoanPage {
+            on_echo: date_echo(&kept.on, digits),
+            kept,
+            errors,
             loan: loan_row(&loan, digits, &rules, today()),
             waiting_for,
             escalation,
@@ -600,7 +743,6 @@ pub(super) async fn loan_view_with(
             history,
             damage: Damage::ALL.iter().map(|x| (x.code(), x.label_th())).collect(),
             settlements: loan.damage.settlements().iter().map(|x| (x.code(), x.label_th())).collect(),
-            error,
             returns: returns_lines,
             outstanding: loan.quantity - loan.units_back,
             outstanding_th: format!(
@@ -654,11 +796,13 @@ async fn waiting_for(state: &AppState, org: crate::orgs::OrgId, loan: &Loan) -> 
 }
 
 async fn loan_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, AppError> {
-    loan_view(&state, me, id, None).await
+    loan_view(&state, me, id, FieldErrors::new()).await
 }
 
-#[derive(Deserialize)]
+/// One step's form (approve, hand over, return …), as typed.
+#[derive(Deserialize, Default)]
 struct ActForm {
+    #[serde(default)]
     action: String,
     #[serde(default)]
     note: String,
@@ -682,7 +826,7 @@ struct ActForm {
 async fn act(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    CsrfForm { user: me, form }: CsrfForm<ActForm>,
+    CsrfFormKept { user: me, form, errors: typed }: CsrfFormKept<ActForm>,
 ) -> Result<Response, AppError> {
     // Executives decide (their duty is checked by the workflow); running the store is staff work.
     if !matches!(form.action.as_str(), "approve" | "reject") {
@@ -698,6 +842,12 @@ async fn act(
         };
         return super::routes_settlement::settle(&state, me, id, fields).await;
     }
+    // Each step has its own form on the page: its fields' ids carry the step's code.
+    let code = form.action.clone();
+    let mut errors = FieldErrors::new();
+    for e in typed.iter() {
+        errors.add(&format!("{}-{code}", e.field), e.message.clone());
+    }
     let action = match form.action.as_str() {
         "approve" => Action::Approve,
         "reject" => Action::Reject,
@@ -708,14 +858,17 @@ async fn act(
     };
     let on = match form.on.trim() {
         "" => None,
-        s => Some(parse_day(s, "วันที่").map_err(AppError::Invalid)?),
+        s => parse_day(s, "วันที่").map_err(|e| errors.add(&format!("on-{code}"), e)).ok(),
     };
     let units = match form.units.trim() {
         "" => None,
-        s => Some(parse_count(s, 0, "จำนวนที่รับคืน").map_err(AppError::Invalid)?),
+        s => parse_count(s, 0, "จำนวนที่รับคืน").map_err(|e| errors.add("units", e)).ok(),
     };
+    if !errors.is_empty() {
+        return loan_view_kept(&state, me, id, form, errors).await;
+    }
     let duties = duties_of(&state.db, me.user.id).await?;
-    let note = StepNote { note: form.note, on, units };
+    let note = StepNote { note: form.note.clone(), on, units };
     match loans::act(&state.db, me.org_id(), LoanId(id), action, &me.user, &duties, &note).await? {
         None => Err(AppError::NotFound),
         Some(Ok(next)) => {
@@ -733,7 +886,12 @@ async fn act(
                 | loans::StepRefusal::Units { .. } => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::CONFLICT,
             };
-            let mut r = loan_view(&state, me, id, Some(e.message_th())).await?;
+            // A wrong day belongs to the day field; anything else to the step's form as a whole.
+            let field = match &e {
+                loans::StepRefusal::Date(_) => format!("on-{code}"),
+                _ => format!("act-{code}"),
+            };
+            let mut r = loan_view_kept(&state, me, id, form, FieldErrors::one(&field, e.message_th())).await?;
             *r.status_mut() = status;
             r.headers_mut().insert("x-error-code", HeaderValue::from_static(error_code(status)));
             Ok(r)
@@ -754,7 +912,9 @@ async fn follow_up(
 ) -> Result<Response, AppError> {
     me.require_editor()?;
     if form.note.trim().is_empty() {
-        return loan_view(&state, me, id, Some("กรุณาบันทึกวิธีติดตาม เช่น โทรแจ้ง หรือทำหนังสือทวงถาม".into())).await;
+        let errors = FieldErrors::one("fu-note", "กรุณาบันทึกวิธีติดตาม เช่น โทรแจ้ง หรือทำหนังสือทวงถาม");
+        return loan_view_kept(&state, me, id, ActForm { action: "follow_up".into(), ..ActForm::default() }, errors)
+            .await;
     }
     if !loans::follow_up(&state.db, me.org_id(), LoanId(id), &me.user, &form.note, today()).await? {
         return Err(AppError::NotFound);
@@ -835,40 +995,27 @@ async fn notifications_page(State(state): State<AppState>, me: CurrentUser) -> R
 #[template(path = "lending/rules.html")]
 struct RulesPage {
     me: CurrentUser,
-    max_loan_days: String,
-    booking_horizon_days: String,
-    follow_up_days: String,
-    remind_days_before_due: String,
-    approvers: Vec<(&'static str, &'static str, &'static str)>,
+    /// The rules as saved, or as typed when the form was refused.
+    form: RulesForm,
+    approvers: Vec<(&'static str, &'static str, String)>,
     duties: Vec<(&'static str, &'static str)>,
-    holidays: String,
-    extra_rules: String,
     can_edit: bool,
-    error: Option<String>,
+    errors: FieldErrors,
 }
 
-fn rules_view(
-    me: CurrentUser,
-    rules: &super::rules::LendingRules,
-    error: Option<String>,
-) -> Result<Response, AppError> {
-    let refused = error.is_some();
+fn rules_view(me: CurrentUser, form: RulesForm, errors: FieldErrors) -> Result<Response, AppError> {
+    let refused = !errors.is_empty();
     form_page(
         RulesPage {
-            max_loan_days: rules.max_loan_days.to_string(),
-            booking_horizon_days: rules.booking_horizon_days.to_string(),
-            follow_up_days: rules.follow_up_days.to_string(),
-            remind_days_before_due: rules.remind_days_before_due.to_string(),
             approvers: vec![
-                ("approver_inside", UseType::Inside.label_th(), rules.approver_inside.code()),
-                ("approver_outside", UseType::Outside.label_th(), rules.approver_outside.code()),
-                ("approver_agency", UseType::Agency.label_th(), rules.approver_agency.code()),
+                ("approver_inside", UseType::Inside.label_th(), form.approver_inside.clone()),
+                ("approver_outside", UseType::Outside.label_th(), form.approver_outside.clone()),
+                ("approver_agency", UseType::Agency.label_th(), form.approver_agency.clone()),
             ],
             duties: Duty::ALL.iter().map(|d| (d.code(), d.label_th())).collect(),
-            holidays: rules.holidays.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"),
-            extra_rules: rules.extra_rules_th.join("\n"),
             can_edit: me.user.role == crate::auth::Role::Admin,
-            error,
+            form,
+            errors,
             me,
         },
         refused,
@@ -877,10 +1024,12 @@ fn rules_view(
 
 async fn rules_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
     let rules = store_rules::load(&state.db, me.org_id()).await?;
-    rules_view(me, &rules, None)
+    let form = RulesForm::from_rules(&rules, me.org.digits);
+    rules_view(me, form, FieldErrors::new())
 }
 
-#[derive(Deserialize)]
+/// The rules form, as typed (or as the saved rules fill it).
+#[derive(Deserialize, Default)]
 struct RulesForm {
     #[serde(default)]
     max_loan_days: String,
@@ -902,63 +1051,108 @@ struct RulesForm {
     extra_rules: String,
 }
 
-/// Reads the rules form; every wrong field is named in Thai.
-fn parse_rules(form: &RulesForm) -> Result<super::rules::LendingRules, String> {
-    let number = |raw: &str, field: &str| -> Result<u32, String> {
-        crate::thai::to_arabic_digits(raw.trim()).parse::<u32>().map_err(|_| format!("{field} ต้องเป็นตัวเลข"))
+impl RulesForm {
+    fn from_rules(rules: &super::rules::LendingRules, digits: Digits) -> Self {
+        RulesForm {
+            max_loan_days: rules.max_loan_days.to_string(),
+            booking_horizon_days: rules.booking_horizon_days.to_string(),
+            follow_up_days: rules.follow_up_days.to_string(),
+            remind_days_before_due: rules.remind_days_before_due.to_string(),
+            approver_inside: rules.approver_inside.code().to_string(),
+            approver_outside: rules.approver_outside.code().to_string(),
+            approver_agency: rules.approver_agency.code().to_string(),
+            holidays: rules.holidays.iter().map(|d| format_date_field(*d, digits)).collect::<Vec<_>>().join("\n"),
+            extra_rules: rules.extra_rules_th.join("\n"),
+        }
+    }
+}
+
+/// Reads the rules form; every wrong field is named in Thai, beside the field.
+fn parse_rules(form: &RulesForm) -> Result<super::rules::LendingRules, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let mut number = |raw: &str, field: &'static str| -> u32 {
+        crate::thai::to_arabic_digits(raw.trim()).parse::<u32>().unwrap_or_else(|_| {
+            errors.add(field, format!("{} ต้องเป็นตัวเลข", crate::http::fields::label_th(field)));
+            0
+        })
     };
-    let duty = |raw: &str| Duty::parse(raw).ok_or_else(|| "ผู้มีอำนาจอนุมัติไม่ถูกต้อง".to_string());
+    // Left empty, a limit takes its default (a rules file that leaves the key out does the same).
+    let max_loan_days = if form.max_loan_days.trim().is_empty() {
+        super::rules::DEFAULT_MAX_LOAN_DAYS
+    } else {
+        number(&form.max_loan_days, "max_loan_days")
+    };
+    let booking_horizon_days = if form.booking_horizon_days.trim().is_empty() {
+        super::rules::DEFAULT_BOOKING_HORIZON_DAYS
+    } else {
+        number(&form.booking_horizon_days, "booking_horizon_days")
+    };
+    let follow_up_days = number(&form.follow_up_days, "follow_up_days");
+    let remind_days_before_due = number(&form.remind_days_before_due, "remind_days_before_due");
+    let mut duty = |raw: &str, field: &'static str| {
+        Duty::parse(raw).unwrap_or_else(|| {
+            errors.add(field, "ผู้มีอำนาจอนุมัติไม่ถูกต้อง");
+            Duty::OrgHead
+        })
+    };
+    let approver_inside = duty(&form.approver_inside, "approver_inside");
+    let approver_outside = duty(&form.approver_outside, "approver_outside");
+    let approver_agency = duty(&form.approver_agency, "approver_agency");
     let mut holidays = Vec::new();
-    for line in form.holidays.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        holidays.push(parse_day(line, "วันหยุด")?);
+    for (n, line) in form.holidays.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+        match parse_day(line, &format!("วันหยุดบรรทัดที่ {}", n + 1)) {
+            Ok(day) => holidays.push(day),
+            Err(e) => errors.add("holidays", e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     let rules = super::rules::LendingRules {
-        // Left empty, a limit takes its default (a rules file that leaves the key out does the same).
-        max_loan_days: if form.max_loan_days.trim().is_empty() {
-            super::rules::DEFAULT_MAX_LOAN_DAYS
-        } else {
-            number(&form.max_loan_days, "ระยะเวลายืมสูงสุด")?
-        },
-        booking_horizon_days: if form.booking_horizon_days.trim().is_empty() {
-            super::rules::DEFAULT_BOOKING_HORIZON_DAYS
-        } else {
-            number(&form.booking_horizon_days, "จองล่วงหน้าได้ไม่เกิน")?
-        },
-        follow_up_days: number(&form.follow_up_days, "จำนวนวันที่ต้องติดตามทวงคืน")?,
-        remind_days_before_due: number(&form.remind_days_before_due, "จำนวนวันที่แจ้งเตือนก่อนครบกำหนด")?,
-        approver_inside: duty(&form.approver_inside)?,
-        approver_outside: duty(&form.approver_outside)?,
-        approver_agency: duty(&form.approver_agency)?,
+        max_loan_days,
+        booking_horizon_days,
+        follow_up_days,
+        remind_days_before_due,
+        approver_inside,
+        approver_outside,
+        approver_agency,
         holidays,
         extra_rules_th: form.extra_rules.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect(),
     };
-    rules.validate().map_err(|e| e.message_th())?;
+    rules.validate().map_err(|e| {
+        let field = match &e {
+            super::rules::RulesError::Invalid { field, .. } => field,
+            super::rules::RulesError::Syntax(_) => "max_loan_days",
+        };
+        FieldErrors::one(field, e.message_th())
+    })?;
     Ok(rules)
 }
 
 async fn save_rules(
     State(state): State<AppState>,
-    CsrfForm { user: me, form }: CsrfForm<RulesForm>,
+    CsrfFormKept { user: me, form, errors }: CsrfFormKept<RulesForm>,
 ) -> Result<Response, AppError> {
     if me.user.role != crate::auth::Role::Admin {
         return Err(AppError::Forbidden);
     }
+    if !errors.is_empty() {
+        return rules_view(me, form, errors);
+    }
     match parse_rules(&form) {
         Ok(rules) => {
             if let Err(below) = store_rules::save(&state.db, me.org_id(), &rules, &me.actor()).await? {
-                let message = below
-                    .iter()
-                    .map(|b| format!("ช่อง “ผู้มีอำนาจอนุมัติ: {}” – {}", b.requirement.use_type.label_th(), b.message_th()))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let current = store_rules::load(&state.db, me.org_id()).await?;
-                return rules_view(me, &current, Some(message));
+                // An approver below clause 208: beside the approver field of that use.
+                let mut errors = FieldErrors::new();
+                for b in below {
+                    let use_type = b.requirement.use_type;
+                    let message = format!("ช่อง “ผู้มีอำนาจอนุมัติ: {}” – {}", use_type.label_th(), b.message_th());
+                    errors.add(&format!("approver_{}", use_type.code()), message);
+                }
+                return rules_view(me, form, errors);
             }
             Ok(see_other("/app/lending/rules"))
         }
-        Err(message) => {
-            let current = store_rules::load(&state.db, me.org_id()).await?;
-            rules_view(me, &current, Some(message))
-        }
+        Err(errors) => rules_view(me, form, errors),
     }
 }

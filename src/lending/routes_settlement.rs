@@ -13,6 +13,7 @@ use super::settlement::{self, Problem, SettlementForm};
 use super::store_settlement;
 use super::{ItemId, LoanId, duties_of};
 use crate::app::AppState;
+use crate::http::FieldErrors;
 use crate::http::{AppError, CsrfForm, CurrentUser, see_other};
 use crate::thai::{Digits, format_date_medium, format_int};
 
@@ -118,7 +119,7 @@ pub(super) async fn settle(
                 StepRefusal::Workflow(w) if w.is_permission() => StatusCode::FORBIDDEN,
                 _ => StatusCode::CONFLICT,
             };
-            let mut r = super::routes::loan_view(state, me, id, Some(e.message_th())).await?;
+            let mut r = super::routes::loan_view(state, me, id, FieldErrors::one("act-settle", e.message_th())).await?;
             mark(&mut r, status);
             Ok(r)
         }
@@ -132,8 +133,17 @@ async fn refused(
     view: SettleView,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let summary = view.problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join(" · ");
-    let mut r = super::routes::loan_view_with(state, me, id, Some(summary), Some(view)).await?;
+    // Each problem beside its field of the settlement form (ids as in templates/lending/loan.html).
+    let mut errors = FieldErrors::new();
+    for p in &view.problems {
+        let field = match p.field {
+            "on" => "on-settle",
+            "note" => "note-settle",
+            other => other,
+        };
+        errors.add(field, p.message.clone());
+    }
+    let mut r = super::routes::loan_view_with(state, me, id, errors, Some(view)).await?;
     mark(&mut r, status);
     Ok(r)
 }
@@ -193,8 +203,12 @@ async fn write_off(
         Some(Ok(())) => Ok(see_other(&format!("/app/lending/items/{id}"))),
         Some(Err(problems)) => {
             view.problems = problems;
-            let summary = view.problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join(" · ");
-            super::routes::item_view_with(&state, me, id, Some(summary), Some(view)).await
+            // Each problem beside its field of the write-off form (ids "wo-…" in templates/lending/item.html).
+            let mut errors = FieldErrors::new();
+            for p in &view.problems {
+                errors.add(&format!("wo-{}", p.field), p.message.clone());
+            }
+            super::routes::item_view_with(&state, me, id, errors, Some(view)).await
         }
     }
 }

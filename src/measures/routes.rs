@@ -574,9 +574,9 @@ async fn audit_page(State(state): State<AppState>, me: CurrentUser) -> Result<Re
         .map(|e| AuditRow {
             seq: e.seq,
             at: crate::thai::format_instant_th(e.at, me.org.digits),
-            actor: e.actor,
-            action: e.action,
-            entity: e.entity,
+            actor: crate::audit::words::actor_th(&e.actor).to_string(),
+            action: crate::audit::words::action_th(&e.action).to_string(),
+            entity: crate::audit::words::entity_th(&e.entity).to_string(),
             entity_id: e.entity_id,
             hash: e.hash[..16].to_string(),
         })

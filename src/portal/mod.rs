@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(index))
         .route("/static/app.css", get(|| async { css(APP_CSS) }))
         .route("/static/report.css", get(|| async { css(REPORT_CSS) }))
+        .route("/static/thai-date.js", get(|| async { script(THAI_DATE_JS) }))
         .route("/static/fonts/Sarabun-Regular.ttf", get(|| async { font(SARABUN_REGULAR) }))
         .route("/static/fonts/Sarabun-Bold.ttf", get(|| async { font(SARABUN_BOLD) }))
         .route("/o/{slug}/", get(home))
@@ -37,6 +38,8 @@ pub fn router() -> Router<AppState> {
 
 const APP_CSS: &str = include_str!("../../assets/static/app.css");
 const REPORT_CSS: &str = include_str!("../../assets/static/report.css");
+/// The date fields' echo while typing (progressive: the server echoes after submitting anyway).
+const THAI_DATE_JS: &str = include_str!("../../assets/static/thai-date.js");
 
 /// The shipped Thai font, so pages read the same as the PDF on machines without a Thai font.
 const SARABUN_REGULAR: &[u8] = include_bytes!("../../assets/fonts/Sarabun-Regular.ttf");
@@ -49,6 +52,11 @@ fn font(body: &'static [u8]) -> Response {
 
 fn css(body: &'static str) -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], body)
+        .into_response()
+}
+
+fn script(body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], body)
         .into_response()
 }
 

@@ -79,7 +79,7 @@ fn strip_weekday(s: &str) -> &str {
 }
 
 /// `yyyy-mm-dd` (what `<input type=date>` and links send): a Christian-era year, or a
-/// Buddhist-era one (`2569-12-10`, as Thai spreadsheets write it): the two ranges do not meet.
+/// Buddhist-era one from 2400 on (`2569-12-10`, as Thai spreadsheets write it).
 fn iso_date(s: &str) -> Option<NaiveDate> {
     let bytes = s.as_bytes();
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
@@ -87,10 +87,15 @@ fn iso_date(s: &str) -> Option<NaiveDate> {
     }
     let number = |range: std::ops::Range<usize>| s.get(range)?.parse::<u32>().ok();
     let (year, month, day) = (i32::try_from(number(0..4)?).ok()?, number(5..7)?, number(8..10)?);
-    let ce = if PLAUSIBLE_BE_YEARS.contains(&year) { ce_from_be(year) } else { year };
-    if !PLAUSIBLE_BE_YEARS.contains(&be_from_ce(ce)) {
+    // Below 2400 it can only be a Christian-era year (how far off it is, is for the rules to say:
+    // a loan running to 2399 is refused as too long, naming the limit).
+    let ce = if PLAUSIBLE_BE_YEARS.contains(&year) {
+        ce_from_be(year)
+    } else if year < *PLAUSIBLE_BE_YEARS.start() {
+        year
+    } else {
         return None;
-    }
+    };
     NaiveDate::from_ymd_opt(ce, month, day)
 }
 
@@ -136,6 +141,7 @@ mod tests {
         }
         // A year far outside both eras is no date at all.
         assert!(parse_date_field("3000-12-10").is_err());
+        assert_eq!(parse_date_field("2399-12-31"), Ok(date(2399, 12, 31)), "far, but for the rules to refuse");
         // 29 Feb 2567 BE is 2024 CE, a leap year, in the year-first form too.
         assert_eq!(parse_date_field("2567-02-29"), Ok(date(2024, 2, 29)));
     }

@@ -284,7 +284,7 @@ crate::on_both_databases! {
         let r = app.post_form("/app/lending/rules", &csrf, &good).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let page = app.get_text("/app/lending/rules").await;
-        assert!(page.contains("ยื่นคำขอล่วงหน้า ๓ วันทำการ") && page.contains("2026-10-13"));
+        assert!(page.contains("ยื่นคำขอล่วงหน้า ๓ วันทำการ") && page.contains("๑๓/๑๐/๒๕๖๙"));
         let item = item_id(&app, "416-66-0001").await.to_string();
         let (s, d) = ((today() + Duration::days(30)).to_string(), (today() + Duration::days(36)).to_string());
         let r = app.post_form("/app/lending/loans", &csrf, &request_fields(&item, "inside", &s, &d, "นายดี")).await;

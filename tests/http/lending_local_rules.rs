@@ -76,7 +76,9 @@ crate::on_both_databases! {
         let r = app.post_form("/app/lending/rules", &csrf, &rules_fields("supplies_officer", "org_head", "supplies_head", "10")).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let page = r.text().await.unwrap();
-        assert!(page.contains("ไม่ได้บันทึก: ช่อง “ผู้มีอำนาจอนุมัติ: นำออกไปใช้นอกสถานที่”"), "names the field");
+        assert!(page.contains("ยังไม่ได้บันทึก"), "{page}");
+        assert!(page.contains("ช่อง “ผู้มีอำนาจอนุมัติ: นำออกไปใช้นอกสถานที่”"), "names the field");
+        assert!(page.contains("id=\"approver_outside-error\""), "beside the field");
         assert!(page.contains("ขัดกับระเบียบฯ ข้อ ๒๐๘ (๒): การยืมไปใช้นอกสถานที่ของหน่วยงานของรัฐต้องได้รับอนุมัติจากหัวหน้าหน่วยงานของรัฐ"));
         assert_eq!(saved_rules(&app).await, before, "nothing saved");
         let r = app.post_form("/app/lending/rules", &csrf, &rules_fields("org_head", "org_head", "supplies_officer", "10")).await;

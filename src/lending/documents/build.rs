@@ -141,7 +141,7 @@ pub async fn labels_pdf(db: &Db, pdf: &Typesetter, org: &Org, public_url: &str) 
         .into_iter()
         .filter(|i| i.lendable && i.quantity > 0)
         .map(|i| Label {
-            url: format!("{}/o/{}/items/{}", public_url.trim_end_matches('/'), org.slug, i.asset_number),
+            url: crate::lending::asset_number::public_url(public_url, &org.slug, &i.asset_number),
             asset_number: i.asset_number,
             item_name: i.name,
         })
