@@ -436,20 +436,20 @@ async fn upload_photo(
         Ok((_, file)) => file,
         Err(AppError::TooLarge(_)) => {
             let limit = format!("รูปพัสดุใหญ่เกิน {} MB กรุณาย่อรูปแล้วเลือกใหม่", PHOTO_LIMIT / (1024 * 1024));
-            let mut r = item_view(&state, me, id, RequestForm::default(), refused(limit)).await?;
+            let mut r = item_view(&state, me, id, RequestForm::blank(), refused(limit)).await?;
             *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
             return Ok(r);
         }
-        Err(AppError::Invalid(m)) => return item_view(&state, me, id, RequestForm::default(), refused(m)).await,
+        Err(AppError::Invalid(m)) => return item_view(&state, me, id, RequestForm::blank(), refused(m)).await,
         Err(e) => return Err(e),
     };
     let Some(bytes) = file.map(|(_, b)| b).filter(|b| !b.is_empty()) else {
-        return item_view(&state, me, id, RequestForm::default(), refused("กรุณาเลือกรูปพัสดุ".into())).await;
+        return item_view(&state, me, id, RequestForm::blank(), refused("กรุณาเลือกรูปพัสดุ".into())).await;
     };
     match items::set_photo(&state.db, me.org_id(), ItemId(id), &bytes, &me.actor()).await? {
         Ok(true) => Ok(see_other(&format!("/app/lending/items/{id}"))),
         Ok(false) => Err(AppError::NotFound),
-        Err(message) => item_view(&state, me, id, RequestForm::default(), refused(message)).await,
+        Err(message) => item_view(&state, me, id, RequestForm::blank(), refused(message)).await,
     }
 }
 

@@ -250,9 +250,9 @@ async fn set_reserve(
         None => Err(AppError::NotFound),
         Some(Ok(())) => Ok(see_other(&format!("/app/lending/items/{id}"))),
         Some(Err(problem)) => {
-            let summary = problem.message.clone();
+            let errors = FieldErrors::one("reserve", problem.message.clone());
             let view = WriteOffView { reserve: Some(form.reserve), problems: vec![problem], ..Default::default() };
-            super::routes::item_view_with(&state, me, id, Some(summary), Some(view)).await
+            super::routes::item_view_with(&state, me, id, errors, Some(view)).await
         }
     }
 }
