@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit, HTTP integration (real server, real database) and document checks with
-# real readers (pdftotext/pdffonts from poppler-utils, LibreOffice for the DOCX).
+# real readers (pdftotext/pdffonts from poppler-utils, LibreOffice for the DOCX) and a real browser
+# (headless Chromium driven over WebDriver).
 # PostgreSQL runs too when TEST_DATABASE_URL is set, e.g.
 #   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres bash scripts/test.sh
 set -euo pipefail
@@ -10,6 +11,9 @@ need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+# The browser test (tests/http/browser.rs) drives a headless Chromium through chromedriver.
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 # pg_dump/pg_restore for the backup and restore tests.
 command -v pg_restore >/dev/null 2>&1 || need+=(postgresql-client)
 # The failover test starts its own primary and standby (initdb, pg_ctl, pg_basebackup).

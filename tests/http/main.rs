@@ -4,6 +4,8 @@ mod audit_heads;
 mod audit_verify;
 mod auth;
 mod backup;
+mod browser;
+mod browser_lending;
 mod cli;
 mod collation;
 mod cut_and_empty;
