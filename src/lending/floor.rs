@@ -5,8 +5,8 @@
 //! line of the file, when there is a file).
 //!
 //! Pure: no database. A recorded delegation order (คำสั่งมอบอำนาจ) may let a lower officer approve
-//! on the head's behalf; callers pass [`DelegationCover`] so such an order can be honoured once
-//! delegation orders are recorded, without changing this check.
+//! on the head's behalf; callers pass [`DelegationCover`] so such an order is honoured
+//! (`store_rules` asks `lending::delegation`), without changing this check.
 
 use super::rules::{Duty, LendingRules, UseType};
 
@@ -54,7 +54,7 @@ pub fn requirement(use_type: UseType) -> Requirement {
 }
 
 /// Whether a recorded delegation order lets `named` approve loans of `use_type` for the head the
-/// regulation names. No orders are recorded yet: callers pass [`NO_DELEGATION`].
+/// regulation names (`store_rules` passes the orders in force today; tests pass [`NO_DELEGATION`]).
 pub type DelegationCover<'a> = &'a dyn Fn(UseType, Duty) -> bool;
 
 fn no_delegation(_: UseType, _: Duty) -> bool {

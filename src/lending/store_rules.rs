@@ -2,15 +2,25 @@
 
 use sqlx::Row;
 
-use super::floor::{self, BelowTheFloor, DelegationCover};
-use super::rules::LendingRules;
+use super::floor::{self, BelowTheFloor};
+use super::rules::{Duty, LendingRules, UseType};
 use crate::db::{Db, now};
 use crate::orgs::OrgId;
 
-/// Which loosened approvers a recorded delegation order covers. Delegation orders are not recorded
-/// yet, so none is; this is the one place to look them up when they are.
-async fn delegations(_db: &Db, _org: OrgId) -> anyhow::Result<DelegationCover<'static>> {
-    Ok(floor::NO_DELEGATION)
+/// Which loosened approvers a delegation order in force today covers: (use, duty) when an order
+/// for that use runs from a holder of the regulation's approver (ข้อ 208) to a holder of the duty.
+async fn delegations(db: &Db, org: OrgId) -> anyhow::Result<Vec<(UseType, Duty)>> {
+    let today = super::today();
+    let mut covered = Vec::new();
+    for order in super::delegation::list(db, org).await?.into_iter().filter(|o| o.valid_on(today)) {
+        let (from, to) = (super::duties_of(db, order.from_user).await?, super::duties_of(db, order.to_user).await?);
+        for use_type in &order.use_types {
+            if from.contains(&floor::requirement(*use_type).lowest) {
+                covered.extend(to.iter().map(|d| (*use_type, *d)));
+            }
+        }
+    }
+    Ok(covered)
 }
 
 /// The organization's rules, or the regulation's defaults when it has set none. An approver
@@ -18,7 +28,8 @@ async fn delegations(_db: &Db, _org: OrgId) -> anyhow::Result<DelegationCover<'s
 /// regulation's approver, so a loosened rule never decides a request.
 pub async fn load(db: &Db, org: OrgId) -> anyhow::Result<LendingRules> {
     let mut rules = load_as_stored(db, org).await?;
-    if let Err(below) = floor::check(&rules, delegations(db, org).await?) {
+    let covered = delegations(db, org).await?;
+    if let Err(below) = floor::check(&rules, &|u, d| covered.contains(&(u, d))) {
         for b in below {
             tracing::warn!(
                 org = org.0,
@@ -56,7 +67,8 @@ pub async fn save(
     rules: &LendingRules,
     actor: &str,
 ) -> anyhow::Result<Result<(), Vec<BelowTheFloor>>> {
-    if let Err(below) = floor::check(rules, delegations(db, org).await?) {
+    let covered = delegations(db, org).await?;
+    if let Err(below) = floor::check(rules, &|u, d| covered.contains(&(u, d))) {
         return Ok(Err(below));
     }
     let before = load_as_stored(db, org).await?;

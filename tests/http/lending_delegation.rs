@@ -166,4 +166,24 @@ crate::on_both_databases! {
         let own = file(&app, &works, "416-62-0011", UseType::Inside, 3).await;
         assert_eq!(app.count(&format!("SELECT COUNT(*) FROM loans WHERE id = {} AND required_duty = 'org_head' AND escalation = 'requester_is_approver'", own.0)).await, 1);
     }
+
+    async fn a_rule_below_clause_208_stands_only_where_a_delegation_order_covers_it(app: TestApp) {
+        // The demo's order: the head of the agency lets the head of supplies approve loans to other agencies.
+        let csrf = app.login(DEMO_ADMIN).await;
+        let fields = |outside: &'static str, agency: &'static str| vec![
+            ("max_loan_days", "10"), ("follow_up_days", "7"), ("remind_days_before_due", "2"),
+            ("approver_inside", "supplies_head"), ("approver_outside", outside), ("approver_agency", agency),
+            ("holidays", ""), ("extra_rules", ""),
+        ];
+        let r = app.post_form("/app/lending/rules", &csrf, &fields("supplies_head", "org_head")).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "no order covers use outside");
+        let r = app.post_form("/app/lending/rules", &csrf, &fields("org_head", "supplies_head")).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "the demo's order covers loans to agencies");
+        // Without the order in force, the stored rule falls back to the regulation's approver.
+        app.raw_sql("UPDATE delegations SET to_day = from_day").await.unwrap();
+        let page = app.get_text("/app/lending/rules").await;
+        let agency = &page[page.find("id=\"approver_agency\"").unwrap()..];
+        let selected = &agency[..agency.find("</select>").unwrap()];
+        assert!(selected.contains(r#"value="org_head" selected"#), "{selected}");
+    }
 }
