@@ -46,6 +46,7 @@ pub fn entity_th(code: &str) -> &'static str {
         "item_photo" => "รูปพัสดุ",
         "lending_rules" => "ระเบียบการยืม",
         "delegation" => "คำสั่งมอบอำนาจ",
+        "unit_heads" => "หัวหน้าหน่วยที่ถือพัสดุ",
         "manual" | "manual_version" | "lending_manual" => "คู่มือการยืม-คืนพัสดุ",
         "settlement" => "การชดใช้",
         "notice" => "การแจ้งเตือน",
