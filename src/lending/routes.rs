@@ -856,8 +856,11 @@ async fn act(
         "cancel" => Action::Cancel,
         _ => return Err(AppError::Invalid("ไม่รู้จักขั้นตอนนี้".into())),
     };
+    // Only a hand-over or a return may be recorded for an earlier day; a decision is dated when it
+    // is made, whatever a crafted form says.
     let on = match form.on.trim() {
         "" => None,
+        _ if !matches!(action, Action::HandOver | Action::Return { .. }) => None,
         s => parse_day(s, "วันที่").map_err(|e| errors.add(&format!("on-{code}"), e)).ok(),
     };
     let units = match form.units.trim() {

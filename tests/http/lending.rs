@@ -70,9 +70,14 @@ crate::on_both_databases! {
         assert_eq!(status_of(&app, loan).await, "requested");
         // The head of the organization approves; the supplies officer hands over and takes it back.
         let csrf = app.login(DEMO_EXECUTIVE).await;
-        let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "approve"), ("note", "อนุมัติ")]).await;
+        // A crafted form cannot date the decision a month back: it is dated when it is made.
+        let back = today() - Duration::days(30);
+        let month_ago = format!("{}/{}/{}", chrono::Datelike::day(&back), chrono::Datelike::month(&back), chrono::Datelike::year(&back) + 543);
+        let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "approve"), ("note", "อนุมัติ"), ("on", &month_ago)]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(status_of(&app, loan).await, "approved");
+        let (decided_at,): (i64,) = sqlx::query_as("SELECT decided_at FROM loans WHERE id = $1").bind(loan).fetch_one(&app.db.pool).await.unwrap();
+        assert!(chrono::Utc::now().timestamp() - decided_at < 600, "decided now, not backdated");
         let r = app.post_form(&format!("/app/lending/loans/{loan}/act"), &csrf, &[("action", "approve")]).await;
         assert_eq!(r.status(), StatusCode::CONFLICT, "approving an approved loan is a wrong state, not a permission");
         assert_eq!(r.headers()["x-error-code"], "conflict");
