@@ -222,14 +222,14 @@ impl LendingRules {
             return Err(RulesError::Invalid {
                 field: "max_loan_days",
                 reason: "must be 1 to 366 days",
-                message_th: "ระยะเวลายืมสูงสุด (max_loan_days) ต้องอยู่ระหว่าง 1–366 วัน (พัสดุต้องกลับมาให้ตรวจสอบประจำปี ข้อ 213)",
+                message_th: "ระยะเวลายืมสูงสุดต้องอยู่ระหว่าง 1–366 วัน (พัสดุต้องกลับมาให้ตรวจสอบประจำปี ข้อ 213)",
             });
         }
         if !(1..=LONGEST_LIMIT_DAYS).contains(&self.booking_horizon_days) {
             return Err(RulesError::Invalid {
                 field: "booking_horizon_days",
                 reason: "must be 1 to 366 days",
-                message_th: "จองล่วงหน้าได้ไม่เกิน (booking_horizon_days) ต้องอยู่ระหว่าง 1–366 วัน",
+                message_th: "ระยะจองล่วงหน้าต้องอยู่ระหว่าง 1–366 วัน",
             });
         }
         if !(1..=REGULATION_FOLLOW_UP_DAYS).contains(&self.follow_up_days) {

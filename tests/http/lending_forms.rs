@@ -154,6 +154,16 @@ crate::on_both_databases! {
         assert!(html.contains(">13/10/2569\n1/13/2569</textarea>"), "{html}");
         assert!(html.contains(">ต้องคืนก่อน ๑๖.๓๐ น.</textarea>"));
         assert_summary_links_to(&html, "holidays");
+
+        // A limit out of range is refused in Thai words only: the file's key stays out of the page.
+        let r = app.post_form("/app/lending/rules", &csrf, &[("max_loan_days", "400"), ("follow_up_days", "7"),
+            ("remind_days_before_due", "2"), ("approver_inside", "supplies_head"), ("approver_outside", "org_head"),
+            ("approver_agency", "org_head"), ("holidays", ""), ("extra_rules", "")]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        let shown = html.replace("\"max_loan_days", "").replace("max_loan_days-error", "").replace("#max_loan_days", "");
+        assert!(!shown.contains("max_loan_days"), "an English key shown to the clerk: {html}");
+        assert!(html.contains("ระยะเวลายืมสูงสุดต้องอยู่ระหว่าง 1–366 วัน"), "{html}");
     }
 
     async fn an_oversized_photo_gives_the_item_page_back_with_the_message_beside_the_photo_field(app: TestApp) {
