@@ -103,6 +103,7 @@ fn iso_date(s: &str) -> Option<NaiveDate> {
 mod tests {
     use super::*;
     use crate::thai::YearError;
+    use crate::thai::dates::tests::plausible_date;
     use proptest::prelude::*;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -164,13 +165,6 @@ mod tests {
     fn the_echo_names_the_weekday_day_month_and_year() {
         assert_eq!(format_date_words(date(2026, 12, 10), Digits::Thai), "วันพฤหัสบดีที่ ๑๐ ธันวาคม พ.ศ. ๒๕๖๙");
         assert_eq!(format_date_words(date(2026, 11, 30), Digits::Arabic), "วันจันทร์ที่ 30 พฤศจิกายน พ.ศ. 2569");
-    }
-
-    fn plausible_date() -> impl Strategy<Value = NaiveDate> {
-        // CE 1857–2157 are BE 2400–2700, the years the parser accepts.
-        let first = date(1857, 1, 1).num_days_from_ce();
-        let last = date(2157, 12, 31).num_days_from_ce();
-        (first..=last).prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).expect("in range"))
     }
 
     proptest! {

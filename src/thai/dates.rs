@@ -158,7 +158,7 @@ pub fn format_instant_th(epoch_seconds: i64, digits: Digits) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
@@ -239,7 +239,8 @@ mod tests {
         assert!(matches!(parse_thai_date("99999999999 ต.ค. 2565"), Err(DateError::Unrecognized(_))));
     }
 
-    fn plausible_date() -> impl Strategy<Value = NaiveDate> {
+    /// Any day whose B.E. year the parsers accept (shared by the date-field tests).
+    pub(crate) fn plausible_date() -> impl Strategy<Value = NaiveDate> {
         // CE 1857–2157 are BE 2400–2700, the years the parser accepts.
         let first = date(1857, 1, 1).num_days_from_ce();
         let last = date(2157, 12, 31).num_days_from_ce();
