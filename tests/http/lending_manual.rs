@@ -60,6 +60,7 @@ crate::on_both_databases! {
         assert!(!text.contains(&format!("พ.ศ.{}", thai_year(this_year))), "not today's fiscal year");
         assert!(text.contains("ประกาศณวันที่๓ตุลาคม๒๕๖๕") && text.contains("(นายประเสริฐวงศ์คำ)"));
         assert!(text.contains("ที่มา:ระเบียบกระทรวงการคลัง") && text.contains("เล่ม๑๓๔ตอนพิเศษ๒๑๐ง"), "the clauses cite their source");
+        assert!(text.contains("จำนวนที่ให้ยืมรวมกันต้องไม่เกินจำนวนที่มีอยู่"), "the overlap rule counts units");
         for name in borrowers(&app).await {
             assert!(!text.contains(&name), "the public manual names {name}");
         }

@@ -61,7 +61,9 @@ pub fn sop_manual(org: &Org, rules: &LendingRules, approval: &ManualApproval) ->
     rule_lines.push(format!("ระยะเวลายืมแต่ละครั้งไม่เกิน {} วัน", n(rules.max_loan_days as i64)));
     rule_lines.push(format!("ยื่นคำขอยืมล่วงหน้าได้ไม่เกิน {} วันก่อนวันที่ยืม", n(rules.booking_horizon_days as i64)));
     rule_lines.push("ผู้ขอยืมหรือผู้ยื่นคำขอจะเป็นผู้อนุมัติคำขอนั้นเองไม่ได้".into());
-    rule_lines.push("พัสดุชิ้นเดียวกันให้ยืมในช่วงวันที่ทับกันไม่ได้".into());
+    // Items can hold several units (50 chairs under one record): the rule is about units, and
+    // consumables keep the reserve the office needs for itself (ข้อ ๒๑๐).
+    rule_lines.push("ในช่วงวันที่ทับกัน จำนวนที่ให้ยืมรวมกันต้องไม่เกินจำนวนที่มีอยู่ และวัสดุต้องเหลือไว้ใช้ในราชการตามจำนวนที่กำหนด".into());
     rule_lines.push(format!(
         "ผู้มีอำนาจอนุมัติ: ใช้ภายในสถานที่ – {}; นำออกไปใช้นอกสถานที่ – {}; ยืมระหว่างหน่วยงานของรัฐ – {} (ไม่ต่ำกว่าที่ระเบียบฯ ข้อ ๒๐๘ กำหนด)",
         rules.approver_inside.label_th(),
