@@ -18,5 +18,7 @@ pub mod measures;
 pub mod ops;
 pub mod orgs;
 pub mod portal;
+#[cfg(test)]
+mod source_files;
 pub mod text;
 pub mod thai;

@@ -74,29 +74,20 @@ mod tests {
     #[test]
     fn every_recorded_action_and_kind_has_a_thai_word() {
         let mut missing = Vec::new();
-        let mut dirs = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                    continue;
-                }
-                let code = std::fs::read_to_string(&path).unwrap();
-                for call in code.split("audit::record(").skip(1) {
-                    let call = &call[..call.find(".await").unwrap_or(call.len())];
-                    // The 4th and 5th arguments: quoted codes among them (an expression may hold two).
-                    let args: Vec<&str> = call.splitn(6, ',').collect();
-                    let quoted = |s: &str| s.split('"').skip(1).step_by(2).map(str::to_string).collect::<Vec<_>>();
-                    for action in args.get(3).map(|a| quoted(a)).unwrap_or_default() {
-                        if action_th(&action) == "รายการอื่น" {
-                            missing.push(format!("{}: action {action}", path.display()));
-                        }
+        for (path, code) in crate::source_files::under("src") {
+            for call in code.split("audit::record(").skip(1) {
+                let call = &call[..call.find(".await").unwrap_or(call.len())];
+                // The 4th and 5th arguments: quoted codes among them (an expression may hold two).
+                let args: Vec<&str> = call.splitn(6, ',').collect();
+                let quoted = |s: &str| s.split('"').skip(1).step_by(2).map(str::to_string).collect::<Vec<_>>();
+                for action in args.get(3).map(|a| quoted(a)).unwrap_or_default() {
+                    if action_th(&action) == "รายการอื่น" {
+                        missing.push(format!("{}: action {action}", path.display()));
                     }
-                    for entity in args.get(4).map(|a| quoted(a)).unwrap_or_default() {
-                        if entity_th(&entity) == "ข้อมูลอื่น" {
-                            missing.push(format!("{}: kind {entity}", path.display()));
-                        }
+                }
+                for entity in args.get(4).map(|a| quoted(a)).unwrap_or_default() {
+                    if entity_th(&entity) == "ข้อมูลอื่น" {
+                        missing.push(format!("{}: kind {entity}", path.display()));
                     }
                 }
             }

@@ -195,19 +195,10 @@ mod tests {
     #[test]
     fn the_multiline_fields_are_the_templates_textareas() {
         let mut textareas = std::collections::BTreeSet::new();
-        let mut dirs = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"))];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                    continue;
-                }
-                let html = std::fs::read_to_string(&path).unwrap();
-                for tag in html.split("<textarea").skip(1) {
-                    let name = tag.split("name=\"").nth(1).and_then(|s| s.split('"').next()).unwrap();
-                    textareas.insert(name.to_string());
-                }
+        for (_, html) in crate::source_files::under("templates") {
+            for tag in html.split("<textarea").skip(1) {
+                let name = tag.split("name=\"").nth(1).and_then(|s| s.split('"').next()).unwrap();
+                textareas.insert(name.to_string());
             }
         }
         let expected: std::collections::BTreeSet<String> =
