@@ -4,7 +4,7 @@ use super::markdown::{self, ParsedMeasure};
 use super::{MeasureInput, Status, store};
 use crate::db::Db;
 use crate::orgs::OrgId;
-use crate::thai::ThaiMonthRange;
+use crate::thai::FiscalYear;
 
 /// What an import added.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,19 +71,15 @@ impl std::fmt::Display for ImportProblem {
 pub const MAX_MEASURES: usize = 1000;
 
 /// Turns a parsed measure into register input, checking what the parser cannot know.
-fn to_input(m: &ParsedMeasure, known: &[i64]) -> Result<MeasureInput, ImportProblem> {
-    let period = if m.period.trim().is_empty() {
-        None
-    } else {
-        Some(ThaiMonthRange::parse(&m.period).map_err(|e| {
-            ImportProblem::at(
-                m,
-                "ระยะเวลาดำเนินการ",
-                format!("อ่านระยะเวลา \"{}\" ไม่ได้: {}", m.period, e.message_th()),
-                format!("cannot read the period \"{}\": {e}", m.period),
-            )
-        })?)
-    };
+fn to_input(m: &ParsedMeasure, year: FiscalYear, known: &[i64]) -> Result<MeasureInput, ImportProblem> {
+    let period = super::rules::read_period(&m.period, year).map_err(|e| {
+        ImportProblem::at(
+            m,
+            "ระยะเวลาดำเนินการ",
+            format!("อ่านระยะเวลา \"{}\" ไม่ได้: {}", m.period, e.message_th()),
+            format!("cannot read the period \"{}\": {e}", m.period),
+        )
+    })?;
     let mut indicators = Vec::new();
     for r in &m.indicators {
         let n = r.number as i64;
@@ -162,10 +158,21 @@ pub async fn import(
     }
     // Everything that can be checked without the write lock is checked before taking it: the
     // transaction below only reads what it must and inserts.
+    let fiscal_year = match FiscalYear::new(year as i32) {
+        Ok(y) => y,
+        Err(e) => {
+            return Ok(Err(ImportProblem {
+                line: None,
+                column: None,
+                message_th: e.message_th(),
+                message_en: e.to_string(),
+            }));
+        }
+    };
     let known: Vec<i64> = crate::ita::indicators(db, year).await?.iter().map(|i| i.number).collect();
     let mut inputs = Vec::with_capacity(parsed.measures.len());
     for m in &parsed.measures {
-        match to_input(m, &known) {
+        match to_input(m, fiscal_year, &known) {
             Ok(i) => inputs.push(i),
             Err(p) => return Ok(Err(p)),
         }

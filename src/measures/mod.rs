@@ -15,7 +15,7 @@ use serde::Serialize;
 pub use markdown::Item;
 
 use crate::orgs::OrgId;
-use crate::thai::ThaiMonthRange;
+use crate::thai::Period;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct MeasureId(pub i64);
@@ -85,7 +85,8 @@ pub struct MeasureInput {
     pub indicators: Vec<i64>,
     /// Lines such as "กองคลัง", "- เจ้าหน้าที่ผู้รับผิดชอบงานพัสดุ".
     pub responsible: Vec<String>,
-    pub period: Option<ThaiMonthRange>,
+    /// When the work is planned, as the office wrote it.
+    pub period: Option<Period>,
     pub status: Status,
     /// Percent, 0–100.
     pub progress: i64,

@@ -116,7 +116,7 @@ impl ReportSource {
                     indicators: self.indicator_refs(m),
                     methods: m.input.methods.clone(),
                     responsible: m.input.responsible.clone(),
-                    period: m.input.period.map(|p| p.format(self.digits())).unwrap_or_default(),
+                    period: m.input.period.as_ref().map(|p| p.format(self.digits())).unwrap_or_default(),
                     results: m.input.results.clone(),
                     outcomes: m.input.outcomes.clone(),
                 })
@@ -164,7 +164,7 @@ impl ReportSource {
                         measure: vec![digits.apply(title.trim())],
                         methods: cell(&m.input.methods).iter().map(|l| digits.apply(l)).collect(),
                         responsible: m.input.responsible.iter().map(|l| digits.apply(l)).collect(),
-                        period: m.input.period.map(|p| p.format_lines(digits)).unwrap_or_default(),
+                        period: m.input.period.as_ref().map(|p| p.format_lines(digits)).unwrap_or_default(),
                         results: cell(&m.input.results)
                             .iter()
                             .map(|l| digits.apply(l))

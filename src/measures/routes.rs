@@ -52,6 +52,11 @@ fn year_of(q: &YearQuery) -> Result<i64, AppError> {
     }
 }
 
+/// A year already checked by [`year_of`] or stored with a measure, as the type the rules take.
+fn fiscal_year(year: i64) -> Result<FiscalYear, AppError> {
+    FiscalYear::new(year as i32).map_err(|e| AppError::Invalid(e.message_th()))
+}
+
 fn year_label(year: i64, digits: Digits) -> String {
     format!("ปีงบประมาณ พ.ศ. {}", crate::thai::format_year_be(year as i32, digits))
 }
@@ -115,7 +120,7 @@ async fn list(
             number: format_int(i as i64 + 1, digits),
             title: m.input.title.clone(),
             indicators: m.input.indicators.iter().map(|n| format_int(*n, digits)).collect::<Vec<_>>().join(", "),
-            period: m.input.period.map(|p| p.format(digits)).unwrap_or_default(),
+            period: m.input.period.as_ref().map(|p| p.format(digits)).unwrap_or_default(),
             status: m.input.status.label_th(),
             progress: format!("{}%", format_int(m.input.progress, digits)),
         })
@@ -157,7 +162,7 @@ impl FormView {
             title: m.input.title.clone(),
             methods: items_to_text(&m.input.methods, digits),
             responsible: m.input.responsible.join("\n"),
-            period: m.input.period.map(|p| p.format(digits)).unwrap_or_default(),
+            period: m.input.period.as_ref().map(|p| p.format(digits)).unwrap_or_default(),
             results: items_to_text(&m.input.results, digits),
             outcomes: items_to_text(&m.input.outcomes, digits),
             status: m.input.status.code().to_string(),
@@ -306,7 +311,7 @@ async fn create(
 ) -> Result<Response, AppError> {
     me.require_editor()?;
     let year = year_of(&q)?;
-    match parse_form(&form, &known_indicators(&state, year).await?) {
+    match parse_form(&form, fiscal_year(year)?, &known_indicators(&state, year).await?) {
         Ok(input) => {
             let id = store::create(&state.db, me.org_id(), year, &input, &me.actor()).await?;
             Ok(see_other(&format!("/app/measures/{}", id.0)))
@@ -332,7 +337,7 @@ async fn update(
 ) -> Result<Response, AppError> {
     me.require_editor()?;
     let m = find(&state, &me, id).await?;
-    match parse_form(&form, &known_indicators(&state, m.fiscal_year).await?) {
+    match parse_form(&form, fiscal_year(m.fiscal_year)?, &known_indicators(&state, m.fiscal_year).await?) {
         Ok(input) => {
             if !store::update(&state.db, me.org_id(), m.id, &input, &me.actor()).await? {
                 return Err(AppError::NotFound);

@@ -2,7 +2,7 @@
 //! which field is wrong.
 
 use super::{Item, MeasureInput, Status};
-use crate::thai::{ThaiMonthRange, to_arabic_digits};
+use crate::thai::{FiscalYear, Period, PeriodError, to_arabic_digits};
 
 /// The raw fields of the measure form, as posted.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -82,8 +82,22 @@ pub fn items_to_text(items: &[Item], digits: crate::thai::Digits) -> String {
     out.join("\n")
 }
 
-/// Reads the form into a measure, or lists every wrong field.
-pub fn parse_form(form: &MeasureForm, known_indicators: &[i64]) -> Result<MeasureInput, Vec<FieldError>> {
+/// Reads a measure's period: nothing written is no period; see [`Period::parse`] for the rest.
+/// `year` is the measure's fiscal year ("ตลอดปีงบประมาณ" without a year means it).
+pub fn read_period(text: &str, year: FiscalYear) -> Result<Option<Period>, PeriodError> {
+    match Period::parse(text, year) {
+        Ok(p) => Ok(Some(p)),
+        Err(PeriodError::Empty) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Reads the form into a measure of fiscal year `year`, or lists every wrong field.
+pub fn parse_form(
+    form: &MeasureForm,
+    year: FiscalYear,
+    known_indicators: &[i64],
+) -> Result<MeasureInput, Vec<FieldError>> {
     let mut errors = Vec::new();
     let title = form.title.split_whitespace().collect::<Vec<_>>().join(" ");
     if title.is_empty() {
@@ -102,18 +116,14 @@ pub fn parse_form(form: &MeasureForm, known_indicators: &[i64]) -> Result<Measur
     }
     indicators.sort_unstable();
     indicators.dedup();
-    let period = if form.period.trim().is_empty() {
-        None
-    } else {
-        match form.period.parse::<ThaiMonthRange>() {
-            Ok(p) => Some(p),
-            Err(e) => {
-                errors.push(FieldError {
-                    field: "period",
-                    message: format!("ระยะเวลาดำเนินการ “{}” อ่านไม่ได้: {}", form.period.trim(), e.message_th()),
-                });
-                None
-            }
+    let period = match read_period(&form.period, year) {
+        Ok(p) => p,
+        Err(e) => {
+            errors.push(FieldError {
+                field: "period",
+                message: format!("ระยะเวลาดำเนินการ “{}” อ่านไม่ได้: {}", form.period.trim(), e.message_th()),
+            });
+            None
         }
     };
     let status = if form.status.is_empty() {
@@ -159,6 +169,10 @@ mod tests {
     use super::*;
     use crate::thai::Digits;
 
+    fn fy() -> FiscalYear {
+        FiscalYear::new(2566).unwrap()
+    }
+
     #[test]
     fn numbered_lines_start_items_and_dash_lines_belong_to_the_item_above() {
         let items = items_from_text("๑. จัดทำคู่มือ\n๔. เผยแพร่คู่มือ ผ่าน\n- เว็บไซต์ อบต.\n- เฟสบุ๊ก\nมีการประเมิน");
@@ -187,7 +201,7 @@ mod tests {
         let form = MeasureForm {
             period: "มีนาคม ถึง ธันวา".into(), progress: "150".into(), ..Default::default()
         };
-        let errors = parse_form(&form, &[1, 2]).unwrap_err();
+        let errors = parse_form(&form, fy(), &[1, 2]).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["title", "period", "progress"]);
     }
@@ -202,8 +216,19 @@ mod tests {
             status: "in_progress".into(),
             ..Default::default()
         };
-        let m = parse_form(&form, &(1..=10).collect::<Vec<_>>()).unwrap();
+        let m = parse_form(&form, fy(), &(1..=10).collect::<Vec<_>>()).unwrap();
         assert_eq!((m.title.as_str(), m.indicators.as_slice(), m.progress), ("จัดทำคู่มือ", &[4][..], 50));
         assert_eq!(m.period.unwrap().format(Digits::Thai), "มี.ค. – เม.ย. ๒๕๖๖");
+    }
+
+    #[test]
+    fn the_whole_fiscal_year_is_the_measures_year_and_a_blank_period_is_none() {
+        let form = MeasureForm {
+            title: "ก".into(), period: "ตลอดปีงบประมาณ".into(), ..Default::default()
+        };
+        let p = parse_form(&form, fy(), &[]).unwrap().period.unwrap();
+        assert_eq!(p.span(), crate::thai::Span::FiscalYear(fy()));
+        let blank = MeasureForm { title: "ก".into(), period: " \u{a0}\n".into(), ..Default::default() };
+        assert_eq!(parse_form(&blank, fy(), &[]).unwrap().period, None);
     }
 }

@@ -7,31 +7,48 @@ use sqlx::{AssertSqlSafe, Row};
 use super::{Item, ItemKind, Measure, MeasureId, MeasureInput};
 use crate::db::{Db, Tx, now};
 use crate::orgs::OrgId;
-use crate::thai::{ThaiMonthRange, YearMonth};
+use crate::thai::period::{day_key, day_of_key};
+use crate::thai::{Period, PeriodKind};
 
-fn encode_month(ym: YearMonth) -> i64 {
-    ym.be_year as i64 * 100 + ym.month as i64
-}
+/// The stored columns of a period: kind, first and last day (yyyymmdd), the words as written.
+type StoredPeriod = (Option<&'static str>, Option<i64>, Option<i64>, Option<String>);
 
-fn decode_month(v: i64) -> YearMonth {
-    YearMonth { be_year: (v / 100) as i32, month: (v % 100) as u32 }
-}
-
-fn decode_period(start: Option<i64>, end: Option<i64>) -> Option<ThaiMonthRange> {
-    match (start, end) {
-        (Some(s), Some(e)) => ThaiMonthRange::new(decode_month(s), decode_month(e)).ok(),
-        _ => None,
+fn encode_period(period: Option<&Period>) -> StoredPeriod {
+    match period {
+        Some(p) => (
+            Some(p.kind().code()),
+            Some(day_key(p.first_day())),
+            Some(day_key(p.last_day())),
+            Some(p.written().to_string()),
+        ),
+        None => (None, None, None, None),
     }
 }
+
+fn decode_period(row: &sqlx::any::AnyRow, id: i64) -> Result<Option<Period>, sqlx::Error> {
+    let kind: Option<String> = row.try_get("period_kind")?;
+    let Some(kind) = kind else { return Ok(None) };
+    let first: Option<i64> = row.try_get("period_first")?;
+    let last: Option<i64> = row.try_get("period_last")?;
+    let text: Option<String> = row.try_get("period_text")?;
+    let kind: PeriodKind = crate::db::code::decode("measures", "period_kind", id, &kind)?;
+    let period = first
+        .and_then(day_of_key)
+        .zip(last.and_then(day_of_key))
+        .and_then(|(first, last)| Period::from_stored(kind, first, last, text.as_deref().unwrap_or_default()));
+    let shown = format!("{kind:?} {first:?}–{last:?}");
+    period.map(Some).ok_or_else(|| crate::db::code::unknown("measures", "period_first/period_last", id, &shown))
+}
+
+const MEASURE_COLUMNS: &str = "id, fiscal_year, position, title, responsible, period_kind, period_first, period_last, period_text, status, progress";
 
 /// The measures of one organization and fiscal year, in order, with their items.
 pub async fn list(db: &Db, org: OrgId, year: i64) -> Result<Vec<Measure>, sqlx::Error> {
     // One snapshot for the four reads, so a concurrent edit cannot mix old rows with new items.
     let mut conn = db.snapshot().await?;
-    let rows = sqlx::query(
-        "SELECT id, fiscal_year, position, title, responsible, period_start, period_end, status, progress
-         FROM measures WHERE org_id = $1 AND fiscal_year = $2 ORDER BY position, id",
-    )
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {MEASURE_COLUMNS} FROM measures WHERE org_id = $1 AND fiscal_year = $2 ORDER BY position, id"
+    )))
     .bind(org.0)
     .bind(year)
     .fetch_all(&mut *conn)
@@ -110,7 +127,7 @@ fn measure_from_row(row: &sqlx::any::AnyRow, org: OrgId) -> Result<Measure, sqlx
             title: row.try_get("title")?,
             indicators: Vec::new(),
             responsible: responsible.lines().map(str::to_string).filter(|l| !l.is_empty()).collect(),
-            period: decode_period(row.try_get("period_start")?, row.try_get("period_end")?),
+            period: decode_period(row, id)?,
             status: crate::db::code::decode("measures", "status", id, &status)?,
             progress: row.try_get("progress")?,
             methods: Vec::new(),
@@ -134,14 +151,12 @@ pub async fn find(db: &Db, org: OrgId, id: MeasureId) -> Result<Option<Measure>,
 
 /// Same as [`find`] inside a write transaction (for the audit's "before").
 async fn find_in(tx: &mut Tx, org: OrgId, id: MeasureId) -> Result<Option<Value>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, fiscal_year, position, title, responsible, period_start, period_end, status, progress
-         FROM measures WHERE id = $1 AND org_id = $2",
-    )
-    .bind(id.0)
-    .bind(org.0)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let row =
+        sqlx::query(AssertSqlSafe(format!("SELECT {MEASURE_COLUMNS} FROM measures WHERE id = $1 AND org_id = $2")))
+            .bind(id.0)
+            .bind(org.0)
+            .fetch_optional(&mut **tx)
+            .await?;
     let Some(row) = row else { return Ok(None) };
     let mut m = measure_from_row(&row, org)?;
     let items =
@@ -171,7 +186,7 @@ pub fn snapshot(m: &Measure) -> Value {
         "title": m.input.title,
         "indicators": m.input.indicators,
         "responsible": m.input.responsible,
-        "period": m.input.period.map(|p| p.format(crate::thai::Digits::Arabic)),
+        "period": m.input.period.as_ref().map(|p| p.written()),
         "status": m.input.status.code(),
         "progress": m.input.progress,
         "methods": m.input.methods,
@@ -250,17 +265,20 @@ pub async fn insert_in(
             .fetch_one(&mut **tx)
             .await?;
     let at = now();
+    let (kind, first, last, text) = encode_period(input.period.as_ref());
     let row = sqlx::query(
-        "INSERT INTO measures (org_id, fiscal_year, position, title, responsible, period_start, period_end, status, progress, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+        "INSERT INTO measures (org_id, fiscal_year, position, title, responsible, period_kind, period_first, period_last, period_text, status, progress, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
     )
     .bind(org.0)
     .bind(year)
     .bind(next)
     .bind(&input.title)
     .bind(input.responsible.join("\n"))
-    .bind(input.period.map(|p| encode_month(p.start())))
-    .bind(input.period.map(|p| encode_month(p.end())))
+    .bind(kind)
+    .bind(first)
+    .bind(last)
+    .bind(text)
     .bind(input.status.code())
     .bind(input.progress)
     .bind(at)
@@ -284,14 +302,17 @@ pub async fn create(db: &Db, org: OrgId, year: i64, input: &MeasureInput, actor:
 pub async fn update(db: &Db, org: OrgId, id: MeasureId, input: &MeasureInput, actor: &str) -> anyhow::Result<bool> {
     let mut tx = db.write(org).await?;
     let Some(before) = find_in(&mut tx, org, id).await? else { return Ok(false) };
+    let (kind, first, last, text) = encode_period(input.period.as_ref());
     sqlx::query(
-        "UPDATE measures SET title = $1, responsible = $2, period_start = $3, period_end = $4, status = $5, progress = $6, updated_at = $7
-         WHERE id = $8 AND org_id = $9",
+        "UPDATE measures SET title = $1, responsible = $2, period_kind = $3, period_first = $4, period_last = $5, period_text = $6,
+         status = $7, progress = $8, updated_at = $9 WHERE id = $10 AND org_id = $11",
     )
     .bind(&input.title)
     .bind(input.responsible.join("\n"))
-    .bind(input.period.map(|p| encode_month(p.start())))
-    .bind(input.period.map(|p| encode_month(p.end())))
+    .bind(kind)
+    .bind(first)
+    .bind(last)
+    .bind(text)
     .bind(input.status.code())
     .bind(input.progress)
     .bind(now())

@@ -10,6 +10,7 @@ pub mod era;
 pub mod fiscal;
 pub mod month_range;
 pub mod months;
+pub mod period;
 pub mod words;
 
 pub use date_field::{format_date_field, format_date_words, parse_date_field};
@@ -22,3 +23,4 @@ pub use era::{BE_OFFSET, YearError, be_from_ce, ce_from_be, format_year_be, form
 pub use fiscal::FiscalYear;
 pub use month_range::{MonthRangeError, ThaiMonthRange, YearMonth};
 pub use months::{month_abbr, month_full, parse_month};
+pub use period::{Period, PeriodError, PeriodKind, Span};

@@ -253,7 +253,7 @@ fn parse_part(part: &str) -> Result<(u32, Option<i32>), MonthRangeError> {
 
 /// Turns `<br>`, `<br/>` and `<br />` (any case) into a space: cells copied from the old HTML
 /// pages carry them.
-fn replace_line_breaks(s: &str) -> String {
+pub(super) fn replace_line_breaks(s: &str) -> String {
     // ASCII lowercasing keeps byte offsets, so positions found in `lower` are valid in `s`.
     let lower = s.to_ascii_lowercase();
     let mut out = String::with_capacity(s.len());

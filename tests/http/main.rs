@@ -33,6 +33,7 @@ mod mail;
 mod measures;
 mod migrate;
 mod ops;
+mod periods;
 mod public;
 mod report;
 mod schema;
