@@ -13,15 +13,23 @@ use crate::thai::FiscalYear;
 
 #[derive(Subcommand, Debug)]
 pub enum ImportCommand {
-    /// Import a measures report in the seed's markdown table format.
+    /// Import a measures report: a Word file (.docx) or the seed's Markdown table (UTF-8 or
+    /// TIS-620/Windows-874 text), told apart by content.
     Measures {
         #[arg(long)]
         org: String,
         #[arg(long)]
         year: String,
-        /// Replace the year's existing measures.
+        /// Import over the year's existing measures: measures that match (by title, else by
+        /// place) are updated and keep their evidence; those the file lacks are deleted.
         #[arg(long)]
         replace: bool,
+        /// Print what the import would change and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import although the file's title names another fiscal year than --year.
+        #[arg(long)]
+        year_differs: bool,
         file: PathBuf,
     },
 }
@@ -63,28 +71,35 @@ fn parse_year(year: &str) -> anyhow::Result<i64> {
 
 /// Exit code 2 (nothing imported) when the file is refused.
 pub(super) async fn import(db: &Db, command: ImportCommand) -> anyhow::Result<ExitCode> {
-    match command {
-        ImportCommand::Measures { org, year, replace, file } => {
-            let org = orgs::require_by_slug(db, &org).await?;
-            let year = parse_year(&year)?;
-            let text =
-                std::fs::read_to_string(&file).with_context(|| format!("reading {} (อ่านไฟล์ไม่ได้)", file.display()))?;
-            match crate::measures::import::import(db, org.id, year, &text, replace, "cli").await? {
-                Ok(s) => println!(
-                    "imported {} measures ({} methods, {} results, {} outcomes) into {} {year}{}",
-                    s.measures,
-                    s.methods,
-                    s.results,
-                    s.outcomes,
-                    org.slug,
-                    if s.replaced > 0 { format!(", replacing {}", s.replaced) } else { String::new() }
-                ),
-                Err(problem) => {
-                    eprintln!("{}: {problem}\nnothing was imported (ไม่ได้นำเข้าข้อมูลใด ๆ)", file.display());
-                    return Ok(ExitCode::from(2));
-                }
-            }
-        }
+    use crate::measures::import::{self, Expect};
+    let ImportCommand::Measures { org, year, replace, dry_run, year_differs, file } = command;
+    let org = orgs::require_by_slug(db, &org).await?;
+    let year = parse_year(&year)?;
+    let bytes = std::fs::read(&file).with_context(|| format!("reading {} (อ่านไฟล์ไม่ได้)", file.display()))?;
+    let refuse = |problem: &dyn std::fmt::Display| {
+        eprintln!("{}: {problem}\nnothing was imported (ไม่ได้นำเข้าข้อมูลใด ๆ)", file.display());
+        Ok(ExitCode::from(2))
+    };
+    let prepared = match import::prepare(db, year, &bytes).await? {
+        Ok(p) => p,
+        Err(problem) => return refuse(&problem),
+    };
+    if dry_run {
+        println!("{}", import::preview(db, org.id, year, &prepared).await?.to_text());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(file_year) = prepared.file_year.filter(|y| *y != year && !year_differs) {
+        return refuse(&format!(
+            "ชื่อรายงานในไฟล์ระบุปีงบประมาณ {file_year} แต่เลือกนำเข้าเป็นปี {year} (the file's title names fiscal year {file_year}, not {year}: add --year-differs to import it as {year})"
+        ));
+    }
+    let expect = if replace { Expect::Anything } else { Expect::Empty };
+    match import::apply(db, org.id, year, &prepared, expect, "cli").await? {
+        Ok(s) => println!(
+            "imported {} measures ({} methods, {} results, {} outcomes) into {} {year}: {} added, {} changed, {} unchanged, {} removed",
+            s.measures, s.methods, s.results, s.outcomes, org.slug, s.added, s.changed, s.unchanged, s.removed
+        ),
+        Err(conflict) => return refuse(&conflict.problem(year)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -28,6 +28,7 @@ pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0008_loan_escalation", include_str!("../../migrations/sqlite/0008_loan_escalation.sql")),
     ("0009_asset_number_key", include_str!("../../migrations/sqlite/0009_asset_number_key.sql")),
     ("0011_measure_periods", include_str!("../../migrations/sqlite/0011_measure_periods.sql")),
+    ("0012_measure_import_previews", include_str!("../../migrations/sqlite/0012_measure_import_previews.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/postgres/0001_init.sql")),
@@ -40,6 +41,7 @@ pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0008_loan_escalation", include_str!("../../migrations/postgres/0008_loan_escalation.sql")),
     ("0009_asset_number_key", include_str!("../../migrations/postgres/0009_asset_number_key.sql")),
     ("0011_measure_periods", include_str!("../../migrations/postgres/0011_measure_periods.sql")),
+    ("0012_measure_import_previews", include_str!("../../migrations/postgres/0012_measure_import_previews.sql")),
 ];
 
 /// The PostgreSQL advisory lock key of schema changes (any fixed number no one else uses;

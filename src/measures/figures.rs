@@ -57,6 +57,15 @@ pub async fn set(db: &Db, org: OrgId, measure: MeasureId, figure: &str, on: bool
     Ok(true)
 }
 
+/// Whether `line` is what `figure` prints (with any day's numbers): an exported report carries
+/// its cited figures as result lines, which a re-import must not take for typed results.
+pub fn is_printed_line(figure: &str, line: &str) -> bool {
+    match figure {
+        "lending.summary" => line.starts_with("ยืม-คืนพัสดุตามคู่มือในปีงบประมาณ ") && line.contains(" ครั้ง"),
+        _ => false,
+    }
+}
+
 /// The line a figure prints today, for the report of `year`.
 pub async fn render(db: &Db, org: &Org, year: i64, figure: &str) -> anyhow::Result<String> {
     match figure {

@@ -4,6 +4,12 @@
 pub mod evidence;
 pub mod figures;
 pub mod import;
+pub mod import_diff;
+pub mod import_docx;
+pub mod import_preview;
+pub mod import_routes;
+mod import_stage;
+pub mod import_text;
 pub mod markdown;
 pub mod report;
 pub mod routes;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::evidence::{self, Evidence, NewEvidence};
 use super::report::{self, Format, ReportSource};
 use super::rules::{FieldError, MeasureForm, items_to_text, parse_form};
-use super::{Measure, MeasureId, Status, import, store};
+use super::{Measure, MeasureId, Status, store};
 use crate::app::AppState;
 use crate::http::{
     AppError, CsrfForm, CsrfMultipart, CurrentUser, download, form_page, page, read_multipart, see_other,
@@ -23,7 +23,6 @@ pub fn router() -> Router<AppState> {
         .route("/app/measures", get(list))
         .route("/app/measures/new", get(new_page).post(create))
         .route("/app/measures/intro", post(set_intro))
-        .route("/app/measures/import", get(import_page).post(import_upload))
         .route("/app/measures/report", get(download_report))
         .route("/app/measures/{id}", get(edit_page).post(update))
         .route("/app/measures/{id}/delete", post(delete))
@@ -34,15 +33,16 @@ pub fn router() -> Router<AppState> {
         .route("/app/evidence/{id}", get(evidence_file))
         .route("/app/evidence/{id}/delete", post(delete_evidence))
         .route("/app/audit", get(audit_page))
+        .merge(super::import_routes::router())
 }
 
 #[derive(Deserialize, Default)]
-struct YearQuery {
-    year: Option<String>,
+pub(super) struct YearQuery {
+    pub(super) year: Option<String>,
 }
 
 /// The year asked for, else the current fiscal year.
-fn year_of(q: &YearQuery) -> Result<i64, AppError> {
+pub(super) fn year_of(q: &YearQuery) -> Result<i64, AppError> {
     match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
         None => Ok(FiscalYear::of(crate::thai::today_in_thailand()).be() as i64),
         Some(y) => y
@@ -428,40 +428,6 @@ async fn set_intro(
     store::set_intro_in(&mut tx, me.org_id(), year, intro, &me.actor()).await?;
     tx.commit().await?;
     Ok(see_other(&format!("/app/measures?year={year}")))
-}
-
-#[derive(Template)]
-#[template(path = "measures/import.html")]
-struct ImportPage {
-    me: CurrentUser,
-    year: i64,
-    error: Option<String>,
-}
-
-async fn import_page(me: CurrentUser, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
-    me.require_editor()?;
-    page(ImportPage { year: year_of(&q)?, error: None, me })
-}
-
-async fn import_upload(
-    State(state): State<AppState>,
-    CsrfMultipart { user: me, multipart }: CsrfMultipart,
-) -> Result<Response, AppError> {
-    me.require_editor()?;
-    let (fields, file) = read_multipart(multipart, state.settings.max_upload_bytes).await?;
-    let year = year_of(&YearQuery { year: fields.get("year").cloned() })?;
-    let refuse = |me: CurrentUser, message: String| form_page(ImportPage { year, error: Some(message), me }, true);
-    let Some((_, bytes)) = file else {
-        return refuse(me, "กรุณาเลือกไฟล์รายงาน".into());
-    };
-    let Ok(text) = String::from_utf8(bytes) else {
-        return refuse(me, "ไฟล์ต้องเป็นข้อความ UTF-8 (เช่น .md หรือ .txt)".into());
-    };
-    let replace = fields.get("replace").is_some_and(|v| v == "yes");
-    match import::import(&state.db, me.org_id(), year, &text, replace, &me.actor()).await? {
-        Ok(summary) => Ok(see_other(&format!("/app/measures?year={year}&imported={}", summary.measures))),
-        Err(problem) => refuse(me, problem.to_thai()),
-    }
 }
 
 #[derive(Deserialize)]

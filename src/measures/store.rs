@@ -301,7 +301,23 @@ pub async fn create(db: &Db, org: OrgId, year: i64, input: &MeasureInput, actor:
 /// Replaces a measure's fields and lists. Returns false when the measure is not the org's.
 pub async fn update(db: &Db, org: OrgId, id: MeasureId, input: &MeasureInput, actor: &str) -> anyhow::Result<bool> {
     let mut tx = db.write(org).await?;
-    let Some(before) = find_in(&mut tx, org, id).await? else { return Ok(false) };
+    if !update_in(&mut tx, org, id, input, actor).await? {
+        return Ok(false);
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// [`update`] inside the caller's transaction (an import updates measures in place, keeping
+/// their evidence).
+pub async fn update_in(
+    tx: &mut Tx,
+    org: OrgId,
+    id: MeasureId,
+    input: &MeasureInput,
+    actor: &str,
+) -> Result<bool, sqlx::Error> {
+    let Some(before) = find_in(tx, org, id).await? else { return Ok(false) };
     let (kind, first, last, text) = encode_period(input.period.as_ref());
     sqlx::query(
         "UPDATE measures SET title = $1, responsible = $2, period_kind = $3, period_first = $4, period_last = $5, period_text = $6,
@@ -318,24 +334,14 @@ pub async fn update(db: &Db, org: OrgId, id: MeasureId, input: &MeasureInput, ac
     .bind(now())
     .bind(id.0)
     .bind(org.0)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    write_children(&mut tx, org, id, input).await?;
-    let after = find_in(&mut tx, org, id).await?;
+    write_children(tx, org, id, input).await?;
+    let after = find_in(tx, org, id).await?;
     if after.as_ref() != Some(&before) {
-        crate::audit::record(
-            &mut tx,
-            org,
-            actor,
-            "update",
-            "measure",
-            &id.0.to_string(),
-            Some(&before),
-            after.as_ref(),
-        )
-        .await?;
+        crate::audit::record(tx, org, actor, "update", "measure", &id.0.to_string(), Some(&before), after.as_ref())
+            .await?;
     }
-    tx.commit().await?;
     Ok(true)
 }
 
@@ -347,10 +353,11 @@ pub async fn delete(db: &Db, org: OrgId, id: MeasureId, actor: &str) -> anyhow::
     Ok(deleted)
 }
 
-async fn delete_in(tx: &mut Tx, org: OrgId, id: MeasureId, actor: &str) -> Result<bool, sqlx::Error> {
+/// [`delete`] inside the caller's transaction.
+pub async fn delete_in(tx: &mut Tx, org: OrgId, id: MeasureId, actor: &str) -> Result<bool, sqlx::Error> {
     let Some(before) = find_in(tx, org, id).await? else { return Ok(false) };
     // Children first: we do not rely on ON DELETE CASCADE, which SQLite honours only with foreign keys on.
-    for table in ["evidence", "measure_items", "measure_indicators", "measure_divisions"] {
+    for table in ["evidence", "measure_figures", "measure_items", "measure_indicators", "measure_divisions"] {
         sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE measure_id = $1 AND org_id = $2")))
             .bind(id.0)
             .bind(org.0)
@@ -378,34 +385,62 @@ pub async fn move_by(db: &Db, org: OrgId, id: MeasureId, step: i64, actor: &str)
             .fetch_all(&mut *tx)
             .await?;
     let mut order: Vec<i64> = ids.into_iter().map(|(i,)| i).collect();
-    let before = order.clone();
     let Some(at) = order.iter().position(|&i| i == id.0) else { return Ok(false) };
     let target = at as i64 + step;
     if target < 0 || target >= order.len() as i64 {
         return Ok(true);
     }
     order.swap(at, target as usize);
-    for (pos, mid) in order.iter().enumerate() {
+    let order: Vec<MeasureId> = order.into_iter().map(MeasureId).collect();
+    reorder_in(&mut tx, org, year, &order, actor).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Puts the year's measures in the given order (positions 1, 2, …), audited once when the order
+/// changed. `order` holds every measure of the year.
+pub async fn reorder_in(
+    tx: &mut Tx,
+    org: OrgId,
+    year: i64,
+    order: &[MeasureId],
+    actor: &str,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, position FROM measures WHERE org_id = $1 AND fiscal_year = $2 ORDER BY position, id",
+    )
+    .bind(org.0)
+    .bind(year)
+    .fetch_all(&mut **tx)
+    .await?;
+    let before: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
+    let after: Vec<i64> = order.iter().map(|m| m.0).collect();
+    let positions: std::collections::HashMap<i64, i64> = rows.iter().copied().collect();
+    if after.iter().zip(1..).all(|(id, want)| positions.get(id) == Some(&want)) {
+        return Ok(());
+    }
+    for (pos, mid) in after.iter().enumerate() {
         sqlx::query("UPDATE measures SET position = $1 WHERE id = $2 AND org_id = $3")
             .bind(pos as i64 + 1)
             .bind(mid)
             .bind(org.0)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
-    crate::audit::record(
-        &mut tx,
-        org,
-        actor,
-        "reorder",
-        "measures",
-        &year.to_string(),
-        Some(&serde_json::json!({ "order": before })),
-        Some(&serde_json::json!({ "order": order })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    if before != after {
+        crate::audit::record(
+            tx,
+            org,
+            actor,
+            "reorder",
+            "measures",
+            &year.to_string(),
+            Some(&serde_json::json!({ "order": before })),
+            Some(&serde_json::json!({ "order": after })),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The report's introduction paragraph for a year, if set.

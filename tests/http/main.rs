@@ -15,6 +15,7 @@ mod evidence;
 mod failover;
 mod harness;
 mod import;
+mod import_cli;
 mod lending;
 mod lending_asset_numbers;
 mod lending_availability;

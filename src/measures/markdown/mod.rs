@@ -19,6 +19,7 @@ mod tests;
 mod write;
 
 pub use parse::parse;
+pub(crate) use parse::{add_row, plain_title};
 pub use write::{write, write_item_lines};
 
 use crate::thai::digits::{to_arabic_digits, to_thai_digits};
@@ -108,7 +109,7 @@ pub enum ImportErrorKind {
 }
 
 impl ImportErrorKind {
-    fn message_th(&self) -> String {
+    pub(crate) fn message_th(&self) -> String {
         match self {
             Self::EmptyFile => "ไฟล์ว่างเปล่า".into(),
             Self::NoTable => "ไม่พบตารางมาตรการ (แถวของตารางต้องขึ้นต้นด้วย |)".into(),

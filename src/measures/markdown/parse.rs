@@ -206,41 +206,55 @@ fn read_row(line: &str, line_no: usize, measures: &mut Vec<ParsedMeasure>) -> Re
     let results = parse_items(cells[4]);
     let outcomes = parse_items(cells[5]);
 
-    if !title.is_empty() {
-        measures.push(ParsedMeasure {
-            line: line_no,
-            title,
-            indicators,
-            methods,
-            responsible,
-            period,
-            results,
-            outcomes,
-        });
+    let row = ParsedMeasure { line: line_no, title, indicators, methods, responsible, period, results, outcomes };
+    add_row(measures, row).map_err(|kind| ImportError::new(line_no, TITLE, kind))
+}
+
+/// Adds one table row: a row with a title starts a measure, a row without one continues the
+/// measure above it (a measure split over pages). Shared by the Markdown and DOCX readers.
+pub(crate) fn add_row(measures: &mut Vec<ParsedMeasure>, row: ParsedMeasure) -> Result<(), ImportErrorKind> {
+    if !row.title.is_empty() {
+        measures.push(row);
         return Ok(());
     }
-    if !indicators.is_empty() {
-        return Err(ImportError::new(line_no, TITLE, ImportErrorKind::EmptyTitle));
+    if !row.indicators.is_empty() {
+        return Err(ImportErrorKind::EmptyTitle);
     }
     let Some(measure) = measures.last_mut() else {
-        return Err(ImportError::new(line_no, TITLE, ImportErrorKind::ContinuationWithoutMeasure));
+        return Err(ImportErrorKind::ContinuationWithoutMeasure);
     };
-    measure.methods.extend(methods);
-    measure.results.extend(results);
-    measure.outcomes.extend(outcomes);
-    for unit in responsible {
+    measure.methods.extend(row.methods);
+    measure.results.extend(row.results);
+    measure.outcomes.extend(row.outcomes);
+    for unit in row.responsible {
         if !measure.responsible.contains(&unit) {
             measure.responsible.push(unit);
         }
     }
     // A continuation usually leaves the period empty; one that differs is kept, not dropped.
-    if !period.is_empty() && period != measure.period {
+    if !row.period.is_empty() && row.period != measure.period {
         if !measure.period.is_empty() {
             measure.period.push(' ');
         }
-        measure.period.push_str(&period);
+        measure.period.push_str(&row.period);
     }
     Ok(())
+}
+
+/// A title cell of plain text (no Markdown escapes, as a DOCX cell holds): the title and its
+/// indicator references.
+pub(crate) fn plain_title(text: &str) -> Result<(String, Vec<IndicatorRef>), ImportErrorKind> {
+    // Escape what `parse_title` would read as markup, so the text is read as written.
+    let mut raw = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => raw.push_str("\\\\"),
+            '&' => raw.push_str("&amp;"),
+            '<' => raw.push_str("&lt;"),
+            _ => raw.push(c),
+        }
+    }
+    parse_title(&raw, 0).map_err(|e| e.kind)
 }
 
 /// A cell's raw lines (escapes kept). `<br>` always ends a line, so two in a row give an empty
