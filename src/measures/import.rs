@@ -115,12 +115,32 @@ pub fn read_file(bytes: &[u8]) -> Result<(ParsedReport, FileKind), ImportProblem
     if super::import_docx::is_zip(bytes) {
         return Ok((super::import_docx::read(bytes)?, FileKind::Docx));
     }
+    if let Some(problem) = other_document(bytes) {
+        return Err(problem);
+    }
     let (text, encoding) = super::import_text::decode(bytes)?;
     let report = markdown::parse(&text).map_err(|e| {
         // The parser's messages already name the line and column.
         ImportProblem::plain(e.message_th(), e.message_en())
     })?;
     Ok((report, FileKind::Text(encoding)))
+}
+
+/// A document the import cannot read but a person may well pick: told by its first bytes.
+fn other_document(bytes: &[u8]) -> Option<ImportProblem> {
+    if bytes.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") {
+        return Some(ImportProblem::plain(
+            "ไฟล์นี้เป็นไฟล์ Word รุ่นเก่า (.doc) ซึ่งนำเข้าไม่ได้ กรุณาเปิดใน Word แล้วเลือก \"บันทึกเป็น\" ชนิด Word Document (.docx) แล้วนำเข้าไฟล์ .docx นั้น",
+            "the file is an old Word document (.doc): save it as .docx and import that",
+        ));
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Some(ImportProblem::plain(
+            "ไฟล์นี้เป็น PDF ซึ่งนำเข้าไม่ได้ กรุณานำเข้าไฟล์ Word (.docx) หรือไฟล์ข้อความตาราง (.md) ของรายงานฉบับเดียวกัน",
+            "the file is a PDF: import the report's .docx or .md file instead",
+        ));
+    }
+    None
 }
 
 /// The fiscal year a heading names: the number after "ปีงบประมาณ" (and "พ.ศ."), else after "พ.ศ.".
@@ -411,6 +431,14 @@ impl Conflict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_old_word_file_or_a_pdf_is_refused_saying_what_to_import_instead() {
+        let doc = read_file(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0 rest of an OLE file").unwrap_err();
+        assert!(doc.message_th.contains("Word รุ่นเก่า (.doc)") && doc.line.is_none(), "{doc}");
+        let pdf = read_file(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n").unwrap_err();
+        assert!(pdf.message_th.contains("เป็น PDF"), "{pdf}");
+    }
 
     #[test]
     fn the_year_of_a_heading_is_read_in_thai_or_arabic_digits() {

@@ -39,7 +39,10 @@ fn thai_windows_874(bytes: &[u8]) -> Option<String> {
     let text = encoding_rs::WINDOWS_874.decode_without_bom_handling_and_without_replacement(bytes)?;
     let thai = |c: char| ('\u{0e01}'..='\u{0e5b}').contains(&c);
     let punctuation = |c: char| "\u{a0}…‘’“”•–—€".contains(c);
-    let fits = text.chars().all(|c| c.is_ascii() || thai(c) || punctuation(c));
+    let plain_ascii = |c: char| {
+        c.is_ascii() && (!c.is_ascii_control() || matches!(c, '\t' | '\n' | '\r') || crate::text::is_line_separator(c))
+    };
+    let fits = text.chars().all(|c| plain_ascii(c) || thai(c) || punctuation(c));
     // Vowel and tone marks sit on a Thai letter: after anything else the bytes were not Thai.
     let mark = |c: char| matches!(c, '\u{0e31}' | '\u{0e34}'..='\u{0e3a}' | '\u{0e47}'..='\u{0e4e}');
     let mut previous = ' ';
