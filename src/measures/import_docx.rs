@@ -9,7 +9,8 @@
 //! - vertically merged cells (`w:vMerge`): a continued cell belongs to the same measure (empty
 //!   there) unless its row starts a new measure, which then gets the merged text too (one
 //!   responsible office or period written once for several measures);
-//! - `w:gridSpan` and `w:gridBefore`: cells are placed by grid column under the header's cells;
+//! - `w:gridSpan` and `w:gridBefore`: cells are placed by grid column under the header's cells,
+//!   whose names say which column is which (a "ที่" or "หมายเหตุ" column is skipped);
 //! - Word's own list numbering (`w:numPr`): a numbered paragraph becomes "1. …", a bullet "- …".
 //!
 //! Inside a cell, lists follow the staff form's rule (`rules::items_from_text`): a numbered line
@@ -257,9 +258,50 @@ fn squeezed(lines: &[String]) -> String {
     lines.concat().chars().filter(|c| *c != '/' && !c.is_whitespace()).collect()
 }
 
-/// The header row of the official layout: its first cell reads "มาตรการ/แนวทาง" (or "มาตรการ").
+/// The header row of the official layout: a cell reads "มาตรการ/แนวทาง" (or "มาตรการ").
 fn is_header(cells: &[GridCell]) -> bool {
-    cells.first().is_some_and(|c| matches!(squeezed(&c.lines).as_str(), "มาตรการแนวทาง" | "มาตรการ"))
+    cells.iter().any(|c| matches!(squeezed(&c.lines).as_str(), "มาตรการแนวทาง" | "มาตรการ"))
+}
+
+/// Which of the six columns a header cell names; None for a column the report format does not
+/// have (a "ที่" number column, "หมายเหตุ"), which is skipped.
+fn column_named(header: &str) -> Option<usize> {
+    let named = |words: &[&str]| words.iter().any(|w| header.contains(w));
+    if header.starts_with("มาตรการ") {
+        Some(0)
+    } else if named(&["วิธีดำเนินการ", "วิธีการดำเนินการ"]) {
+        Some(1)
+    } else if named(&["ผู้รับผิดชอบ"]) {
+        Some(2)
+    } else if named(&["ระยะเวลา"]) {
+        Some(3)
+    } else if named(&["ผลลัพธ์", "ความสำเร็จ"]) {
+        Some(5)
+    } else if named(&["ผลการดำเนิน"]) {
+        Some(4)
+    } else {
+        None
+    }
+}
+
+/// The header's cells as (grid start, column): by their names, or by place when a six-cell
+/// header words its columns otherwise; an error naming the missing columns when neither works.
+fn header_columns(cells: &[GridCell], row: usize) -> Result<Vec<(usize, Option<usize>)>, ImportProblem> {
+    let named: Vec<Option<usize>> = cells.iter().map(|c| column_named(&squeezed(&c.lines))).collect();
+    let complete = (0..6).all(|i| named.iter().filter(|n| **n == Some(i)).count() == 1);
+    if complete {
+        return Ok(cells.iter().zip(named).map(|(c, n)| (c.start, n)).collect());
+    }
+    if cells.len() == 6 {
+        return Ok(cells.iter().enumerate().map(|(i, c)| (c.start, Some(i))).collect());
+    }
+    let missing: Vec<&str> = (0..6).filter(|i| !named.contains(&Some(*i))).map(|i| COLUMNS[i]).collect();
+    Err(row_problem(
+        row,
+        None,
+        format!("ตารางมาตรการต้องมี ๖ คอลัมน์ตามแบบรายงาน แต่พบ {} คอลัมน์ และไม่พบคอลัมน์ {}", cells.len(), missing.join(", ")),
+        format!("the measures table has {} columns; missing: {}", cells.len(), missing.join(", ")),
+    ))
 }
 
 fn row_problem(row: usize, column: Option<&'static str>, th: String, en: String) -> ImportProblem {
@@ -319,8 +361,8 @@ fn front_matter(front: Vec<(String, bool)>) -> (Vec<String>, String) {
 
 #[derive(Default)]
 struct TableReader {
-    /// Grid start of each of the six columns, from the first header row.
-    columns: Option<[usize; 6]>,
+    /// (grid start, which of the six columns) of each header cell, from the first header row.
+    columns: Option<Vec<(usize, Option<usize>)>>,
     measures: Vec<ParsedMeasure>,
     /// Rows read so far in the whole document, for messages.
     row_number: usize,
@@ -334,36 +376,29 @@ impl TableReader {
             self.row_number += 1;
             let cells = row_cells(tr, formats);
             if is_header(&cells) {
-                if cells.len() != 6 {
-                    return Err(kind_problem(
-                        self.row_number,
-                        None,
-                        ImportErrorKind::WrongColumnCount { expected: 6, found: cells.len() },
-                    ));
-                }
                 if self.columns.is_none() {
-                    self.columns = Some(std::array::from_fn(|i| cells[i].start));
+                    self.columns = Some(header_columns(&cells, self.row_number)?);
                 }
                 continue;
             }
             // Rows before the first header belong to another table (a cover layout).
-            let Some(columns) = self.columns else { continue };
+            let Some(columns) = self.columns.clone() else { continue };
             self.row(&columns, cells)?;
         }
         Ok(())
     }
 
-    fn row(&mut self, columns: &[usize; 6], cells: Vec<GridCell>) -> Result<(), ImportProblem> {
+    fn row(&mut self, columns: &[(usize, Option<usize>)], cells: Vec<GridCell>) -> Result<(), ImportProblem> {
         let total: usize = cells.iter().map(|c| c.span).sum();
         // One cell across the whole table is a label between measures, not a measure.
         if cells.len() == 1 && total > 1 {
             return Ok(());
         }
-        let column_of = |start: usize| columns.iter().rposition(|c| *c <= start).unwrap_or(0);
+        let column_of = |start: usize| columns.iter().rev().find(|(c, _)| *c <= start).and_then(|(_, n)| *n);
         let mut text: [Vec<String>; 6] = Default::default();
         let mut continued = [false; 6];
         for cell in &cells {
-            let column = column_of(cell.start);
+            let Some(column) = column_of(cell.start) else { continue };
             if cell.continues {
                 continued[column] = true;
             } else {
@@ -374,7 +409,7 @@ impl TableReader {
         let starts_measure = !continued[0] && !text[0].is_empty();
         if starts_measure {
             for cell in cells.iter().filter(|c| c.continues) {
-                let column = column_of(cell.start);
+                let Some(column) = column_of(cell.start) else { continue };
                 text[column].extend(self.merged.get(&cell.start).cloned().unwrap_or_default());
             }
         }

@@ -150,3 +150,43 @@ fn a_continuation_row_before_any_measure_names_its_table_row() {
     assert_eq!(e.line, Some(2));
     assert!(e.to_thai().starts_with("แถวที่ 2 ของตาราง"), "{}", e.to_thai());
 }
+
+#[test]
+fn a_number_column_and_a_remarks_column_are_skipped_by_their_header_names() {
+    let names = [
+        "ที่",
+        "มาตรการ/แนวทาง",
+        "วิธีดำเนินการ",
+        "ผู้รับผิดชอบ",
+        "ระยะเวลาดำเนินการ",
+        "ผลการดำเนินการ",
+        "ผลลัพธ์หรือความสำเร็จ",
+        "หมายเหตุ",
+    ];
+    let header = row(&names.map(|n| cell("", &[n])));
+    let body = row(&[
+        cell("", &["๑"]),
+        cell("", &["ติดตั้งป้าย"]),
+        cell("", &["๑. สำรวจ"]),
+        cell("", &["กองช่าง"]),
+        cell("", &["มี.ค. ๒๕๖๖"]),
+        cell("", &["๑. ติดตั้งแล้ว"]),
+        cell("", &["๑. ประชาชนทราบ"]),
+        cell("", &["งบประมาณปกติ"]),
+    ]);
+    let xml = document("", &[]).replace("<w:sectPr/>", &format!("<w:tbl>{header}{body}</w:tbl><w:sectPr/>"));
+    let report = read_xml(&xml).unwrap();
+    let m = &report.measures[0];
+    assert_eq!((m.title.as_str(), m.period.as_str()), ("ติดตั้งป้าย", "มี.ค. ๒๕๖๖"));
+    assert_eq!(m.outcomes, vec![numbered("ประชาชนทราบ")]);
+    // Without the remarks column's name the table is not the report's layout: refused, saying why.
+    let seven =
+        row(&names[..7].iter().map(|n| cell("", &[n])).collect::<Vec<_>>()).replace("ผลลัพธ์หรือความสำเร็จ", "อื่น ๆ");
+    let xml = document("", &[]).replace("<w:sectPr/>", &format!("<w:tbl>{seven}{body}</w:tbl><w:sectPr/>"));
+    let e = read_xml(&xml).unwrap_err();
+    assert!(
+        e.to_thai().starts_with("แถวที่ 1 ของตาราง") && e.message_th.contains("ผลลัพธ์หรือความสำเร็จ"),
+        "{}",
+        e.to_thai()
+    );
+}
