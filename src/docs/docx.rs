@@ -13,10 +13,12 @@ use docx_rs::{
     TabValueType, Table, TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
+use super::docx_fonts;
 use super::report_data::MeasuresReportDoc;
 
-/// The font every run names. Sarabun ships with Prongsai, so the file looks the same on any
-/// machine that has it; offices usually have "TH Sarabun New", which needs a larger size.
+/// The font every run names. Sarabun ships with Prongsai and is embedded in the file
+/// (`docx_fonts`), so the file looks the same on any machine; offices usually have
+/// "TH Sarabun New", which needs a larger size.
 pub const DEFAULT_FONT: &str = "Sarabun";
 
 /// Font choices for [`measures_report_docx_with`].
@@ -113,9 +115,14 @@ pub fn measures_report_docx_with(doc: &MeasuresReportDoc, font: &DocxFont) -> an
     if doc.thai_digits {
         xml.document = thai_page_numbers(&xml.document)?;
     }
+    // Only the shipped font can travel with the file; another family is the reader's own.
+    let embed = font.name == docx_fonts::EMBEDDED_FAMILY;
+    if embed {
+        docx_fonts::declare(&mut xml)?;
+    }
     let mut out = Cursor::new(Vec::new());
     xml.pack(&mut out).context("zipping the DOCX parts")?;
-    Ok(out.into_inner())
+    if embed { docx_fonts::repack_with_fonts(out.get_ref()) } else { Ok(out.into_inner()) }
 }
 
 /// Font name and sizes, and runs made with them.
@@ -256,7 +263,9 @@ fn mark_header_row(document: &[u8]) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Page numbers in Thai digits (๑, ๒, …) for the body section: `w:fmt="thaiNumbers"`, which
-/// docx-rs 0.4.22 cannot write.
+/// docx-rs 0.4.22 cannot write. Word prints ๑, ๒; LibreOffice 7.4 prints 1, 2 (it maps neither
+/// `thaiNumbers` nor `thaiCounting`). The PAGE field's `\* ThaiArabic` switch is left out on
+/// purpose: LibreOffice reads it as Thai letters and would number the pages ก, ข, ค.
 fn thai_page_numbers(document: &[u8]) -> anyhow::Result<Vec<u8>> {
     replace_once(document, r#"<w:pgNumType w:start="1" />"#, r#"<w:pgNumType w:start="1" w:fmt="thaiNumbers" />"#)
         .context("setting Thai page numbers")

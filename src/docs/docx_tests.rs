@@ -115,16 +115,59 @@ fn the_page_is_a4_landscape_and_body_pages_are_numbered_in_thai_digits_from_one(
     assert!(!xml.contains("thaiNumbers"));
 }
 
+#[test]
+fn sarabun_regular_and_bold_travel_in_the_file_as_obfuscated_fonts_the_font_table_unlocks() {
+    let docx = measures_report_docx(&MeasuresReportDoc::sample()).unwrap();
+    let table = zip_part(&docx, "word/fontTable.xml");
+    let rels = zip_part(&docx, "word/_rels/fontTable.xml.rels");
+    assert!(zip_part(&docx, "[Content_Types].xml").contains(
+        r#"<Default Extension="odttf" ContentType="application/vnd.openxmlformats-officedocument.obfuscatedFont" />"#
+    ));
+    assert!(zip_part(&docx, "word/settings.xml").contains("<w:embedTrueTypeFonts />"));
+    let sarabun = &table[table.find(r#"<w:font w:name="Sarabun">"#).expect("the table names Sarabun")..];
+    let sarabun = &sarabun[..sarabun.find("</w:font>").unwrap()];
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
+    for (element, ttf) in [
+        ("w:embedRegular", &include_bytes!("../../assets/fonts/Sarabun-Regular.ttf")[..]),
+        ("w:embedBold", &include_bytes!("../../assets/fonts/Sarabun-Bold.ttf")[..]),
+    ] {
+        let attr = |name: &str| {
+            let e = &sarabun[sarabun.find(element).unwrap_or_else(|| panic!("no {element}"))..];
+            let v = &e[e.find(&format!("{name}=\"")).unwrap() + name.len() + 2..];
+            v[..v.find('"').unwrap()].to_string()
+        };
+        let (id, key) = (attr("r:id"), attr("w:fontKey"));
+        let rel = &rels[rels.find(&format!(r#"Id="{id}""#)).expect("the font's relationship")..];
+        let target = &rel[rel.find("Target=\"").unwrap() + 8..];
+        let target = format!("word/{}", &target[..target.find('"').unwrap()]);
+        let mut font = Vec::new();
+        zip.by_name(&target).unwrap().read_to_end(&mut font).unwrap();
+        assert_ne!(font[..32], ttf[..32], "{target} is not obfuscated");
+        // §17.8.1: the key's hex pairs from the last to the first, over the first 32 bytes.
+        let hex: Vec<u8> = key.chars().filter(char::is_ascii_hexdigit).map(|c| c.to_digit(16).unwrap() as u8).collect();
+        let key_bytes: Vec<u8> = hex.chunks(2).map(|p| p[0] * 16 + p[1]).rev().collect();
+        for (i, b) in font.iter_mut().take(32).enumerate() {
+            *b ^= key_bytes[i % 16];
+        }
+        assert!(font == ttf, "{target} does not unlock to the shipped font with its key {key}");
+    }
+}
+
+#[test]
+fn a_font_the_product_does_not_ship_is_named_but_not_embedded() {
+    let font = crate::docs::docx::DocxFont { name: "TH Sarabun New".into(), body_half_points: 32 };
+    let docx = crate::docs::docx::measures_report_docx_with(&MeasuresReportDoc::sample(), &font).unwrap();
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
+    assert!(zip.file_names().all(|n| !n.ends_with(".odttf")));
+    assert!(!zip_part(&docx, "word/settings.xml").contains("embedTrueTypeFonts"));
+}
+
 // ---- LibreOffice and poppler -------------------------------------------------------------
 
 /// Tests never skip: CI installs these tools, so a missing one is a failure with the fix.
 fn require_tool(name: &str) {
     let found = Command::new(name).arg("-v").output().is_ok();
     assert!(found, "`{name}` not found: install libreoffice-writer-nogui and poppler-utils (see .ci/run)");
-}
-
-fn fonts_conf() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts/fonts.conf")
 }
 
 /// A fresh directory under the system temp dir, removed when dropped.
@@ -145,9 +188,44 @@ impl Drop for Scratch {
     }
 }
 
-/// Converts with a private profile and the project's fontconfig (system fonts + Sarabun).
+/// A fontconfig for a computer without Sarabun or any Thai font (most Windows PCs, as far as
+/// Sarabun goes): it lists one directory holding a single Latin font, and neither the system's
+/// fonts nor the repository's `assets/fonts`. Checked with `fc-list` before it is used.
+fn fontconfig_without_thai(dir: &Path) -> PathBuf {
+    require_tool("fc-match");
+    let fonts = dir.join("fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    let latin = Command::new("fc-match").args(["-f", "%{file}", "DejaVu Sans:lang=en"]).output().unwrap();
+    let latin = PathBuf::from(String::from_utf8(latin.stdout).unwrap());
+    assert!(latin.is_file(), "fc-match found no Latin font ({}): install fonts-dejavu-core", latin.display());
+    std::fs::copy(&latin, fonts.join(latin.file_name().unwrap())).unwrap();
+    let conf = dir.join("fonts.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n\
+             <fontconfig><dir>{}</dir><cachedir>{}</cachedir></fontconfig>\n",
+            fonts.display(),
+            dir.join("fontcache").display()
+        ),
+    )
+    .unwrap();
+    let list = |args: &[&str]| {
+        let out = Command::new("fc-list").args(args).env("FONTCONFIG_FILE", &conf).output().expect("fc-list runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let all = list(&[]);
+    assert!(!all.trim().is_empty(), "the test's fontconfig lists no font at all");
+    assert!(!all.contains("Sarabun"), "Sarabun is installed in the test's fontconfig:\n{all}");
+    assert_eq!(list(&[":lang=th"]).trim(), "", "a Thai font is installed in the test's fontconfig");
+    conf
+}
+
+/// Converts with a private profile on a "computer" without Sarabun ([`fontconfig_without_thai`]):
+/// the Thai text can only come out right in the fonts the DOCX carries.
 fn libreoffice_pdf(docx: &[u8], dir: &Path) -> PathBuf {
     require_tool("soffice");
+    let fonts_conf = fontconfig_without_thai(dir);
     let input = dir.join("report.docx");
     std::fs::write(&input, docx).unwrap();
     let out = Command::new("soffice")
@@ -155,7 +233,7 @@ fn libreoffice_pdf(docx: &[u8], dir: &Path) -> PathBuf {
         .args(["--headless", "--convert-to", "pdf", "--outdir"])
         .arg(dir)
         .arg(&input)
-        .env("FONTCONFIG_FILE", fonts_conf())
+        .env("FONTCONFIG_FILE", fonts_conf)
         .output()
         .expect("soffice runs");
     assert!(out.status.success(), "soffice failed: {}", String::from_utf8_lossy(&out.stderr));
@@ -208,8 +286,17 @@ fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// The page number after "หน้า" in the footer of body page `n`: Thai digits as the section asks
+/// (`w:fmt="thaiNumbers"`, what Word prints), or Arabic digits, all LibreOffice 7.4 can print for
+/// a page number (it ignores `thaiNumbers`); never Thai letters (ก, ข), which is what LibreOffice
+/// makes of the field switch `\* ThaiArabic`.
+fn footer_numbers(n: usize) -> [String; 2] {
+    let thai: String = n.to_string().chars().map(|c| char::from_u32(c as u32 - '0' as u32 + 0x0E50).unwrap()).collect();
+    [n.to_string(), thai]
+}
+
 #[test]
-fn libreoffice_prints_every_cell_line_in_order_on_landscape_a4_in_embedded_sarabun() {
+fn a_computer_without_sarabun_prints_every_cell_line_in_order_on_landscape_a4_in_the_embedded_sarabun() {
     let doc = MeasuresReportDoc::sample();
     let dir = Scratch::new("docx-lo");
     let pdf = libreoffice_pdf(&measures_report_docx(&doc).unwrap(), &dir.0);
@@ -244,20 +331,29 @@ fn libreoffice_prints_every_cell_line_in_order_on_landscape_a4_in_embedded_sarab
     // The header row repeats on every body page (the table starts on the first one).
     assert_eq!(squeeze(&text).matches(&squeeze(&doc.headers[5])).count(), pages - 1, "header row not repeated");
     // Body pages carry the footer and their number; the cover carries neither.
-    // LibreOffice 7.4 ignores w:fmt="thaiNumbers" and prints Arabic digits (Word prints ๑, ๒).
     for n in 1..pages {
-        let thai: String =
-            n.to_string().chars().map(|c| char::from_u32(c as u32 - '0' as u32 + 0x0E50).unwrap()).collect();
-        let want = (format!("{}หน้า{n}", squeeze(&doc.footer)), format!("{}หน้า{thai}", squeeze(&doc.footer)));
-        assert!(text.contains(&want.0) || text.contains(&want.1), "no footer with page {n}");
+        let found = footer_numbers(n).iter().any(|d| text.contains(&format!("{}หน้า{d}", squeeze(&doc.footer))));
+        assert!(found, "no footer with page {n} in digits");
     }
-    assert!(!text.contains(&format!("หน้า{pages}")) && !text.contains("หน้า0"), "the cover is numbered");
+    assert!(!text.contains("หน้าก") && !text.contains("หน้าข"), "pages numbered in Thai letters");
+    assert!(footer_numbers(pages).iter().all(|d| !text.contains(&format!("หน้า{d}"))), "the cover is numbered");
 
+    // Thai marks kept on their letters: with some fallback fonts LibreOffice loses the clusters,
+    // and pdftotext puts a lone mark on a line of its own (`ที|่`).
+    let raw = poppler("pdftotext", &["-raw", "-enc", "UTF-8"], &pdf);
+    let is_mark = |c: char| matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}');
+    let lone_mark = raw.lines().find(|l| l.chars().next().is_some_and(is_mark));
+    assert!(lone_mark.is_none(), "a Thai mark apart from its letter: {lone_mark:?}");
+    // The regular and the bold Sarabun came from the DOCX (the machine has neither), and are
+    // embedded in the PDF. Columns: name type encoding emb sub uni object ID.
     let fonts = poppler("pdffonts", &[], &pdf);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
-    assert!(!rows.is_empty() && rows.iter().all(|l| l.contains("Sarabun")), "a font other than Sarabun:\n{fonts}");
-    // Columns: name type encoding emb sub uni object ID.
-    assert!(rows.iter().all(|l| l.split_whitespace().nth(3) == Some("yes")), "Sarabun not embedded:\n{fonts}");
+    for face in ["Sarabun-Regular", "Sarabun-Bold"] {
+        let row = rows.iter().find(|l| l.contains(face));
+        assert!(row.is_some_and(|l| l.split_whitespace().nth(3) == Some("yes")), "{face} not used:\n{fonts}");
+    }
+    // A font other than Sarabun would be a fallback drawing the text the machine had no font for.
+    assert!(rows.iter().all(|l| l.contains("Sarabun")), "a fallback font in the PDF:\n{fonts}");
 }
 
 /// Characters XML forbids, as old data may hold them (Word's Shift+Enter arrives as `\x0b`).
@@ -275,6 +371,9 @@ fn characters_xml_forbids_in_stored_text_never_reach_the_file_and_libreoffice_op
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
     for i in 0..zip.len() {
         let mut part = zip.by_index(i).unwrap();
+        if part.name().ends_with(".odttf") {
+            continue; // the embedded fonts, binary
+        }
         let mut s = String::new();
         part.read_to_string(&mut s).unwrap();
         assert!(!s.contains(FORBIDDEN), "{} holds a character XML forbids", part.name());

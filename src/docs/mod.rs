@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod docx;
+mod docx_fonts;
 pub mod pdf;
 pub mod report_data;
 pub mod typeset;
