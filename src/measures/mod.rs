@@ -2,6 +2,7 @@
 //! responsible divisions, period, results, outcomes and evidence, and the report made from them.
 
 pub mod evidence;
+pub mod evidence_routes;
 pub mod figures;
 pub mod import;
 pub mod import_diff;

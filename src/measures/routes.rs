@@ -7,14 +7,11 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::evidence::{self, Evidence, NewEvidence};
 use super::report::{self, Format, ReportSource};
 use super::rules::{FieldError, MeasureForm, items_to_text, parse_form};
 use super::{Measure, MeasureId, Status, store};
 use crate::app::AppState;
-use crate::http::{
-    AppError, CsrfForm, CsrfMultipart, CurrentUser, download, form_page, page, read_multipart, see_other,
-};
+use crate::http::{AppError, CsrfForm, CurrentUser, FieldErrors, download, form_page, page, see_other};
 use crate::thai::{Digits, FiscalYear, format_int, to_arabic_digits};
 
 pub fn router() -> Router<AppState> {
@@ -27,13 +24,9 @@ pub fn router() -> Router<AppState> {
         .route("/app/measures/{id}", get(edit_page).post(update))
         .route("/app/measures/{id}/delete", post(delete))
         .route("/app/measures/{id}/move", post(move_measure))
-        .route("/app/measures/{id}/figures", post(set_figure))
-        .route("/app/measures/{id}/evidence/link", post(add_link))
-        .route("/app/measures/{id}/evidence/file", post(add_file))
-        .route("/app/evidence/{id}", get(evidence_file))
-        .route("/app/evidence/{id}/delete", post(delete_evidence))
         .route("/app/audit", get(audit_page))
         .merge(super::import_routes::router())
+        .merge(super::evidence_routes::router())
 }
 
 #[derive(Deserialize, Default)]
@@ -192,13 +185,6 @@ struct IndicatorChoice {
     checked: bool,
 }
 
-struct EvidenceView {
-    id: i64,
-    title: String,
-    url: Option<String>,
-    detail: String,
-}
-
 #[derive(Template)]
 #[template(path = "measures/edit.html")]
 struct EditPage {
@@ -208,14 +194,28 @@ struct EditPage {
     year_label: String,
     action: String,
     form: FormView,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
     indicators: Vec<IndicatorChoice>,
     statuses: Vec<(&'static str, &'static str)>,
-    evidence: Vec<EvidenceView>,
-    /// Live figures the measure may cite: (code, label, cited).
-    figures: Vec<(&'static str, &'static str, bool)>,
     can_edit: bool,
-    max_upload_mb: usize,
+    /// The confirmation of the last save ("บันทึกมาตรการ … แล้ว").
+    saved: Option<String>,
+    /// How many pieces of evidence the measure has, for the link to its evidence page.
+    evidence_count: String,
+}
+
+/// Where a save lands: the measure's page, which confirms it.
+fn saved_url(id: MeasureId) -> String {
+    format!("/app/measures/{}?saved=1", id.0)
+}
+
+/// The rules' field errors, as the form templates show them.
+fn field_errors(errors: Vec<FieldError>) -> FieldErrors {
+    let mut out = FieldErrors::new();
+    for e in errors {
+        out.add(e.field, e.message);
+    }
+    out
 }
 
 async fn edit_view(
@@ -224,7 +224,8 @@ async fn edit_view(
     id: Option<MeasureId>,
     year: i64,
     form: FormView,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
+    saved: Option<String>,
 ) -> Result<Response, AppError> {
     let digits = me.org.digits;
     let indicators = crate::ita::indicators(&state.db, year)
@@ -236,39 +237,13 @@ async fn edit_view(
             checked: form.indicators.contains(&i.number),
         })
         .collect();
-    let evidence = match id {
-        Some(id) => evidence::list_for_measure(&state.db, me.org_id(), id)
-            .await?
-            .into_iter()
-            .map(|e: Evidence| EvidenceView {
-                detail: match (&e.file_name, e.size_bytes, &e.sha256) {
-                    (Some(name), Some(size), Some(sha)) => {
-                        format!("{name} · {} KB · SHA-256 {}", format_int((size + 1023) / 1024, digits), &sha[..16])
-                    }
-                    _ => String::new(),
-                },
-                id: e.id,
-                title: e.title,
-                url: e.url,
-            })
-            .collect(),
-        None => Vec::new(),
+    let evidence_count = match id {
+        Some(id) => super::evidence::list_for_measure(&state.db, me.org_id(), id).await?.len(),
+        None => 0,
     };
-    let cited: Vec<String> = match id {
-        Some(id) => super::figures::cited(&state.db, me.org_id(), year)
-            .await?
-            .into_iter()
-            .filter(|(m, _)| *m == id)
-            .map(|(_, code)| code)
-            .collect(),
-        None => Vec::new(),
-    };
-    let figures =
-        super::figures::FIGURES.iter().map(|(code, label)| (*code, *label, cited.iter().any(|c| c == code))).collect();
     let refused = !errors.is_empty();
     form_page(
         EditPage {
-            figures,
             id: id.map(|i| i.0),
             year,
             year_label: year_label(year, digits),
@@ -280,9 +255,9 @@ async fn edit_view(
             errors,
             indicators,
             statuses: Status::ALL.iter().map(|s| (s.code(), s.label_th())).collect(),
-            evidence,
             can_edit: me.user.role.can_edit(),
-            max_upload_mb: state.settings.max_upload_bytes / (1024 * 1024),
+            saved,
+            evidence_count: format_int(evidence_count as i64, digits),
             me,
         },
         refused,
@@ -297,7 +272,7 @@ async fn new_page(
     me.require_editor()?;
     let year = year_of(&q)?;
     let form = FormView { status: Status::Planned.code().into(), progress: "0".into(), ..Default::default() };
-    edit_view(&state, me, None, year, form, Vec::new()).await
+    edit_view(&state, me, None, year, form, FieldErrors::new(), None).await
 }
 
 async fn known_indicators(state: &AppState, year: i64) -> Result<Vec<i64>, AppError> {
@@ -314,9 +289,9 @@ async fn create(
     match parse_form(&form, fiscal_year(year)?, &known_indicators(&state, year).await?) {
         Ok(input) => {
             let id = store::create(&state.db, me.org_id(), year, &input, &me.actor()).await?;
-            Ok(see_other(&format!("/app/measures/{}", id.0)))
+            Ok(see_other(&saved_url(id)))
         }
-        Err(errors) => edit_view(&state, me, None, year, FormView::echo(&form), errors).await,
+        Err(errors) => edit_view(&state, me, None, year, FormView::echo(&form), field_errors(errors), None).await,
     }
 }
 
@@ -324,10 +299,21 @@ async fn find(state: &AppState, me: &CurrentUser, id: i64) -> Result<Measure, Ap
     store::find(&state.db, me.org_id(), MeasureId(id)).await?.ok_or(AppError::NotFound)
 }
 
-async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, AppError> {
+#[derive(Deserialize, Default)]
+struct SavedQuery {
+    saved: Option<String>,
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, AppError> {
     let m = find(&state, &me, id).await?;
     let form = FormView::of(&m, me.org.digits);
-    edit_view(&state, me, Some(m.id), m.fiscal_year, form, Vec::new()).await
+    let saved = q.saved.map(|_| format!("บันทึกมาตรการ “{}” แล้ว", m.input.title));
+    edit_view(&state, me, Some(m.id), m.fiscal_year, form, FieldErrors::new(), saved).await
 }
 
 async fn update(
@@ -342,9 +328,11 @@ async fn update(
             if !store::update(&state.db, me.org_id(), m.id, &input, &me.actor()).await? {
                 return Err(AppError::NotFound);
             }
-            Ok(see_other(&format!("/app/measures?year={}", m.fiscal_year)))
+            Ok(see_other(&saved_url(m.id)))
         }
-        Err(errors) => edit_view(&state, me, Some(m.id), m.fiscal_year, FormView::echo(&form), errors).await,
+        Err(errors) => {
+            edit_view(&state, me, Some(m.id), m.fiscal_year, FormView::echo(&form), field_errors(errors), None).await
+        }
     }
 }
 
@@ -382,30 +370,6 @@ async fn move_measure(
     let m = find(&state, &me, id).await?;
     store::move_by(&state.db, me.org_id(), m.id, form.step.signum(), &me.actor()).await?;
     Ok(see_other(&format!("/app/measures?year={}", m.fiscal_year)))
-}
-
-#[derive(Deserialize)]
-struct FigureForm {
-    figure: String,
-    #[serde(default)]
-    cite: String,
-}
-
-async fn set_figure(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    CsrfForm { user: me, form }: CsrfForm<FigureForm>,
-) -> Result<Response, AppError> {
-    me.require_editor()?;
-    if !super::figures::FIGURES.iter().any(|(c, _)| *c == form.figure) {
-        return Err(AppError::Invalid("ไม่รู้จักสถิตินี้".into()));
-    }
-    if !super::figures::set(&state.db, me.org_id(), MeasureId(id), &form.figure, form.cite == "yes", &me.actor())
-        .await?
-    {
-        return Err(AppError::NotFound);
-    }
-    Ok(see_other(&format!("/app/measures/{id}")))
 }
 
 #[derive(Deserialize)]
@@ -447,78 +411,6 @@ async fn download_report(
     let source = ReportSource::load(&state.db, org.clone(), year).await?;
     let bytes = report::render(&state.pdf, &source, format).await?;
     Ok(download(bytes, format.content_type(), &report::file_name(&org, year, format), false))
-}
-
-#[derive(Deserialize)]
-struct LinkForm {
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    url: String,
-}
-
-async fn add_link(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    CsrfForm { user: me, form }: CsrfForm<LinkForm>,
-) -> Result<Response, AppError> {
-    me.require_editor()?;
-    let new = NewEvidence::Link { title: &form.title, url: &form.url };
-    match evidence::add(&state.db, me.org_id(), MeasureId(id), new, state.settings.max_upload_bytes, &me.actor())
-        .await?
-    {
-        Ok(Some(_)) => Ok(see_other(&format!("/app/measures/{id}"))),
-        Ok(None) => Err(AppError::NotFound),
-        Err(e) => Err(AppError::Invalid(e.to_string())),
-    }
-}
-
-async fn add_file(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    CsrfMultipart { user: me, multipart }: CsrfMultipart,
-) -> Result<Response, AppError> {
-    me.require_editor()?;
-    let limit = state.settings.max_upload_bytes;
-    let (fields, file) = read_multipart(multipart, limit).await?;
-    let Some((file_name, bytes)) = file else {
-        return Err(AppError::Invalid("กรุณาเลือกไฟล์".into()));
-    };
-    let title = fields.get("title").map(String::as_str).unwrap_or("");
-    let new = NewEvidence::File { title, file_name: &file_name, bytes: &bytes };
-    match evidence::add(&state.db, me.org_id(), MeasureId(id), new, limit, &me.actor()).await? {
-        Ok(Some(_)) => Ok(see_other(&format!("/app/measures/{id}"))),
-        Ok(None) => Err(AppError::NotFound),
-        Err(e @ evidence::EvidenceError::TooLarge { .. }) => Err(AppError::TooLarge(e.to_string())),
-        Err(e) => Err(AppError::Invalid(e.to_string())),
-    }
-}
-
-async fn evidence_file(
-    State(state): State<AppState>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let (e, bytes) = evidence::file(&state.db, me.org_id(), id).await?.ok_or(AppError::NotFound)?;
-    Ok(download(
-        bytes,
-        e.content_type.as_deref().unwrap_or("application/octet-stream"),
-        e.file_name.as_deref().unwrap_or("evidence"),
-        false,
-    ))
-}
-
-#[derive(Deserialize)]
-struct Empty {}
-
-async fn delete_evidence(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    CsrfForm { user: me, .. }: CsrfForm<Empty>,
-) -> Result<Response, AppError> {
-    me.require_editor()?;
-    let measure = evidence::delete(&state.db, me.org_id(), id, &me.actor()).await?.ok_or(AppError::NotFound)?;
-    Ok(see_other(&format!("/app/measures/{}", measure.0)))
 }
 
 struct AuditRow {

@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/static/app.css", get(|| async { css(APP_CSS) }))
         .route("/static/report.css", get(|| async { css(REPORT_CSS) }))
         .route("/static/thai-date.js", get(|| async { script(THAI_DATE_JS) }))
+        .route("/static/unsaved.js", get(|| async { script(UNSAVED_JS) }))
         .route("/static/fonts/Sarabun-Regular.ttf", get(|| async { font(SARABUN_REGULAR) }))
         .route("/static/fonts/Sarabun-Bold.ttf", get(|| async { font(SARABUN_BOLD) }))
         .route("/o/{slug}/", get(home))
@@ -40,6 +41,8 @@ const APP_CSS: &str = include_str!("../../assets/static/app.css");
 const REPORT_CSS: &str = include_str!("../../assets/static/report.css");
 /// The date fields' echo while typing (progressive: the server echoes after submitting anyway).
 const THAI_DATE_JS: &str = include_str!("../../assets/static/thai-date.js");
+/// The warning before leaving a form with unsaved typing (progressive: forms work without it).
+const UNSAVED_JS: &str = include_str!("../../assets/static/unsaved.js");
 
 /// The shipped Thai font, so pages read the same as the PDF on machines without a Thai font.
 const SARABUN_REGULAR: &[u8] = include_bytes!("../../assets/fonts/Sarabun-Regular.ttf");

@@ -9,10 +9,11 @@ crate::on_both_databases! {
         let (measure,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM measures").fetch_one(&app.db.pool).await.unwrap();
         let pdf = b"%PDF-1.4\n% evidence of the lending manual\n%%EOF\n".to_vec();
         let r = app.upload_evidence(&csrf, measure, "หลักฐาน", "คู่มือการยืม.pdf", pdf.clone()).await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let sha = hex::encode(Sha256::digest(&pdf));
-        let page = app.get_text(&format!("/app/measures/{measure}")).await;
-        assert!(page.contains(&sha[..16]), "the page shows the file's fingerprint");
+        assert_redirect_to(&r, &format!("/app/measures/{measure}/evidence?done=file"));
+        let page = app.get_text(&format!("/app/measures/{measure}/evidence?done=file")).await;
+        assert!(page.contains(&sha[..16]), "the evidence page shows the file's fingerprint");
+        assert!(page.contains("แนบไฟล์หลักฐานแล้ว"), "and confirms the upload");
         let (id, stored_sha): (i64, String) = sqlx::query_as("SELECT id, sha256 FROM evidence").fetch_one(&app.db.pool).await.unwrap();
         assert_eq!(stored_sha, sha);
         let downloaded = app.get(&format!("/app/evidence/{id}")).await.bytes().await.unwrap();

@@ -88,8 +88,9 @@ crate::on_both_databases! {
                 ],
             )
             .await;
-        assert_redirect_to(&r, "/app/measures?year=2566");
-        let edit = app.get_text(&format!("/app/measures/{id}")).await;
+        assert_redirect_to(&r, &format!("/app/measures/{id}?saved=1"));
+        let edit = app.get_text(&format!("/app/measures/{id}?saved=1")).await;
+        assert!(edit.contains("บันทึกมาตรการ “จัดทำคู่มือการยืมพัสดุ” แล้ว"), "the page landed on confirms the save");
         assert!(edit.contains("จัดทำคู่มือการยืมพัสดุ"));
         assert!(!edit.contains("เผยแพร่คู่มือ ผ่าน"));
         let (before, after, actor): (String, String, String) = sqlx::query_as(
