@@ -195,6 +195,20 @@ crate::on_both_databases! {
         assert_eq!(app.count("SELECT COUNT(*) FROM evidence").await, 1);
     }
 
+    async fn a_cited_figure_printed_in_an_export_is_not_imported_back_as_a_typed_result(app: TestApp) {
+        let csrf = app.login(DEMO_ADMIN).await;
+        let (measure,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM measures").fetch_one(&app.db.pool).await.unwrap();
+        let r = app.post_form(&format!("/app/measures/{measure}/figures"), &csrf, &[("figure", "lending.summary"), ("cite", "yes")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let results = app.count("SELECT COUNT(*) FROM measure_items WHERE kind = 'result'").await;
+        let docx = app.get("/app/measures/report?year=2566&format=docx").await.bytes().await.unwrap().to_vec();
+        let (page, id) = preview(upload_file(&app, &csrf, "2566", docx, "report.docx").await).await;
+        assert!(page.contains("ไม่เปลี่ยนแปลง 3 มาตรการ") && page.contains("สถิติการยืม-คืนพัสดุ"), "{page}");
+        assert_redirect_to(&confirm(&app, &csrf, id, false).await, "/app/measures?year=2566&imported=3");
+        assert_eq!(app.count("SELECT COUNT(*) FROM measure_items WHERE kind = 'result'").await, results);
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM measure_figures WHERE measure_id = {measure}")).await, 1);
+    }
+
     async fn a_register_changed_after_the_preview_is_not_overwritten_and_the_preview_is_shown_again(app: TestApp) {
         let csrf = app.login(DEMO_ADMIN).await;
         let (_, id) = preview(upload(&app, &csrf, "2566", prongsai::demo::SEED_REPORT).await).await;
