@@ -57,7 +57,26 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         Ok(summary) => tracing::info!(measures = summary.measures, "demo measures loaded"),
         Err(problem) => anyhow::bail!("the shipped seed report does not import: {problem}"),
     }
+    publish_seed_report(db, &org).await?;
     crate::lending::demo::load(db, &org).await?;
     println!("demo organization {SLUG} loaded (users {ADMIN_USER}, supplies, executive; password {PASSWORD})");
     Ok(())
 }
+
+/// The FY 2566 report as the office filed it: approved by its executive at the end of the year and
+/// published as version 1 that day (printed on its first request: the demo has no renderer here).
+async fn publish_seed_report(db: &Db, org: &crate::orgs::Org) -> anyhow::Result<()> {
+    let day = chrono::NaiveDate::from_ymd_opt(2023, 9, 29).expect("valid");
+    let approval = crate::measures::versions::ApprovalInput {
+        approver_name: DEMO_APPROVER.0.to_string(),
+        approver_position: DEMO_APPROVER.1.to_string(),
+        approved_on: day,
+    };
+    // 10:00 in Thailand.
+    let published_at = day.and_hms_opt(3, 0, 0).expect("valid").and_utc().timestamp();
+    crate::measures::publish::approve_and_record_unprinted(db, org, 2566, &approval, published_at, "demo").await?;
+    Ok(())
+}
+
+/// The demo's executive as the report's signature block prints them (a made-up person).
+pub const DEMO_APPROVER: (&str, &str) = ("นายประเสริฐ ทองดี", "นายกองค์การบริหารส่วนตำบลแม่คะตวน");

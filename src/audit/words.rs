@@ -22,6 +22,7 @@ pub fn action_th(code: &str) -> &'static str {
         "follow_up" => "ติดตามทวงคืน",
         "escalate" => "ส่งต่อผู้มีอำนาจอนุมัติ",
         "issue" => "ออกเอกสาร",
+        "publish" => "เผยแพร่",
         "revoke" => "เพิกถอน",
         "write_off" => "จำหน่ายออกจากบัญชี",
         _ => "รายการอื่น",

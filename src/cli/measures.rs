@@ -8,6 +8,7 @@ use clap::Subcommand;
 
 use crate::db::Db;
 use crate::measures::report::{self, Format, ReportSource};
+use crate::measures::{publish, versions};
 use crate::orgs::store as orgs;
 use crate::thai::FiscalYear;
 
@@ -63,6 +64,29 @@ pub enum ReportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Record the executive's approval (ผู้บริหารเห็นชอบ) of the year's measures report as it
+    /// stands now, e.g. --name "นายประเสริฐ ทองดี" --position "นายกองค์การบริหารส่วนตำบลแม่คะตวน".
+    Approve {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        year: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        position: String,
+        /// วัน/เดือน/ปี พ.ศ., e.g. 29/9/2566; default: today.
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Publish the approved measures report as its next version (PDF, DOCX and HTML stored and
+    /// served at /o/SLUG/ita/YEAR/measures). Refused without an approval of the draft as it stands.
+    Publish {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        year: String,
+    },
 }
 
 fn parse_year(year: &str) -> anyhow::Result<i64> {
@@ -114,14 +138,53 @@ pub(super) async fn export(db: &Db, command: ExportCommand) -> anyhow::Result<()
     Ok(())
 }
 
-pub(super) async fn render(db: &Db, command: ReportCommand) -> anyhow::Result<()> {
+/// Exit code 2 (nothing recorded) when an approval or publication is refused.
+pub(super) async fn report(db: &Db, command: ReportCommand) -> anyhow::Result<ExitCode> {
     match command {
         ReportCommand::Measures { org, year, format, out } => {
             let format: Format = format.parse().map_err(|e: String| anyhow::anyhow!(e))?;
             write_report(db, &org, &year, format, &out).await?;
         }
+        ReportCommand::Approve { org, year, name, position, date } => {
+            let org = orgs::require_by_slug(db, &org).await?;
+            let fiscal_year = FiscalYear::new(parse_year(&year)? as i32)?;
+            let today = crate::thai::today_in_thailand();
+            let date = date.unwrap_or_else(|| crate::thai::format_date_field(today, crate::thai::Digits::Arabic));
+            let input = match versions::parse_approval(&name, &position, &date, fiscal_year, today) {
+                Ok(input) => input,
+                Err(errors) => {
+                    return refused(&errors.joined(), "the approval's --name, --position or --date is not valid");
+                }
+            };
+            let year = i64::from(fiscal_year.be());
+            match publish::approve(db, &org, year, &input, None, "cli").await? {
+                Ok(_) => println!("approved the {} {year} measures report as it stands (ผู้บริหารเห็นชอบแล้ว)", org.slug),
+                Err(refusal) => return refused(&refusal.message_th(org.digits), &refusal.message_en()),
+            }
+        }
+        ReportCommand::Publish { org, year } => {
+            let org = orgs::require_by_slug(db, &org).await?;
+            let year = parse_year(&year)?;
+            let typesetter = crate::docs::typeset::Typesetter::unlimited();
+            match publish::publish(db, &typesetter, &org, year, "cli").await? {
+                Ok(v) => println!(
+                    "published version {} of the {} {year} measures report (เผยแพร่ฉบับที่ {}): /o/{}/ita/{year}/measures/v/{}",
+                    v.number,
+                    org.slug,
+                    crate::thai::format_int(v.number, org.digits),
+                    org.slug,
+                    v.number
+                ),
+                Err(refusal) => return refused(&refusal.message_th(org.digits), &refusal.message_en()),
+            }
+        }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
+}
+
+fn refused(thai: &str, english: &str) -> anyhow::Result<ExitCode> {
+    eprintln!("{thai}\n{english}; nothing was recorded (ไม่ได้บันทึกข้อมูลใด ๆ)");
+    Ok(ExitCode::from(2))
 }
 
 async fn write_report(db: &Db, org: &str, year: &str, format: Format, out: &std::path::Path) -> anyhow::Result<()> {

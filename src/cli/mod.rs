@@ -182,7 +182,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User { command } => user::run(&db, command).await?,
         Command::Import { command } => return measures::import(&db, command).await,
         Command::Export { command } => measures::export(&db, command).await?,
-        Command::Report { command } => measures::render(&db, command).await?,
+        Command::Report { command } => return measures::report(&db, command).await,
         Command::Lending { command } => return lending::run(&db, command).await,
         Command::Healthcheck { .. }
         | Command::Bench { .. }

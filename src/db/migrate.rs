@@ -27,6 +27,7 @@ pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0007_holding_units_delegations", include_str!("../../migrations/sqlite/0007_holding_units_delegations.sql")),
     ("0008_loan_escalation", include_str!("../../migrations/sqlite/0008_loan_escalation.sql")),
     ("0009_asset_number_key", include_str!("../../migrations/sqlite/0009_asset_number_key.sql")),
+    ("0010_measure_report_versions", include_str!("../../migrations/sqlite/0010_measure_report_versions.sql")),
     ("0011_measure_periods", include_str!("../../migrations/sqlite/0011_measure_periods.sql")),
     ("0012_measure_import_previews", include_str!("../../migrations/sqlite/0012_measure_import_previews.sql")),
 ];
@@ -40,6 +41,7 @@ pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0007_holding_units_delegations", include_str!("../../migrations/postgres/0007_holding_units_delegations.sql")),
     ("0008_loan_escalation", include_str!("../../migrations/postgres/0008_loan_escalation.sql")),
     ("0009_asset_number_key", include_str!("../../migrations/postgres/0009_asset_number_key.sql")),
+    ("0010_measure_report_versions", include_str!("../../migrations/postgres/0010_measure_report_versions.sql")),
     ("0011_measure_periods", include_str!("../../migrations/postgres/0011_measure_periods.sql")),
     ("0012_measure_import_previews", include_str!("../../migrations/postgres/0012_measure_import_previews.sql")),
 ];

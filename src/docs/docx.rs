@@ -79,6 +79,9 @@ pub fn measures_report_docx_with(doc: &MeasuresReportDoc, font: &DocxFont) -> an
         .page_num_type(PageNumType::new().start(1))
         .footer(footer(doc, &t))
         .add_section(cover);
+    if let Some(mark) = &doc.draft_mark {
+        docx = docx.add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(t.run(mark).bold()));
+    }
     for (i, line) in doc.heading_lines.iter().enumerate() {
         let last = i + 1 == doc.heading_lines.len();
         docx = docx.add_paragraph(
@@ -107,6 +110,7 @@ pub fn measures_report_docx_with(doc: &MeasuresReportDoc, font: &DocxFont) -> an
         ),
         None => docx.add_table(measures_table(doc, &t)),
     };
+    docx = signature_paragraphs(doc, &t).into_iter().fold(docx, Docx::add_paragraph);
 
     let mut xml = docx.build();
     if doc.no_measures().is_none() {
@@ -198,6 +202,29 @@ fn footer(doc: &MeasuresReportDoc, t: &Typo) -> Footer {
         .add_run(page(Run::new().add_text("1")))
         .add_run(page(Run::new().add_field_char(FieldCharType::End, false)));
     Footer::new().add_paragraph(p)
+}
+
+/// The executive's approval at the end (centred in the right half, kept together), then the
+/// version's publication note; nothing for a draft.
+fn signature_paragraphs(doc: &MeasuresReportDoc, t: &Typo) -> Vec<Paragraph> {
+    let half = (TEXT_W / 2) as i32;
+    let mut ps: Vec<Paragraph> = doc
+        .signature
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .indent(Some(half), None, None, None)
+                .keep_next(i + 1 < doc.signature.len())
+                .line_spacing(spacing(if i == 0 { 480 } else { 0 }, 60))
+                .add_run(t.run(line))
+        })
+        .collect();
+    if let Some(note) = &doc.version_note {
+        ps.push(Paragraph::new().align(AlignmentType::Right).line_spacing(spacing(240, 0)).add_run(t.run(note)));
+    }
+    ps
 }
 
 /// Widths in twips of the six columns, summing to the text width.

@@ -3,13 +3,13 @@
 //! Every string here is final: digits already converted (Thai or Arabic), items already numbered,
 //! dates already written. Renderers only lay the text out; they never reformat it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One table cell: its lines, top to bottom. A line is never empty.
 pub type Cell = Vec<String>;
 
 /// The report "รายงานผลการดำเนินการมาตรการเพื่อส่งเสริมคุณธรรมและความโปร่งใส" of one organization and year.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct MeasuresReportDoc {
     /// Cover page lines, centred, e.g. ["รายงานผลการดำเนินการ", "มาตรการเพื่อส่งเสริมคุณธรรมและความโปร่งใส",
     /// "ขององค์การบริหารส่วนตำบลแม่คะตวน", "ประจำปีงบประมาณ พ.ศ. ๒๕๖๖"].
@@ -27,10 +27,18 @@ pub struct MeasuresReportDoc {
     pub footer: String,
     /// Page numbers in Thai digits (true, the official default) or Arabic digits.
     pub thai_digits: bool,
+    /// A draft's mark, printed above the title: [`DRAFT_MARK`]. `None` for a published version.
+    pub draft_mark: Option<String>,
+    /// The block the ITA expects at the end, once an executive approved the report:
+    /// ["ผู้บริหารเห็นชอบ", "(นายสมชาย ใจดี)", "ตำแหน่ง นายก…", "วันที่ ๑๕ มีนาคม พ.ศ. ๒๕๖๗"].
+    /// Empty for a draft.
+    pub signature: Vec<String>,
+    /// Under the signature: which published version this is and when it was published.
+    pub version_note: Option<String>,
 }
 
 /// One measure: six cells.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct MeasureRow {
     /// The measure's title with its indicator reference, e.g.
     /// ["จัดทำคู่มือมาตรฐานการปฏิบัติงาน (ตัวชี้วัดที่ ๔ การใช้ทรัพย์สินของราชการ)"].
@@ -50,6 +58,9 @@ pub struct MeasureRow {
 /// What a report of a year without measures says in place of the table (a new organization's
 /// first look at its current year).
 pub const NO_MEASURES: &str = "ยังไม่มีมาตรการในปีงบประมาณนี้";
+
+/// What a report not yet approved and published says above its title.
+pub const DRAFT_MARK: &str = "ร่าง – ไม่ใช่ฉบับเผยแพร่";
 
 impl MeasuresReportDoc {
     /// [`NO_MEASURES`] when the report has no rows: every renderer prints it instead of the table.
@@ -155,6 +166,9 @@ impl MeasuresReportDoc {
             ],
             footer: "องค์การบริหารส่วนตำบลแม่คะตวน".to_string(),
             thai_digits: true,
+            draft_mark: None,
+            signature: Vec::new(),
+            version_note: None,
         }
     }
 }

@@ -12,10 +12,14 @@ pub mod import_routes;
 mod import_stage;
 pub mod import_text;
 pub mod markdown;
+pub mod publish;
 pub mod report;
 pub mod routes;
 pub mod rules;
 pub mod store;
+pub mod version_routes;
+pub mod version_store;
+pub mod versions;
 
 use serde::Serialize;
 

@@ -176,6 +176,10 @@ impl ReportSource {
                 .collect(),
             footer: self.org.name.clone(),
             thai_digits: thai,
+            // The register is always the draft; `versions::publish` signs and dates its copy.
+            draft_mark: Some(crate::docs::report_data::DRAFT_MARK.to_string()),
+            signature: Vec::new(),
+            version_note: None,
         }
     }
 }
@@ -197,12 +201,14 @@ pub async fn render(pdf: &Typesetter, source: &ReportSource, format: Format) -> 
         Format::Md => Ok(markdown::write(&source.to_parsed(), source.digits() == Digits::Thai).into_bytes()),
         Format::Html => Ok(crate::portal::report_html(source)?.into_bytes()),
         Format::Docx => Ok(crate::docs::docx::measures_report_docx(&source.to_doc())?),
-        Format::Pdf => {
-            let doc = source.to_doc();
-            let size = DocSize::of(doc.rows.len(), "มาตรการ", &doc);
-            pdf.pdf("measures_report", size, move |engine| engine.measures_report(&doc)).await
-        }
+        Format::Pdf => render_pdf(pdf, source.to_doc()).await,
     }
+}
+
+/// Typesets a print-ready report as PDF, within the typesetter's limits.
+pub async fn render_pdf(pdf: &Typesetter, doc: MeasuresReportDoc) -> Result<Vec<u8>, RenderError> {
+    let size = DocSize::of(doc.rows.len(), "มาตรการ", &doc);
+    pdf.pdf("measures_report", size, move |engine| engine.measures_report(&doc)).await
 }
 
 /// The download file name, e.g. "ita-measures-mae-khatuan-2566.pdf".

@@ -77,6 +77,7 @@ struct ListPage {
     intro: String,
     notice: Option<String>,
     public_url: String,
+    life: super::version_routes::LifeView,
 }
 
 #[derive(Deserialize, Default)]
@@ -121,7 +122,9 @@ async fn list(
     let intro =
         store::intro(&state.db, org, year).await?.unwrap_or_else(|| report::default_intro(&me.org, year, digits));
     let notice = q.imported.map(|n| format!("นำเข้าแล้ว {n} มาตรการ"));
+    let life = super::version_routes::life_view(&state, &me, year, None, Default::default()).await?;
     page(ListPage {
+        life,
         public_url: format!("/o/{}/ita/{year}/measures", me.org.slug),
         year,
         year_label: year_label(year, digits),

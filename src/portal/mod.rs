@@ -1,5 +1,7 @@
 //! The organization's public transparency site: open to every citizen, no login.
 
+mod reports;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -10,7 +12,7 @@ use axum::routing::get;
 use crate::app::AppState;
 use crate::docs::MeasuresReportDoc;
 use crate::http::{AppError, download, page};
-use crate::measures::report::{self, Format, ReportSource};
+use crate::measures::report::ReportSource;
 use crate::orgs::{Org, store};
 use crate::thai::FiscalYear;
 
@@ -28,13 +30,11 @@ pub fn router() -> Router<AppState> {
             "/o/{slug}",
             get(|Path(slug): Path<String>| async move { crate::http::see_other(&format!("/o/{slug}/")) }),
         )
-        .route("/o/{slug}/ita/{year}/measures", get(report_page))
-        .route("/o/{slug}/ita/{year}/measures.pdf", get(report_pdf))
-        .route("/o/{slug}/ita/{year}/measures.docx", get(report_docx))
         .route("/o/{slug}/evidence/{id}", get(evidence_file))
         .route("/o/{slug}/audit/head", get(audit_head))
         .route("/o/{slug}/items/{asset_number}", get(item_page))
         .route("/o/{slug}/lending/manual.pdf", get(lending_manual))
+        .merge(reports::router())
 }
 
 const APP_CSS: &str = include_str!("../../assets/static/app.css");
@@ -92,7 +92,8 @@ struct HomePage {
 
 async fn home(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
     let org = org_of(&state, &slug).await?;
-    let years = crate::measures::store::years(&state.db, org.id)
+    // Only years with a published version: a draft is not public.
+    let years = crate::measures::version_store::published_years(&state.db, org.id)
         .await?
         .into_iter()
         .map(|y| (y, crate::thai::format_year_be(y as i32, org.digits)))
@@ -108,70 +109,43 @@ struct ReportPage<'a> {
     doc: &'a MeasuresReportDoc,
     /// A downloaded file carries its stylesheet; the served page links it (strict CSP).
     inline_css: Option<&'static str>,
-    slug: &'a str,
-    year: i64,
     evidence: Vec<(String, String)>,
+    /// A published version's page: its number, date, files and the versions before it.
+    published: Option<&'a PublishedView>,
+}
+
+/// What a published version's web page shows around the report, every string final.
+pub struct PublishedView {
+    /// "ฉบับที่ ๒"
+    pub version: String,
+    /// When it was published: "๓๐ พ.ย. ๒๕๖๙ ๑๗:๐๕ น." (shown as ปรับปรุงล่าสุด).
+    pub updated: String,
+    pub pdf: String,
+    pub docx: String,
+    /// The year's latest version and the organization's home page.
+    pub latest: String,
+    pub home: String,
+    /// The versions published before it: (link, "ฉบับที่ ๑ เผยแพร่เมื่อ …").
+    pub earlier: Vec<(String, String)>,
+}
+
+/// A published version's web page, rendered once when it is published (and served as stored).
+pub fn published_report_html(
+    doc: &MeasuresReportDoc,
+    evidence: Vec<(String, String)>,
+    view: &PublishedView,
+) -> anyhow::Result<String> {
+    ReportPage { doc, inline_css: None, evidence, published: Some(view) }
+        .render()
+        .map_err(|e| anyhow::anyhow!("template: {e}"))
 }
 
 /// The report as a standalone HTML file (for `report --format html` and downloads).
 pub fn report_html(source: &ReportSource) -> anyhow::Result<String> {
     let doc = source.to_doc();
-    ReportPage {
-        doc: &doc,
-        inline_css: Some(REPORT_CSS),
-        slug: &source.org.slug,
-        year: source.year,
-        evidence: Vec::new(),
-    }
-    .render()
-    .map_err(|e| anyhow::anyhow!("template: {e}"))
-}
-
-async fn load(state: &AppState, slug: &str, year: &str) -> Result<ReportSource, AppError> {
-    let org = org_of(state, slug).await?;
-    let year = parse_year(year)?;
-    let source = ReportSource::load(&state.db, org, year).await?;
-    if source.measures.is_empty() {
-        return Err(AppError::NotFound);
-    }
-    Ok(source)
-}
-
-async fn report_page(
-    State(state): State<AppState>,
-    Path((slug, year)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    let source = load(&state, &slug, &year).await?;
-    let doc = source.to_doc();
-    let evidence = crate::measures::evidence::list_for_year(&state.db, source.org.id, source.year)
-        .await?
-        .into_iter()
-        .map(|e| {
-            let href = e.url.clone().unwrap_or_else(|| format!("/o/{slug}/evidence/{}", e.id));
-            (e.title, href)
-        })
-        .collect();
-    page(ReportPage { doc: &doc, inline_css: None, slug: &source.org.slug, year: source.year, evidence })
-}
-
-async fn report_file(state: AppState, slug: String, year: String, format: Format) -> Result<Response, AppError> {
-    let source = load(&state, &slug, &year).await?;
-    let bytes = report::render(&state.pdf, &source, format).await?;
-    Ok(download(bytes, format.content_type(), &report::file_name(&source.org, source.year, format), true))
-}
-
-async fn report_pdf(
-    State(state): State<AppState>,
-    Path((slug, year)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    report_file(state, slug, year, Format::Pdf).await
-}
-
-async fn report_docx(
-    State(state): State<AppState>,
-    Path((slug, year)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    report_file(state, slug, year, Format::Docx).await
+    ReportPage { doc: &doc, inline_css: Some(REPORT_CSS), evidence: Vec::new(), published: None }
+        .render()
+        .map_err(|e| anyhow::anyhow!("template: {e}"))
 }
 
 async fn evidence_file(

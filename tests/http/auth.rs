@@ -115,6 +115,8 @@ mod admin {
             let csrf = app.login(DEMO_ADMIN).await;
             let r = app.post_form("/app/organization/digits", &csrf, &[("digits", "arabic")]).await;
             assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            // Published versions keep their digits: the next version prints the new setting.
+            app.publish_report(2566).await;
             let page = app.get_text("/o/mae-khatuan/ita/2566/measures").await;
             assert!(page.contains("พ.ศ. 2566") && !page.contains("๒๕๖๖"));
         }

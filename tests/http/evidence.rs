@@ -18,6 +18,8 @@ crate::on_both_databases! {
         assert_eq!(stored_sha, sha);
         let downloaded = app.get(&format!("/app/evidence/{id}")).await.bytes().await.unwrap();
         assert_eq!(downloaded.as_ref(), pdf.as_slice());
+        // Evidence attached after a publication is listed from the next version on.
+        app.publish_report(2566).await;
         let public = app.get_text("/o/mae-khatuan/ita/2566/measures").await;
         assert!(public.contains(&format!("/o/mae-khatuan/evidence/{id}")));
         let published = app.get(&format!("/o/mae-khatuan/evidence/{id}")).await.bytes().await.unwrap();

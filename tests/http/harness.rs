@@ -423,3 +423,26 @@ impl TestApp {
             .unwrap()
     }
 }
+
+impl TestApp {
+    /// Approves the demo organization's `year` report as it stands (the demo executive, as
+    /// `prongsai report approve` records it) and publishes it as the next version, as `prongsai
+    /// report publish` does; returns the version's number. The session of `client` is untouched.
+    pub async fn publish_report(&self, year: i64) -> i64 {
+        use prongsai::measures::{publish, versions::ApprovalInput};
+        let org = orgs::find_by_slug(&self.db, prongsai::demo::SLUG).await.unwrap().unwrap();
+        let (name, position) = prongsai::demo::DEMO_APPROVER;
+        let input = ApprovalInput {
+            approver_name: name.into(),
+            approver_position: position.into(),
+            approved_on: prongsai::thai::today_in_thailand(),
+        };
+        publish::approve(&self.db, &org, year, &input, None, "test").await.unwrap().expect("the draft is approved");
+        let typesetter = prongsai::docs::typeset::Typesetter::unlimited();
+        publish::publish(&self.db, &typesetter, &org, year, "test")
+            .await
+            .unwrap()
+            .expect("the report is published")
+            .number
+    }
+}

@@ -117,9 +117,10 @@ crate::on_both_databases! {
         let fy = prongsai::thai::FiscalYear::of(prongsai::lending::today());
         let stats = prongsai::lending::stats::stats_for(&app.db, app.org_a.id, fy.start(), fy.end(), prongsai::lending::today()).await.unwrap();
         let line = prongsai::lending::stats::summary_line(&stats, prongsai::thai::Digits::Thai);
+        app.publish_report(year.parse().unwrap()).await;
         let page = app.get_text(&format!("/o/mae-khatuan/ita/{year}/measures")).await;
-        assert!(page.contains(&line), "the report states today's figures: {line}");
-        // A new loan changes the figure at the next rendering.
+        assert!(page.contains(&line), "the report states the figures of its publication: {line}");
+        // A new loan changes the figure of the draft and of the next published version.
         let before = stats.loans;
         let (item,): (i64,) = sqlx::query_as("SELECT id FROM items WHERE asset_number = '416-63-0008'").fetch_one(&app.db.pool).await.unwrap();
         let admin = prongsai::auth::users::find_by_username_and_org(&app.db, DEMO_ADMIN, app.org_a.id).await.unwrap().unwrap();
@@ -136,9 +137,13 @@ crate::on_both_databases! {
         for action in [prongsai::lending::workflow::Action::Approve, prongsai::lending::workflow::Action::HandOver] {
             prongsai::lending::loans::act(&app.db, app.org_a.id, loan, action, &head, &duties, &Default::default()).await.unwrap().unwrap().unwrap();
         }
-        let page = app.get_text(&format!("/o/mae-khatuan/ita/{year}/measures")).await;
         let count = prongsai::thai::format_grouped(before + 1, prongsai::thai::Digits::Thai);
-        assert!(page.contains(&format!("ยืม-คืนพัสดุตามคู่มือในปีงบประมาณ {count} ครั้ง")), "{page}");
+        let figure = format!("ยืม-คืนพัสดุตามคู่มือในปีงบประมาณ {count} ครั้ง");
+        assert!(!app.get_text(&format!("/o/mae-khatuan/ita/{year}/measures")).await.contains(&figure), "version 1 is kept as published");
+        assert!(app.get_text(&format!("/app/measures/report?year={year}&format=html")).await.contains(&figure), "the draft has today's figure");
+        app.publish_report(year.parse().unwrap()).await;
+        let page = app.get_text(&format!("/o/mae-khatuan/ita/{year}/measures")).await;
+        assert!(page.contains(&figure), "{page}");
     }
 
     async fn labels_without_a_public_url_are_refused_with_how_to_set_it(app: TestApp) {

@@ -39,6 +39,7 @@ mod ops;
 mod periods;
 mod public;
 mod report;
+mod report_versions;
 mod schema;
 mod service;
 mod tenancy;

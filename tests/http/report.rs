@@ -26,6 +26,7 @@ crate::on_both_databases! {
         assert_eq!(doc.rows[0].methods[0], "1. จัดทำคู่มือมาตรฐานการปฏิบัติงาน โดยระบุขั้นตอนและแนวทางในการยืมทรัพย์สินของทางราชการ");
         assert!(doc.rows[0].measure[0].ends_with("(ตัวชี้วัดที่ 4 การใช้ทรัพย์สินของราชการ)"));
         assert!(!doc.thai_digits);
+        app.publish_report(2566).await;
         let page = app.get_text("/o/mae-khatuan/ita/2566/measures").await;
         assert!(page.contains("พ.ศ. 2566") && !page.contains("๒๕๖๖"));
     }

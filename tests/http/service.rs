@@ -100,11 +100,33 @@ impl Drop for Server {
     }
 }
 
+/// A big 2567 year, published without its files (as the demo's version is): its first public
+/// PDF requests print it, so a slow render is in flight.
+async fn big_unprinted_version(app: &TestApp) {
+    import_big_year(app, 2567, 240).await;
+    let (name, position) = prongsai::demo::DEMO_APPROVER;
+    let approval = prongsai::measures::versions::ApprovalInput {
+        approver_name: name.into(),
+        approver_position: position.into(),
+        approved_on: prongsai::thai::today_in_thailand(),
+    };
+    prongsai::measures::publish::approve_and_record_unprinted(
+        &app.db,
+        &app.org_a,
+        2567,
+        &approval,
+        prongsai::db::now(),
+        "test",
+    )
+    .await
+    .unwrap();
+}
+
 const BIG: &[(&str, &str)] = &[("PRONGSAI_RENDER_MAX_ROWS", "100000"), ("PRONGSAI_RENDER_MAX_CHARS", "1000000000")];
 
 /// Starts a slow PDF, sends `signal` while it renders: the PDF arrives whole and the process exits 0.
 async fn drains_on(app: &TestApp, signal: &str) {
-    import_big_year(app, 2567, 240).await;
+    big_unprinted_version(app).await;
     let mut server = Server::start(app, BIG, &[]);
     let pdf = tokio::spawn(reqwest::get(server.url("/o/mae-khatuan/ita/2567/measures.pdf")));
     server.until("prongsai_blocking_running{lane=\"render\"}", |v| v >= 1.0).await;
@@ -126,7 +148,7 @@ crate::on_both_databases! {
     }
 
     async fn a_cheap_page_and_logins_answer_while_pdfs_render(app: TestApp) {
-        import_big_year(&app, 2567, 240).await;
+        big_unprinted_version(&app).await;
         let mut env = BIG.to_vec();
         env.push(("PRONGSAI_RENDER_THREADS", "1"));
         let server = Server::start(&app, &env, &[]);

@@ -17,6 +17,8 @@ fn is_division(part: &str) -> bool {
 pub fn data(doc: &MeasuresReportDoc) -> Value {
     // The footer is the organization's name; the divisions are named in the responsible column.
     let mut names: Vec<&str> = vec![doc.footer.as_str()];
+    // The approver's name (the signature's second line) is a person's name.
+    names.extend(doc.signature.get(1).map(String::as_str));
     for row in &doc.rows {
         names.extend(row.responsible.iter().flat_map(|l| l.split(['/', ' '])).filter(|p| is_division(p)));
     }
@@ -40,5 +42,8 @@ pub fn data(doc: &MeasuresReportDoc) -> Value {
         "footer": items(&doc.footer),
         "no_measures": doc.no_measures().map(items),
         "thai_digits": doc.thai_digits,
+        "draft_mark": doc.draft_mark.as_deref().map(items),
+        "signature": doc.signature.iter().map(|l| items(l)).collect::<Vec<_>>(),
+        "version_note": doc.version_note.as_deref().map(items),
     })
 }

@@ -1,0 +1,309 @@
+//! SQL of the report's approvals and published versions. Every function takes the organization:
+//! another organization's slug or id never reaches these rows.
+
+use sqlx::AssertSqlSafe;
+
+use super::report::Format;
+use super::versions::{Approval, ApprovalInput, Version};
+use crate::db::{Db, Tx, now};
+// Days since 1970-01-01, as the lending records store days.
+use crate::lending::{date_of, day_of};
+use crate::orgs::OrgId;
+
+/// id, content_sha256, approver_name, approver_position, approved_on, recorded_by, recorded_at
+type ApprovalRow = (i64, String, String, String, i64, String, i64);
+
+fn approval_of(r: ApprovalRow) -> Approval {
+    let (id, content_sha256, approver_name, approver_position, approved_on, recorded_by, recorded_at) = r;
+    Approval {
+        id,
+        content_sha256,
+        approver_name,
+        approver_position,
+        approved_on: date_of(approved_on),
+        recorded_by,
+        recorded_at,
+    }
+}
+
+const APPROVAL_COLUMNS: &str =
+    "id, content_sha256, approver_name, approver_position, approved_on, recorded_by, recorded_at";
+
+/// The year's last approval.
+pub async fn last_approval(db: &Db, org: OrgId, year: i64) -> Result<Option<Approval>, sqlx::Error> {
+    let row: Option<ApprovalRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {APPROVAL_COLUMNS} FROM measure_report_approvals
+         WHERE org_id = $1 AND fiscal_year = $2 ORDER BY id DESC LIMIT 1"
+    )))
+    .bind(org.0)
+    .bind(year)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(approval_of))
+}
+
+/// One approval of the organization.
+pub async fn approval(db: &Db, org: OrgId, id: i64) -> Result<Option<Approval>, sqlx::Error> {
+    let row: Option<ApprovalRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {APPROVAL_COLUMNS} FROM measure_report_approvals WHERE org_id = $1 AND id = $2"
+    )))
+    .bind(org.0)
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(approval_of))
+}
+
+/// Records an approval of the draft whose hash is `sha256`, audited, in the caller's transaction.
+pub async fn insert_approval(
+    tx: &mut Tx,
+    org: OrgId,
+    year: i64,
+    input: &ApprovalInput,
+    sha256: &str,
+    actor: &str,
+) -> anyhow::Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO measure_report_approvals (org_id, fiscal_year, content_sha256, approver_name,
+             approver_position, approved_on, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(year)
+    .bind(sha256)
+    .bind(&input.approver_name)
+    .bind(&input.approver_position)
+    .bind(day_of(input.approved_on))
+    .bind(actor)
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await?;
+    crate::audit::record(
+        tx,
+        org,
+        actor,
+        "approve",
+        "measure_report",
+        &id.to_string(),
+        None,
+        Some(&serde_json::json!({
+            "fiscal_year": year,
+            "content_sha256": sha256,
+            "approver_name": input.approver_name,
+            "approver_position": input.approver_position,
+            "approved_on": input.approved_on.to_string(),
+        })),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// The year's published versions, the newest first.
+pub async fn versions(db: &Db, org: OrgId, year: i64) -> Result<Vec<Version>, sqlx::Error> {
+    let rows: Vec<(i64, i64, i64, String, String, i64)> = sqlx::query_as(
+        "SELECT id, version, approval_id, content_sha256, published_by, published_at FROM measure_report_versions
+         WHERE org_id = $1 AND fiscal_year = $2 ORDER BY version DESC",
+    )
+    .bind(org.0)
+    .bind(year)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, number, approval_id, content_sha256, published_by, published_at)| Version {
+            id,
+            number,
+            approval_id,
+            content_sha256,
+            published_by,
+            published_at,
+        })
+        .collect())
+}
+
+/// The years with at least one published version, the newest first.
+pub async fn published_years(db: &Db, org: OrgId) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT DISTINCT fiscal_year FROM measure_report_versions WHERE org_id = $1 ORDER BY fiscal_year DESC",
+    )
+    .bind(org.0)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(y,)| y).collect())
+}
+
+/// A version's rendered files, `None` for one recorded without them (the demo).
+pub struct Files {
+    pub pdf: Option<Vec<u8>>,
+    pub docx: Option<Vec<u8>>,
+    pub html: Option<Vec<u8>>,
+}
+
+/// What a new version stores.
+pub struct NewVersion<'a> {
+    pub year: i64,
+    pub number: i64,
+    pub approval_id: i64,
+    pub content_sha256: &'a str,
+    pub published_at: i64,
+    pub document: &'a serde_json::Value,
+    pub files: Files,
+}
+
+/// Inserts a published version and audits it, in the caller's transaction (which holds the
+/// organization's write lock). A second version of the same number is refused by the table.
+pub async fn insert_version(tx: &mut Tx, org: OrgId, new: NewVersion<'_>, actor: &str) -> anyhow::Result<i64> {
+    let sha = |b: &Option<Vec<u8>>| b.as_deref().map(super::evidence::sha256_hex);
+    let (pdf_sha, docx_sha, html_sha) = (sha(&new.files.pdf), sha(&new.files.docx), sha(&new.files.html));
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO measure_report_versions (org_id, fiscal_year, version, approval_id, content_sha256,
+             published_by, published_at, document, pdf, pdf_sha256, docx, docx_sha256, html, html_sha256)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(new.year)
+    .bind(new.number)
+    .bind(new.approval_id)
+    .bind(new.content_sha256)
+    .bind(actor)
+    .bind(new.published_at)
+    .bind(new.document.to_string())
+    .bind(new.files.pdf)
+    .bind(&pdf_sha)
+    .bind(new.files.docx)
+    .bind(&docx_sha)
+    .bind(new.files.html)
+    .bind(&html_sha)
+    .fetch_one(&mut **tx)
+    .await?;
+    crate::audit::record(
+        tx,
+        org,
+        actor,
+        "publish",
+        "measure_report",
+        &id.to_string(),
+        None,
+        Some(&serde_json::json!({
+            "fiscal_year": new.year,
+            "version": new.number,
+            "approval_id": new.approval_id,
+            "content_sha256": new.content_sha256,
+            "pdf_sha256": pdf_sha,
+            "docx_sha256": docx_sha,
+            "html_sha256": html_sha,
+        })),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// The columns of a stored format.
+fn columns(format: Format) -> Option<(&'static str, &'static str)> {
+    match format {
+        Format::Pdf => Some(("pdf", "pdf_sha256")),
+        Format::Docx => Some(("docx", "docx_sha256")),
+        Format::Html => Some(("html", "html_sha256")),
+        Format::Md => None,
+    }
+}
+
+/// One version's stored file.
+pub struct StoredFile {
+    pub version_id: i64,
+    pub number: i64,
+    pub published_at: i64,
+    /// The frozen report, for printing a file recorded without it.
+    pub document: String,
+    /// `(bytes, sha256)`, `None` until a version recorded without files is first printed.
+    pub file: Option<(Vec<u8>, String)>,
+}
+
+/// Version `number` of the year, or the latest when `number` is `None`, with its `format` file.
+pub async fn stored_file(
+    db: &Db,
+    org: OrgId,
+    year: i64,
+    number: Option<i64>,
+    format: Format,
+) -> Result<Option<StoredFile>, sqlx::Error> {
+    let Some((bytes, sha)) = columns(format) else { return Ok(None) };
+    let select = format!(
+        "SELECT id, version, published_at, document, {bytes}, {sha} FROM measure_report_versions
+         WHERE org_id = $1 AND fiscal_year = $2"
+    );
+    type Row = (i64, i64, i64, String, Option<Vec<u8>>, Option<String>);
+    let row: Option<Row> = match number {
+        Some(n) => {
+            sqlx::query_as(AssertSqlSafe(format!("{select} AND version = $3")))
+                .bind(org.0)
+                .bind(year)
+                .bind(n)
+                .fetch_optional(&db.pool)
+                .await?
+        }
+        None => {
+            sqlx::query_as(AssertSqlSafe(format!("{select} ORDER BY version DESC LIMIT 1")))
+                .bind(org.0)
+                .bind(year)
+                .fetch_optional(&db.pool)
+                .await?
+        }
+    };
+    Ok(row.map(|(version_id, number, published_at, document, bytes, sha)| StoredFile {
+        version_id,
+        number,
+        published_at,
+        document,
+        file: bytes.zip(sha),
+    }))
+}
+
+/// Stores the file of a version recorded without it; only the first stored copy is ever kept
+/// (two first requests may both print). Returns the kept copy.
+pub async fn fill_file(
+    db: &Db,
+    org: OrgId,
+    version_id: i64,
+    format: Format,
+    printed: Vec<u8>,
+) -> anyhow::Result<(Vec<u8>, String)> {
+    let (bytes, sha) = columns(format).ok_or_else(|| anyhow::anyhow!("{format:?} is not stored"))?;
+    let digest = super::evidence::sha256_hex(&printed);
+    let mut tx = db.write(org).await?;
+    let stored = sqlx::query(AssertSqlSafe(format!(
+        "UPDATE measure_report_versions SET {bytes} = $1, {sha} = $2 WHERE id = $3 AND org_id = $4 AND {bytes} IS NULL"
+    )))
+    .bind(&printed)
+    .bind(&digest)
+    .bind(version_id)
+    .bind(org.0)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if stored {
+        crate::audit::record(
+            &mut tx,
+            org,
+            "system",
+            "update",
+            "measure_report",
+            &version_id.to_string(),
+            None,
+            Some(&serde_json::json!({ sha: digest })),
+        )
+        .await?;
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+    }
+    let kept: (Vec<u8>, String) = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {bytes}, {sha} FROM measure_report_versions WHERE id = $1 AND org_id = $2"
+    )))
+    .bind(version_id)
+    .bind(org.0)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(kept)
+}
