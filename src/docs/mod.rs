@@ -9,5 +9,7 @@ pub mod typeset;
 
 #[cfg(test)]
 mod docx_tests;
+#[cfg(test)]
+mod report_samples;
 
 pub use report_data::{Cell, MeasureRow, MeasuresReportDoc};

@@ -16,6 +16,23 @@ use crate::measures::report::ReportSource;
 use crate::orgs::{Org, store};
 use crate::thai::FiscalYear;
 
+pub mod words;
+
+/// The report template's filter: a line with our word boundaries for the browser (`words`).
+mod filters {
+    use crate::docs::MeasuresReportDoc;
+
+    #[askama::filter_fn]
+    pub fn thai_words(
+        line: impl std::fmt::Display,
+        _: &dyn askama::Values,
+        doc: &MeasuresReportDoc,
+    ) -> askama::Result<askama::filters::Safe<String>> {
+        let keep = crate::docs::pdf::kept_words(doc);
+        Ok(askama::filters::Safe(super::words::html(&line.to_string(), &keep)))
+    }
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(index))

@@ -7,6 +7,7 @@ mod backup;
 mod browser;
 mod browser_lending;
 mod browser_measures;
+mod browser_report;
 mod cli;
 mod collation;
 mod cut_and_empty;

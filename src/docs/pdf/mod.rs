@@ -27,6 +27,7 @@ use typst::{Library, LibraryExt as _, WorldExt as _};
 use typst_layout::PagedDocument;
 
 use crate::docs::MeasuresReportDoc;
+pub use measures::kept_words;
 pub use wordbox::{KEEP_TOGETHER, known_names, line_items};
 use world::{Job, file_id};
 
