@@ -275,6 +275,13 @@ pub async fn spawn_app_with(backend: Backend, options: SpawnOptions) -> Option<T
     })
 }
 
+/// A public report page without the marks that give the browser our word boundaries
+/// (`portal::words`: `<span class=w>` around a word, `<wbr>` between words), so that tests can look
+/// for the text as written.
+pub fn without_word_marks(html: &str) -> String {
+    html.replace("<span class=w>", "").replace("</span>", "").replace("<wbr>", "")
+}
+
 pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
 }
