@@ -144,6 +144,7 @@ async fn line_ends_at(
 
 crate::on_both_databases! {
     async fn the_public_report_breaks_lines_only_between_whole_words_on_a_phone_and_a_desktop(app: TestApp) {
+        app.publish_report(2566).await;
         let Some(b) = Browser::start().await else { return };
         let names = known_names(&MeasuresReportDoc::sample());
         let mut report = String::new();
