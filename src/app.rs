@@ -55,7 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::auth::routes::router())
         .merge(crate::auth::admin::router())
         .merge(crate::measures::routes::router())
-        .merge(crate::measures::version_routes::router())
+        .merge(crate::measures::publication::routes::router())
         .merge(crate::lending::routes::router())
         .merge(crate::portal::router())
         .merge(crate::ops::router())

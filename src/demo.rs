@@ -67,14 +67,15 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
 /// published as version 1 that day (printed on its first request: the demo has no renderer here).
 async fn publish_seed_report(db: &Db, org: &crate::orgs::Org) -> anyhow::Result<()> {
     let day = chrono::NaiveDate::from_ymd_opt(2023, 9, 29).expect("valid");
-    let approval = crate::measures::versions::ApprovalInput {
+    let approval = crate::measures::publication::rules::ApprovalInput {
         approver_name: DEMO_APPROVER.0.to_string(),
         approver_position: DEMO_APPROVER.1.to_string(),
         approved_on: day,
     };
     // 10:00 in Thailand.
     let published_at = day.and_hms_opt(3, 0, 0).expect("valid").and_utc().timestamp();
-    crate::measures::publish::approve_and_record_unprinted(db, org, 2566, &approval, published_at, "demo").await?;
+    crate::measures::publication::publish::approve_and_record_unprinted(db, org, 2566, &approval, published_at, "demo")
+        .await?;
     Ok(())
 }
 

@@ -7,8 +7,8 @@ use anyhow::Context;
 use clap::Subcommand;
 
 use crate::db::Db;
+use crate::measures::publication::{publish, rules as versions};
 use crate::measures::report::{self, Format, ReportSource};
-use crate::measures::{publish, versions};
 use crate::orgs::store as orgs;
 use crate::thai::FiscalYear;
 

@@ -5,21 +5,12 @@ pub mod evidence;
 pub mod evidence_routes;
 pub mod figures;
 pub mod import;
-pub mod import_diff;
-pub mod import_docx;
-pub mod import_preview;
-pub mod import_routes;
-mod import_stage;
-pub mod import_text;
 pub mod markdown;
-pub mod publish;
+pub mod publication;
 pub mod report;
 pub mod routes;
 pub mod rules;
 pub mod store;
-pub mod version_routes;
-pub mod version_store;
-pub mod versions;
 
 use serde::Serialize;
 

@@ -176,7 +176,7 @@ impl ReportSource {
                 .collect(),
             footer: self.org.name.clone(),
             thai_digits: thai,
-            // The register is always the draft; `versions::publish` signs and dates its copy.
+            // The register is always the draft; `publication::publish` signs and dates its copy.
             draft_mark: Some(crate::docs::report_data::DRAFT_MARK.to_string()),
             signature: Vec::new(),
             version_note: None,

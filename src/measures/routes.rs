@@ -25,7 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/app/measures/{id}/delete", post(delete))
         .route("/app/measures/{id}/move", post(move_measure))
         .route("/app/audit", get(audit_page))
-        .merge(super::import_routes::router())
+        .merge(super::import::routes::router())
         .merge(super::evidence_routes::router())
 }
 
@@ -77,7 +77,7 @@ struct ListPage {
     intro: String,
     notice: Option<String>,
     public_url: String,
-    life: super::version_routes::LifeView,
+    life: super::publication::routes::LifeView,
 }
 
 #[derive(Deserialize, Default)]
@@ -122,7 +122,7 @@ async fn list(
     let intro =
         store::intro(&state.db, org, year).await?.unwrap_or_else(|| report::default_intro(&me.org, year, digits));
     let notice = q.imported.map(|n| format!("นำเข้าแล้ว {n} มาตรการ"));
-    let life = super::version_routes::life_view(&state, &me, year, None, Default::default()).await?;
+    let life = super::publication::routes::life_view(&state, &me, year, None, Default::default()).await?;
     page(ListPage {
         life,
         public_url: format!("/o/{}/ita/{year}/measures", me.org.slug),

@@ -110,7 +110,7 @@ struct HomePage {
 async fn home(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
     let org = org_of(&state, &slug).await?;
     // Only years with a published version: a draft is not public.
-    let years = crate::measures::version_store::published_years(&state.db, org.id)
+    let years = crate::measures::publication::store::published_years(&state.db, org.id)
         .await?
         .into_iter()
         .map(|y| (y, crate::thai::format_year_be(y as i32, org.digits)))

@@ -1,5 +1,5 @@
 //! The public measures report: only published versions, served as the files stored when each was
-//! published (`measures::publish`), with a strong ETag (their SHA-256). The plain URLs serve the
+//! published (`measures::publication::publish`), with a strong ETag (their SHA-256). The plain URLs serve the
 //! latest version and are revalidated on every visit (a new version shows at once); a numbered
 //! version never changes, so browsers and proxies may keep it.
 
@@ -12,7 +12,7 @@ use axum::routing::get;
 use super::{org_of, parse_year};
 use crate::app::AppState;
 use crate::http::{AppError, download};
-use crate::measures::publish::{self, PublishedFile};
+use crate::measures::publication::publish::{self, PublishedFile};
 use crate::measures::report::{self, Format};
 use crate::orgs::Org;
 

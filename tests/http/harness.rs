@@ -436,7 +436,7 @@ impl TestApp {
     /// `prongsai report approve` records it) and publishes it as the next version, as `prongsai
     /// report publish` does; returns the version's number. The session of `client` is untouched.
     pub async fn publish_report(&self, year: i64) -> i64 {
-        use prongsai::measures::{publish, versions::ApprovalInput};
+        use prongsai::measures::publication::{publish, rules::ApprovalInput};
         let org = orgs::find_by_slug(&self.db, prongsai::demo::SLUG).await.unwrap().unwrap();
         let (name, position) = prongsai::demo::DEMO_APPROVER;
         let input = ApprovalInput {

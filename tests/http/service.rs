@@ -105,12 +105,12 @@ impl Drop for Server {
 async fn big_unprinted_version(app: &TestApp) {
     import_big_year(app, 2567, 240).await;
     let (name, position) = prongsai::demo::DEMO_APPROVER;
-    let approval = prongsai::measures::versions::ApprovalInput {
+    let approval = prongsai::measures::publication::rules::ApprovalInput {
         approver_name: name.into(),
         approver_position: position.into(),
         approved_on: prongsai::thai::today_in_thailand(),
     };
-    prongsai::measures::publish::approve_and_record_unprinted(
+    prongsai::measures::publication::publish::approve_and_record_unprinted(
         &app.db,
         &app.org_a,
         2567,

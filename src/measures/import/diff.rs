@@ -9,7 +9,7 @@
 //!    same place in the list, so that retyping a title (a typo fixed in Word) keeps the evidence.
 //!    The preview shows the title as changed, so a wrong pairing is seen before it is applied.
 
-use super::{Measure, MeasureId, MeasureInput};
+use crate::measures::{Measure, MeasureId, MeasureInput};
 
 /// The fields of a measure a file carries, as the preview names them.
 pub const FIELDS: [&str; 7] =

@@ -1,7 +1,7 @@
 //! The text of an uploaded report file: UTF-8 as it should be, or TIS-620 / Windows-874 as older
 //! Thai Windows editors (Notepad, Word's "Plain Text") write it, converted and said so.
 
-use super::import::ImportProblem;
+use super::ImportProblem;
 
 /// Which encoding the file was read in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

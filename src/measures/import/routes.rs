@@ -8,11 +8,11 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::import::{self, Conflict, Expect, MeasureChange, Prepared, Preview};
-use super::import_stage;
-use super::routes::{YearQuery, year_of};
+use super::stage;
 use crate::app::AppState;
 use crate::http::{AppError, CsrfForm, CsrfMultipart, CurrentUser, form_page, page, read_multipart, see_other};
+use crate::measures::import::{self, Conflict, Expect, MeasureChange, Prepared, Preview};
+use crate::measures::routes::{YearQuery, year_of};
 use crate::thai::format_year_be;
 
 pub fn router() -> Router<AppState> {
@@ -101,8 +101,7 @@ async fn upload(
         Err(problem) => return refuse(me, problem.to_thai()),
     };
     let preview = import::preview(&state.db, me.org_id(), year, &prepared).await?;
-    let id =
-        import_stage::stage(&state.db, me.org_id(), me.user.id, year, &file_name, &bytes, &preview.fingerprint).await?;
+    let id = stage::stage(&state.db, me.org_id(), me.user.id, year, &file_name, &bytes, &preview.fingerprint).await?;
     preview_page(me, id, &file_name, preview, None, StatusCode::OK)
 }
 
@@ -121,7 +120,7 @@ async fn confirm(
     me.require_editor()?;
     let org = me.org_id();
     // Another organization's or user's preview, or an expired one, is not found.
-    let staged = import_stage::find(&state.db, org, me.user.id, id).await?.ok_or(AppError::NotFound)?;
+    let staged = stage::find(&state.db, org, me.user.id, id).await?.ok_or(AppError::NotFound)?;
     let year = staged.fiscal_year;
     let prepared: Prepared = match import::prepare(&state.db, year, &staged.content).await? {
         Ok(p) => p,
@@ -147,13 +146,13 @@ async fn confirm(
         .await?
     {
         Ok(summary) => {
-            import_stage::remove(&state.db, org, staged.id).await?;
+            stage::remove(&state.db, org, staged.id).await?;
             Ok(see_other(&format!("/app/measures?year={year}&imported={}", summary.measures)))
         }
         Err(conflict @ Conflict::Changed) | Err(conflict @ Conflict::NotEmpty(_)) => {
             // Show what the file would change now, and let the user confirm that.
             let preview = import::preview(&state.db, org, year, &prepared).await?;
-            import_stage::refresh(&state.db, org, staged.id, &preview.fingerprint).await?;
+            stage::refresh(&state.db, org, staged.id, &preview.fingerprint).await?;
             let message = conflict.problem(year).to_thai();
             preview_page(me, staged.id, &staged.file_name, preview, Some(message), StatusCode::CONFLICT)
         }

@@ -9,7 +9,7 @@ use axum::routing::post;
 use serde::Deserialize;
 
 use super::publish;
-use super::versions::{Refusal, YearState, parse_approval};
+use super::rules::{Refusal, YearState, parse_approval};
 use crate::app::AppState;
 use crate::auth::Role;
 use crate::http::{AppError, CsrfForm, CurrentUser, FieldErrors, form_page, see_other};

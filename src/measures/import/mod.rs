@@ -1,19 +1,26 @@
 //! Importing a report file (Word .docx, or the Markdown/text table in UTF-8 or TIS-620) into a
 //! year's register: read and checked first ([`prepare`]), shown as a preview of what changes
 //! ([`preview`]), then applied in one transaction ([`apply`]) that updates matched measures in
-//! place so their evidence and cited figures stay (matching: `import_diff`).
+//! place so their evidence and cited figures stay (matching: [`diff`]).
+
+pub mod diff;
+pub mod docx;
+pub mod preview;
+pub mod routes;
+mod stage;
+pub mod text;
 
 use std::collections::HashMap;
 
-use super::import_diff::{changed_fields, match_measures, removed};
-use super::import_text::Encoding;
-use super::markdown::{self, ParsedMeasure, ParsedReport};
-use super::{Measure, MeasureId, MeasureInput, Status, evidence, figures, store};
+use self::diff::{changed_fields, match_measures, removed};
+use self::text::Encoding;
 use crate::db::Db;
+use crate::measures::markdown::{self, ParsedMeasure, ParsedReport};
+use crate::measures::{Measure, MeasureId, MeasureInput, Status, evidence, figures, store};
 use crate::orgs::OrgId;
 use crate::thai::FiscalYear;
 
-pub use super::import_preview::{MeasureChange, Preview};
+pub use self::preview::{MeasureChange, Preview};
 
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,13 +119,13 @@ pub struct Prepared {
 
 /// Reads a file of either kind into the report it holds.
 pub fn read_file(bytes: &[u8]) -> Result<(ParsedReport, FileKind), ImportProblem> {
-    if super::import_docx::is_zip(bytes) {
-        return Ok((super::import_docx::read(bytes)?, FileKind::Docx));
+    if self::docx::is_zip(bytes) {
+        return Ok((self::docx::read(bytes)?, FileKind::Docx));
     }
     if let Some(problem) = other_document(bytes) {
         return Err(problem);
     }
-    let (text, encoding) = super::import_text::decode(bytes)?;
+    let (text, encoding) = self::text::decode(bytes)?;
     let report = markdown::parse(&text).map_err(|e| {
         // The parser's messages already name the line and column.
         ImportProblem::plain(e.message_th(), e.message_en())
@@ -160,7 +167,7 @@ pub fn title_year(heading_lines: &[String]) -> Option<i64> {
 
 /// Turns a parsed measure into register input, checking what the parser cannot know.
 fn to_input(m: &ParsedMeasure, rows: bool, year: FiscalYear, known: &[i64]) -> Result<MeasureInput, ImportProblem> {
-    let period = super::rules::read_period(&m.period, year).map_err(|e| {
+    let period = crate::measures::rules::read_period(&m.period, year).map_err(|e| {
         ImportProblem::at(
             m,
             rows,

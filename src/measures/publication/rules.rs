@@ -2,13 +2,13 @@
 //! executive approves the draft as it stands (the approval keeps the draft's content hash, so an
 //! edit after approval needs a new approval); publishing freezes a numbered version whose PDF,
 //! DOCX and HTML are rendered once and served as stored files. A correction is a new version,
-//! never an edit in place. These are the pure rules; the SQL is in `version_store.rs`.
+//! never an edit in place. These are the pure rules; the SQL is in `store.rs`.
 
 use chrono::NaiveDate;
 
-use super::report::ReportSource;
 use crate::docs::MeasuresReportDoc;
 use crate::http::FieldErrors;
+use crate::measures::report::ReportSource;
 use crate::thai::{Digits, FiscalYear, be_from_ce, format_instant_th, format_int, month_full};
 
 /// An executive's approval of one state of the draft.
@@ -197,7 +197,7 @@ pub fn parse_approval(
 
 /// The draft's content hash: what prints, without the live figures' values (a new loan must not
 /// void an approval) but with which figures each measure cites.
-pub fn content_sha256(source: &mut ReportSource, cited: &[(super::MeasureId, String)]) -> String {
+pub fn content_sha256(source: &mut ReportSource, cited: &[(crate::measures::MeasureId, String)]) -> String {
     let figures = std::mem::take(&mut source.figures);
     let doc = source.to_doc();
     source.figures = figures;
@@ -207,7 +207,7 @@ pub fn content_sha256(source: &mut ReportSource, cited: &[(super::MeasureId, Str
         .collect();
     cited.sort_unstable();
     let canonical = serde_json::json!({ "doc": doc, "figures": cited });
-    super::evidence::sha256_hex(canonical.to_string().as_bytes())
+    crate::measures::evidence::sha256_hex(canonical.to_string().as_bytes())
 }
 
 /// `๒๙ กันยายน พ.ศ. ๒๕๖๖` (digits applied by the caller), as a signature block dates it.

@@ -43,7 +43,7 @@ pub async fn stage(
     .bind(user)
     .bind(year)
     .bind(file_name)
-    .bind(super::evidence::sha256_hex(content))
+    .bind(crate::measures::evidence::sha256_hex(content))
     .bind(content)
     .bind(register_sha256)
     .bind(at)
@@ -67,7 +67,7 @@ pub async fn find(db: &Db, org: OrgId, user: i64, id: i64) -> Result<Option<Stag
     .await?;
     let Some(row) = row else { return Ok(None) };
     let content: Vec<u8> = row.try_get("content")?;
-    if super::evidence::sha256_hex(&content) != row.try_get::<String, _>("sha256")? {
+    if crate::measures::evidence::sha256_hex(&content) != row.try_get::<String, _>("sha256")? {
         return Ok(None);
     }
     Ok(Some(Staged {

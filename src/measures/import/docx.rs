@@ -23,9 +23,9 @@ use std::io::Read;
 
 use roxmltree::{Document, Node};
 
-use super::import::ImportProblem;
-use super::markdown::{self, COLUMNS, ImportErrorKind, ParsedMeasure, ParsedReport};
-use super::rules::items_from_text;
+use super::ImportProblem;
+use crate::measures::markdown::{self, COLUMNS, ImportErrorKind, ParsedMeasure, ParsedReport};
+use crate::measures::rules::items_from_text;
 
 const W_MAIN: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const W_STRICT: &str = "http://purl.oclc.org/ooxml/wordprocessingml/main";
@@ -434,5 +434,5 @@ impl TableReader {
 }
 
 #[cfg(test)]
-#[path = "import_docx_tests.rs"]
+#[path = "docx_tests.rs"]
 mod tests;

@@ -1,12 +1,12 @@
 //! Approving and publishing the measures report: the steps that read the draft, check the rules
 //! of `versions.rs` under the organization's write lock, and store what they decided.
 
-use super::report::{self, Format, ReportSource};
-use super::version_store::{self as store, Files, NewVersion};
-use super::versions::{self, Approval, ApprovalInput, Refusal, Version, YearState};
+use super::rules::{self as versions, Approval, ApprovalInput, Refusal, Version, YearState};
+use super::store::{self as store, Files, NewVersion};
 use crate::db::{Db, now};
 use crate::docs::MeasuresReportDoc;
 use crate::docs::typeset::{RenderError, Typesetter};
+use crate::measures::report::{self, Format, ReportSource};
 use crate::orgs::Org;
 use crate::thai::{format_instant_th, format_int};
 
@@ -20,7 +20,7 @@ pub struct Draft {
 pub async fn draft(db: &Db, org: Org, year: i64) -> anyhow::Result<Draft> {
     let org_id = org.id;
     let mut source = ReportSource::load(db, org, year).await?;
-    let cited = super::figures::cited(db, org_id, year).await?;
+    let cited = crate::measures::figures::cited(db, org_id, year).await?;
     let state = YearState {
         draft_sha256: versions::content_sha256(&mut source, &cited),
         has_measures: !source.measures.is_empty(),
@@ -212,7 +212,7 @@ async fn render(
                     (format!("{base}/v/{}", v.number), label)
                 })
                 .collect();
-            let evidence = super::evidence::list_for_year(db, org.id, year)
+            let evidence = crate::measures::evidence::list_for_year(db, org.id, year)
                 .await?
                 .into_iter()
                 .map(|e| {

@@ -3,9 +3,9 @@
 
 use sqlx::AssertSqlSafe;
 
-use super::report::Format;
-use super::versions::{Approval, ApprovalInput, Version};
+use super::rules::{Approval, ApprovalInput, Version};
 use crate::db::{Db, Tx, now};
+use crate::measures::report::Format;
 // Days since 1970-01-01, as the lending records store days.
 use crate::lending::{date_of, day_of};
 use crate::orgs::OrgId;
@@ -153,7 +153,7 @@ pub struct NewVersion<'a> {
 /// Inserts a published version and audits it, in the caller's transaction (which holds the
 /// organization's write lock). A second version of the same number is refused by the table.
 pub async fn insert_version(tx: &mut Tx, org: OrgId, new: NewVersion<'_>, actor: &str) -> anyhow::Result<i64> {
-    let sha = |b: &Option<Vec<u8>>| b.as_deref().map(super::evidence::sha256_hex);
+    let sha = |b: &Option<Vec<u8>>| b.as_deref().map(crate::measures::evidence::sha256_hex);
     let (pdf_sha, docx_sha, html_sha) = (sha(&new.files.pdf), sha(&new.files.docx), sha(&new.files.html));
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO measure_report_versions (org_id, fiscal_year, version, approval_id, content_sha256,
@@ -269,7 +269,7 @@ pub async fn fill_file(
     printed: Vec<u8>,
 ) -> anyhow::Result<(Vec<u8>, String)> {
     let (bytes, sha) = columns(format).ok_or_else(|| anyhow::anyhow!("{format:?} is not stored"))?;
-    let digest = super::evidence::sha256_hex(&printed);
+    let digest = crate::measures::evidence::sha256_hex(&printed);
     let mut tx = db.write(org).await?;
     let stored = sqlx::query(AssertSqlSafe(format!(
         "UPDATE measure_report_versions SET {bytes} = $1, {sha} = $2 WHERE id = $3 AND org_id = $4 AND {bytes} IS NULL"

@@ -1,9 +1,9 @@
 //! The preview of an import: what the file adds, changes, leaves and removes in the year's
 //! register, and what happens to the evidence and cited figures of each measure.
 
-use super::import::{FileKind, Prepared, Register};
-use super::import_diff::{changed_fields, removed};
-use super::import_text::Encoding;
+use super::diff::{changed_fields, removed};
+use super::text::Encoding;
+use super::{FileKind, Prepared, Register};
 
 /// One measure in the preview.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,7 +12,7 @@ pub struct MeasureChange {
     pub title: String,
     /// For a changed measure matched by position: the title it had.
     pub was: Option<String>,
-    /// Which fields change (see `import_diff::FIELDS`).
+    /// Which fields change (see `diff::FIELDS`).
     pub fields: Vec<&'static str>,
     /// Evidence and cited figures: kept with the measure, or lost with a removed one.
     pub attachments: Vec<String>,
