@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod docx;
 mod docx_fonts;
+pub mod first_print;
 pub mod pdf;
 pub mod report_data;
 pub mod typeset;

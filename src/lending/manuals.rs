@@ -8,6 +8,7 @@ use sqlx::Row;
 use super::documents::{self, ManualApproval};
 use super::{date_of, day_of, store_rules};
 use crate::db::{Db, now};
+use crate::docs::first_print::{FileSlot, keep_first};
 use crate::docs::typeset::{DocSize, RenderError, Typesetter};
 use crate::measures::evidence::sha256_hex;
 use crate::orgs::{Org, OrgId};
@@ -163,37 +164,13 @@ pub async fn pdf_of(db: &Db, pdf: &Typesetter, org: OrgId, id: Option<i64>) -> R
     let data: serde_json::Value =
         serde_json::from_str(&row.try_get::<String, _>(1)?).map_err(|e| RenderError::Failed(e.into()))?;
     let bytes = render(pdf, data).await?;
-    let sha = sha256_hex(&bytes);
-    let mut tx = db.write(org).await?;
-    // Two first requests may both print; only the first stored copy is ever served.
-    let stored = sqlx::query(
-        "UPDATE lending_manuals SET pdf = $1, pdf_sha256 = $2 WHERE id = $3 AND org_id = $4 AND pdf IS NULL",
-    )
-    .bind(&bytes)
-    .bind(&sha)
-    .bind(id)
-    .bind(org.0)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if stored {
-        crate::audit::record(
-            &mut tx,
-            org,
-            "system",
-            "update",
-            "lending_manual",
-            &id.to_string(),
-            None,
-            Some(&serde_json::json!({ "pdf_sha256": sha })),
-        )
-        .await?;
-        tx.commit().await?;
-    } else {
-        tx.rollback().await?;
-    }
-    let kept: Option<Vec<u8>> =
-        sqlx::query("SELECT pdf FROM lending_manuals WHERE id = $1").bind(id).fetch_one(&db.pool).await?.try_get(0)?;
-    Ok(kept)
+    let slot = FileSlot {
+        table: "lending_manuals",
+        id,
+        bytes_column: "pdf",
+        sha_column: "pdf_sha256",
+        entity: "lending_manual",
+    };
+    let (kept, _) = keep_first(db, org, &slot, bytes).await?;
+    Ok(Some(kept))
 }

@@ -5,6 +5,7 @@ use sqlx::AssertSqlSafe;
 
 use super::rules::{Approval, ApprovalInput, Version};
 use crate::db::{Db, Tx, now};
+use crate::docs::first_print::{FileSlot, keep_first};
 use crate::measures::report::Format;
 // Days since 1970-01-01, as the lending records store days.
 use crate::lending::{date_of, day_of};
@@ -259,8 +260,8 @@ pub async fn stored_file(
     }))
 }
 
-/// Stores the file of a version recorded without it; only the first stored copy is ever kept
-/// (two first requests may both print). Returns the kept copy.
+/// Stores the file of a version recorded without it; only the first stored copy is ever kept.
+/// Returns the kept copy and its SHA-256.
 pub async fn fill_file(
     db: &Db,
     org: OrgId,
@@ -268,42 +269,13 @@ pub async fn fill_file(
     format: Format,
     printed: Vec<u8>,
 ) -> anyhow::Result<(Vec<u8>, String)> {
-    let (bytes, sha) = columns(format).ok_or_else(|| anyhow::anyhow!("{format:?} is not stored"))?;
-    let digest = crate::measures::evidence::sha256_hex(&printed);
-    let mut tx = db.write(org).await?;
-    let stored = sqlx::query(AssertSqlSafe(format!(
-        "UPDATE measure_report_versions SET {bytes} = $1, {sha} = $2 WHERE id = $3 AND org_id = $4 AND {bytes} IS NULL"
-    )))
-    .bind(&printed)
-    .bind(&digest)
-    .bind(version_id)
-    .bind(org.0)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if stored {
-        crate::audit::record(
-            &mut tx,
-            org,
-            "system",
-            "update",
-            "measure_report",
-            &version_id.to_string(),
-            None,
-            Some(&serde_json::json!({ sha: digest })),
-        )
-        .await?;
-        tx.commit().await?;
-    } else {
-        tx.rollback().await?;
-    }
-    let kept: (Vec<u8>, String) = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT {bytes}, {sha} FROM measure_report_versions WHERE id = $1 AND org_id = $2"
-    )))
-    .bind(version_id)
-    .bind(org.0)
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(kept)
+    let (bytes_column, sha_column) = columns(format).ok_or_else(|| anyhow::anyhow!("{format:?} is not stored"))?;
+    let slot = FileSlot {
+        table: "measure_report_versions",
+        id: version_id,
+        bytes_column,
+        sha_column,
+        entity: "measure_report",
+    };
+    keep_first(db, org, &slot, printed).await
 }
