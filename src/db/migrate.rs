@@ -30,6 +30,7 @@ pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0010_measure_report_versions", include_str!("../../migrations/sqlite/0010_measure_report_versions.sql")),
     ("0011_measure_periods", include_str!("../../migrations/sqlite/0011_measure_periods.sql")),
     ("0012_measure_import_previews", include_str!("../../migrations/sqlite/0012_measure_import_previews.sql")),
+    ("0013_indexes_for_growing_tables", include_str!("../../migrations/sqlite/0013_indexes_for_growing_tables.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/postgres/0001_init.sql")),
@@ -44,6 +45,7 @@ pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0010_measure_report_versions", include_str!("../../migrations/postgres/0010_measure_report_versions.sql")),
     ("0011_measure_periods", include_str!("../../migrations/postgres/0011_measure_periods.sql")),
     ("0012_measure_import_previews", include_str!("../../migrations/postgres/0012_measure_import_previews.sql")),
+    ("0013_indexes_for_growing_tables", include_str!("../../migrations/postgres/0013_indexes_for_growing_tables.sql")),
 ];
 
 /// The PostgreSQL advisory lock key of schema changes (any fixed number no one else uses;
