@@ -2,7 +2,7 @@
 //! of `versions.rs` under the organization's write lock, and store what they decided.
 
 use super::rules::{self as versions, Approval, ApprovalInput, Refusal, Version, YearState};
-use super::store::{self as store, Files, NewVersion};
+use super::store::{self as store, Files, NewVersion, StoredContent};
 use crate::db::{Db, now};
 use crate::docs::MeasuresReportDoc;
 use crate::docs::typeset::{RenderError, Typesetter};
@@ -170,10 +170,10 @@ pub async fn file(
     format: Format,
 ) -> Result<Option<PublishedFile>, RenderError> {
     let Some(stored) = store::stored_file(db, org.id, year, number, format).await? else { return Ok(None) };
-    let (bytes, sha256) = match stored.file {
-        Some(kept) => kept,
-        None => {
-            let doc: MeasuresReportDoc = serde_json::from_str(&stored.document).map_err(anyhow::Error::from)?;
+    let (bytes, sha256) = match stored.content {
+        StoredContent::File { bytes, sha256 } => (bytes, sha256),
+        StoredContent::Unprinted { document } => {
+            let doc: MeasuresReportDoc = serde_json::from_str(&document).map_err(anyhow::Error::from)?;
             let printed = render(db, pdf, org, year, (stored.number, stored.published_at), &doc, format).await?;
             store::fill_file(db, org.id, stored.version_id, format, printed).await?
         }

@@ -214,10 +214,14 @@ pub struct StoredFile {
     pub version_id: i64,
     pub number: i64,
     pub published_at: i64,
-    /// The frozen report, for printing a file recorded without it.
-    pub document: String,
-    /// `(bytes, sha256)`, `None` until a version recorded without files is first printed.
-    pub file: Option<(Vec<u8>, String)>,
+    pub content: StoredContent,
+}
+
+/// A version's file as stored, or the frozen report to print it from when it was recorded
+/// without it (read only then: the report's JSON is not fetched on every public request).
+pub enum StoredContent {
+    File { bytes: Vec<u8>, sha256: String },
+    Unprinted { document: String },
 }
 
 /// Version `number` of the year, or the latest when `number` is `None`, with its `format` file.
@@ -230,10 +234,10 @@ pub async fn stored_file(
 ) -> Result<Option<StoredFile>, sqlx::Error> {
     let Some((bytes, sha)) = columns(format) else { return Ok(None) };
     let select = format!(
-        "SELECT id, version, published_at, document, {bytes}, {sha} FROM measure_report_versions
-         WHERE org_id = $1 AND fiscal_year = $2"
+        "SELECT id, version, published_at, CASE WHEN {bytes} IS NULL THEN document END, {bytes}, {sha}
+         FROM measure_report_versions WHERE org_id = $1 AND fiscal_year = $2"
     );
-    type Row = (i64, i64, i64, String, Option<Vec<u8>>, Option<String>);
+    type Row = (i64, i64, i64, Option<String>, Option<Vec<u8>>, Option<String>);
     let row: Option<Row> = match number {
         Some(n) => {
             sqlx::query_as(AssertSqlSafe(format!("{select} AND version = $3")))
@@ -251,13 +255,17 @@ pub async fn stored_file(
                 .await?
         }
     };
-    Ok(row.map(|(version_id, number, published_at, document, bytes, sha)| StoredFile {
-        version_id,
-        number,
-        published_at,
-        document,
-        file: bytes.zip(sha),
-    }))
+    let Some((version_id, number, published_at, document, bytes, sha)) = row else { return Ok(None) };
+    let content = match (bytes, sha, document) {
+        (Some(bytes), Some(sha256), _) => StoredContent::File { bytes, sha256 },
+        (_, _, Some(document)) => StoredContent::Unprinted { document },
+        _ => {
+            return Err(sqlx::Error::Protocol(format!(
+                "report version {version_id} has neither its file nor its document"
+            )));
+        }
+    };
+    Ok(Some(StoredFile { version_id, number, published_at, content }))
 }
 
 /// Stores the file of a version recorded without it; only the first stored copy is ever kept.
