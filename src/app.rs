@@ -29,12 +29,15 @@ pub struct AppState {
     pub pdf: Typesetter,
     /// Outgoing e-mail when SMTP is configured (lending notices); None: notices stay in the app.
     pub mailer: Option<crate::mail::Mailer>,
+    /// Public pages kept rendered and compressed (`portal::cache`).
+    pub public_cache: Arc<crate::portal::cache::PublicCache>,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
         let pdf = Typesetter::new(settings.limits.render);
-        AppState { db, settings: Arc::new(settings), pdf, mailer: None }
+        let public_cache = Arc::new(crate::portal::cache::PublicCache::new(settings.public_cache_bytes));
+        AppState { db, settings: Arc::new(settings), pdf, mailer: None, public_cache }
     }
 
     /// The same state, e-mailing through `mailer`.
@@ -73,6 +76,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(axum::middleware::from_fn(crate::http::cache::no_store_for_staff))
+        // A public page served from memory skips every layer above (it kept their headers).
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::portal::cache::serve_cached))
         .layer(axum::middleware::from_fn(crate::ops::observe))
         .with_state(state)
 }
@@ -91,6 +96,8 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let limits = state.settings.limits;
+    // Other processes' changes of the database invalidate this one's public page cache.
+    let watcher = state.db.watch_changes();
     let app = router(state);
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
@@ -138,5 +145,6 @@ pub async fn serve(
             "requests still running after the shutdown grace"
         );
     }
+    watcher.abort();
     Ok(())
 }

@@ -29,6 +29,8 @@ pub struct Settings {
     /// Proxies whose `X-Forwarded-For` names the client (`PRONGSAI_TRUSTED_PROXIES`, addresses or
     /// networks separated by commas); empty: the socket's peer is the client.
     pub trusted_proxies: Vec<crate::http::client::Cidr>,
+    /// `PRONGSAI_PUBLIC_CACHE_MB` (64): memory for public pages kept rendered and compressed.
+    pub public_cache_bytes: usize,
 }
 
 /// A value kept out of `Debug` output and logs.
@@ -152,6 +154,12 @@ impl Settings {
             pool: pool_from_env(),
             metrics_token,
             trusted_proxies,
+            public_cache_bytes: std::env::var("PRONGSAI_PUBLIC_CACHE_MB")
+                .ok()
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(64)
+                * 1024
+                * 1024,
         }
     }
 

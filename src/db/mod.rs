@@ -6,6 +6,7 @@
 //! migration folders and in the few spots that match on [`Backend`].
 
 pub mod backup;
+pub mod changes;
 pub mod code;
 mod failover;
 mod hosts;
@@ -104,6 +105,8 @@ pub struct Db {
     writers: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
     /// With several PostgreSQL hosts in the URL: which one is the primary (see `failover`).
     primary: Option<std::sync::Arc<failover::Primary>>,
+    /// The change clock of the public page cache (`changes.rs`).
+    changes: std::sync::Arc<changes::Changes>,
 }
 
 /// How to connect; the defaults are what `prongsai` uses.
@@ -214,7 +217,8 @@ impl Db {
         if let Some(primary) = &primary {
             primary.spawn_watcher(pool.clone());
         }
-        Ok(Db { pool, backend, writers, primary })
+        let changes = std::sync::Arc::new(changes::Changes::new(raw));
+        Ok(Db { pool, backend, writers, primary, changes })
     }
 
     /// Begins a read-only view of the database as of one moment: several reads in it see the same
@@ -241,6 +245,7 @@ impl Db {
     pub async fn write(&self, org: crate::orgs::OrgId) -> anyhow::Result<WriteTx> {
         let tx = failover::retry_start(self.primary.as_deref(), || async {
             let mut tx = self.begin_write().await?;
+            tx.announcement.scopes.push(changes::Scope::Org(org.0));
             sqlx::query("UPDATE audit_chain SET last_seq = last_seq WHERE org_id = $1")
                 .bind(org.0)
                 .execute(&mut *tx)

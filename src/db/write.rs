@@ -15,6 +15,7 @@ use sqlx::Any;
 use sqlx::pool::PoolConnection;
 use tokio::sync::OwnedMutexGuard;
 
+use super::changes::{Announcement, Scope};
 use super::{Backend, Db};
 
 /// A write transaction of one organization, begun by [`Db::write`] (or by the creation of the
@@ -32,6 +33,8 @@ pub struct WriteTx {
     conn: Option<PoolConnection<Any>>,
     /// SQLite: this process's turn to write, held until the transaction has ended.
     turn: Option<OwnedMutexGuard<()>>,
+    /// What the commit tells the public page cache of every process (`db/changes.rs`).
+    pub(super) announcement: Announcement,
 }
 
 /// The name the stores use for the transaction they write in.
@@ -48,7 +51,7 @@ impl Db {
         };
         let conn = self.pool.acquire().await?;
         // Built before BEGIN runs, so that a failed or cancelled BEGIN is rolled back on drop.
-        let mut tx = WriteTx { conn: Some(conn), turn };
+        let mut tx = WriteTx { conn: Some(conn), turn, announcement: Announcement::new(self) };
         let begin = match self.backend {
             Backend::Sqlite => "BEGIN IMMEDIATE",
             Backend::Postgres => "BEGIN",
@@ -65,17 +68,26 @@ impl WriteTx {
     /// server gone mid-commit) the outcome is unknown: with a synchronous standby it may well have
     /// been committed, so it is never retried.
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
-        let result = sqlx::raw_sql("COMMIT").execute(&mut *self).await;
+        let result = sqlx::raw_sql(self.announcement.commit_sql()).execute(&mut *self).await;
         let conn = self.conn.take().expect("a WriteTx is open until commit or rollback");
         match result {
             // Dropping the connection returns it to the pool; dropping `self` ends the turn.
-            Ok(_) => Ok(()),
+            Ok(_) => {
+                self.announcement.committed();
+                Ok(())
+            }
             Err(e) => {
                 tracing::error!(error = %e, "COMMIT failed: rolling back and closing the connection");
                 discard(conn).await;
                 Err(e)
             }
         }
+    }
+
+    /// Marks the list of organizations (the root page) as changed when this commits: the
+    /// creation of an organization.
+    pub fn changes_directory(&mut self) {
+        self.announcement.scopes.push(Scope::Directory);
     }
 
     /// Rolls back. A connection whose ROLLBACK fails is closed.

@@ -52,7 +52,11 @@ async fn metrics_page(
         return (StatusCode::FORBIDDEN, "metrics are served to this machine or with the metrics token\n")
             .into_response();
     }
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], metrics::render(&state.db)).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        metrics::render(&state.db) + &state.public_cache.metrics(),
+    )
+        .into_response()
 }
 
 fn metrics_allowed(peer: &SocketAddr, headers: &HeaderMap, token: Option<&str>) -> bool {

@@ -48,6 +48,7 @@ pub async fn create(db: &Db, new: &NewOrg<'_>, actor: &str) -> Result<Org, OrgEr
         return Err(OrgError::MissingKind);
     }
     let mut tx = db.begin_write().await?;
+    tx.changes_directory();
     let short = super::short_name_of(new.name);
     let inserted = sqlx::query(
         "INSERT INTO orgs (slug, name, short_name, kind, province, district, digits, created_at)

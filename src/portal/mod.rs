@@ -1,5 +1,7 @@
 //! The organization's public transparency site: open to every citizen, no login.
 
+pub mod cache;
+mod directory;
 mod reports;
 
 use askama::Template;
@@ -9,6 +11,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use self::cache::{Scope, cacheable, cacheable_today};
 use crate::app::AppState;
 use crate::docs::MeasuresReportDoc;
 use crate::http::{AppError, download, page};
@@ -35,7 +38,7 @@ mod filters {
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(index))
+        .route("/", get(directory::index))
         .route("/static/app.css", get(|| async { css(APP_CSS) }))
         .route("/static/report.css", get(|| async { css(REPORT_CSS) }))
         .route("/static/thai-date.js", get(|| async { script(THAI_DATE_JS) }))
@@ -80,16 +83,6 @@ fn script(body: &'static str) -> Response {
         .into_response()
 }
 
-#[derive(Template)]
-#[template(path = "portal/index.html")]
-struct IndexPage {
-    orgs: Vec<Org>,
-}
-
-async fn index(State(state): State<AppState>) -> Result<Response, AppError> {
-    page(IndexPage { orgs: store::list(&state.db).await? })
-}
-
 async fn org_of(state: &AppState, slug: &str) -> Result<Org, AppError> {
     store::find_by_slug(&state.db, slug).await?.ok_or(AppError::NotFound)
 }
@@ -117,7 +110,8 @@ async fn home(State(state): State<AppState>, Path(slug): Path<String>) -> Result
         .collect();
     let audit =
         crate::audit::head(&state.db, org.id).await?.map(|(n, h)| (crate::thai::format_grouped(n, org.digits), h));
-    page(HomePage { org, years, audit })
+    let scope = Scope::Org(org.id.0);
+    Ok(cacheable(page(HomePage { org, years, audit })?, scope))
 }
 
 #[derive(Template)]
@@ -171,12 +165,13 @@ async fn evidence_file(
 ) -> Result<Response, AppError> {
     let org = org_of(&state, &slug).await?;
     let (e, bytes) = crate::measures::evidence::file(&state.db, org.id, id).await?.ok_or(AppError::NotFound)?;
-    Ok(download(
+    let file = download(
         bytes,
         e.content_type.as_deref().unwrap_or("application/octet-stream"),
         e.file_name.as_deref().unwrap_or("evidence"),
         true,
-    ))
+    );
+    Ok(cacheable(file, Scope::Org(org.id.0)))
 }
 
 #[derive(Template)]
@@ -199,7 +194,12 @@ async fn item_page(
         crate::lending::items::find_by_asset_number(&state.db, org.id, &asset).await?.ok_or(AppError::NotFound)?;
     // The same answer as the booking check and the staff pages: lending's availability.
     let shelf = crate::lending::availability::today(&state.db, org.id, item.id).await?.ok_or(AppError::NotFound)?;
-    page(ItemPage { class: item.class.label_th(), status: shelf.label_th(org.digits), item, org })
+    let scope = Scope::Org(org.id.0);
+    // It shows what is free today: kept until a change or the end of the day.
+    Ok(cacheable_today(
+        page(ItemPage { class: item.class.label_th(), status: shelf.label_th(org.digits), item, org })?,
+        scope,
+    ))
 }
 
 async fn lending_manual(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
@@ -211,7 +211,8 @@ async fn lending_manual(State(state): State<AppState>, Path(slug): Path<String>)
             org.name
         ))
     })?;
-    Ok(download(bytes, "application/pdf", &format!("lending-manual-{}.pdf", org.slug), true))
+    let file = download(bytes, "application/pdf", &format!("lending-manual-{}.pdf", org.slug), true);
+    Ok(cacheable(file, Scope::Org(org.id.0)))
 }
 
 /// The audit chain head as JSON, for anyone who wants to record it and check the log later.

@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use super::cache::{Scope, cacheable, names_etag};
 use super::{org_of, parse_year};
 use crate::app::AppState;
 use crate::http::{AppError, download};
@@ -46,7 +47,7 @@ async fn latest(
     let file = publish::file(&state.db, &state.pdf, &org, year, None, format)
         .await?
         .ok_or_else(|| not_published(&org, year))?;
-    Ok(serve(&org, year, file, format, false, &headers))
+    Ok(cacheable(serve(&org, year, file, format, false, &headers), Scope::Org(org.id.0)))
 }
 
 /// `N`, `N.pdf` or `N.docx`: version N of the year.
@@ -66,7 +67,7 @@ async fn version(
     let number: i64 = number.parse().map_err(|_| AppError::NotFound)?;
     let file =
         publish::file(&state.db, &state.pdf, &org, year, Some(number), format).await?.ok_or(AppError::NotFound)?;
-    Ok(serve(&org, year, file, format, true, &headers))
+    Ok(cacheable(serve(&org, year, file, format, true, &headers), Scope::Org(org.id.0)))
 }
 
 fn not_published(org: &Org, year: i64) -> AppError {
@@ -80,12 +81,7 @@ fn not_published(org: &Org, year: i64) -> AppError {
 
 /// Whether `If-None-Match` names this ETag (weak comparison, as RFC 9110 asks for this header).
 fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
-    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
-        |tag| {
-            let tag = tag.trim();
-            tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag
-        },
-    )
+    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).any(|v| names_etag(v, etag))
 }
 
 fn serve(org: &Org, year: i64, file: PublishedFile, format: Format, numbered: bool, headers: &HeaderMap) -> Response {

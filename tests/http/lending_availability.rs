@@ -226,6 +226,8 @@ crate::on_both_databases! {
                     sqlx::query("UPDATE items SET quantity = $1, reserve = $2 WHERE id = $3")
                         .bind(*units).bind(kept).bind(item.0).execute(&app.db.pool).await.unwrap();
                 }
+                // The reset bypasses Db::write: tell the public page cache, as a write would.
+                app.db.changes().announce(prongsai::db::changes::Scope::Org(org.0));
                 let mut filed: Vec<LoanId> = Vec::new();
                 for op in &ops {
                     let pick = |i: usize| (!filed.is_empty()).then(|| filed[i % filed.len()]);

@@ -39,6 +39,7 @@ mod migrate;
 mod ops;
 mod periods;
 mod public;
+mod public_cache;
 mod query_plans;
 mod report;
 mod report_versions;
