@@ -17,6 +17,7 @@ pub mod mail;
 pub mod measures;
 pub mod ops;
 pub mod orgs;
+pub mod populate;
 pub mod portal;
 #[cfg(test)]
 mod source_files;

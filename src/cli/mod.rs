@@ -11,6 +11,7 @@ use crate::db::{DatabaseUrl, Db};
 
 mod audit;
 mod backup;
+mod bench;
 mod lending;
 mod measures;
 mod org;
@@ -18,6 +19,7 @@ mod serve;
 mod user;
 
 pub use audit::AuditCommand;
+pub use bench::BenchCommand;
 pub use lending::LendingCommand;
 pub use measures::{ExportCommand, ImportCommand, ReportCommand};
 pub use org::OrgCommand;
@@ -93,11 +95,14 @@ pub enum Command {
         #[command(subcommand)]
         command: LendingCommand,
     },
-    /// Measure rendering speed (run a release build for meaningful figures).
+    /// Measure rendering speed (run a release build for meaningful figures); `bench populate`
+    /// fills a database for load tests.
     Bench {
         /// Warm renders to time.
         #[arg(long, default_value_t = 50)]
         iterations: u32,
+        #[command(subcommand)]
+        command: Option<BenchCommand>,
     },
     /// Back up the database to a file while the server runs (SQLite: a consistent copy;
     /// PostgreSQL: pg_dump's custom format, pg_dump must be installed).
@@ -165,7 +170,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let url: DatabaseUrl = cli.database_url.parse()?;
     match cli.command {
         Command::Healthcheck { url } => return serve::healthcheck(&url).await,
-        Command::Bench { iterations } => return crate::docs::bench::run(iterations),
+        Command::Bench { iterations, command: None } => return crate::docs::bench::run(iterations),
         // Before connecting: a backup must not migrate, a restore target must not be created.
         Command::Backup { out, force } => return backup::backup(&url, &out, force).await,
         Command::Restore { from, force } => return backup::restore(&url, &from, force).await,
@@ -184,8 +189,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export { command } => measures::export(&db, command).await?,
         Command::Report { command } => return measures::report(&db, command).await,
         Command::Lending { command } => return lending::run(&db, command).await,
+        Command::Bench { command: Some(command), .. } => bench::run(&db, command).await?,
         Command::Healthcheck { .. }
-        | Command::Bench { .. }
+        | Command::Bench { command: None, .. }
         | Command::Backup { .. }
         | Command::Restore { .. }
         | Command::Audit { .. } => unreachable!("handled before connecting"),

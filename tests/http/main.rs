@@ -38,6 +38,7 @@ mod measures;
 mod migrate;
 mod ops;
 mod periods;
+mod populate;
 mod public;
 mod public_cache;
 mod query_plans;

@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# The public pages of prongsai beside nginx serving the same bytes as static files (issue 13), with
+# the demo organization alone and again after `prongsai bench populate` added 1,000 organizations
+# and 300,000 loans, follow-ups and notifications of theirs. Output: one table per size, for
+# docs/benchmarks.md. Needs wrk, nginx (Debian: nginx-light), curl; psql for PostgreSQL.
+#
+#   scripts/bench-web.sh PATH/TO/prongsai [sqlite|postgres ...]
+#
+# Environment: BENCH_SECONDS (10 per run), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
+# BENCH_ORGS (1000), BENCH_ROWS (300000), BENCH_PORT (18090; nginx on the next port),
+# BENCH_POSTGRES (postgres://postgres@127.0.0.1:5432: a database is created and dropped).
+#
+# Like for like: each page is fetched once from prongsai with the request header wrk will send
+# (Accept-Encoding: identity, or gzip, br for the compressed row), and nginx serves exactly those
+# bytes with the same Content-Type and Content-Encoding, from files, with sendfile. Both run on
+# the same machine as wrk; nothing else is tuned.
+set -euo pipefail
+
+bin=$(realpath "${1:?usage: bench-web.sh PATH/TO/prongsai [sqlite|postgres ...]}")
+shift
+engines=("$@")
+[ ${#engines[@]} -gt 0 ] || engines=(sqlite)
+secs=${BENCH_SECONDS:-10}
+conns=${BENCH_CONNECTIONS:-64}
+threads=${BENCH_THREADS:-2}
+orgs=${BENCH_ORGS:-1000}
+rows=${BENCH_ROWS:-300000}
+port=${BENCH_PORT:-18090}
+nginx_port=$((port + 1))
+postgres=${BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}
+base=http://127.0.0.1:$port
+static=http://127.0.0.1:$nginx_port
+for tool in wrk nginx curl; do
+    command -v "$tool" >/dev/null || { echo "bench-web.sh needs $tool" >&2; exit 1; }
+done
+
+# The pages measured: name, path, request header. The item page is what a QR label opens.
+pages=(
+    "report|/o/mae-khatuan/ita/2566/measures|identity"
+    "report gzip,br|/o/mae-khatuan/ita/2566/measures|gzip, br"
+    "home|/o/mae-khatuan/|identity"
+    "item (QR)|/o/mae-khatuan/items/416-64-0005|identity"
+    "root /|/|identity"
+    "report PDF|/o/mae-khatuan/ita/2566/measures.pdf|identity"
+)
+
+dir=$(mktemp -d)
+# nginx's workers may run as another user when this runs as root: they must read the files.
+chmod 755 "$dir"
+server=""
+nginx_pid=""
+pg_db=""
+cleanup() {
+    [ -n "$server" ] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null
+    [ -n "$nginx_pid" ] && kill -QUIT "$nginx_pid" 2>/dev/null
+    [ -n "$pg_db" ] && psql -q "$postgres/postgres" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+start_server() {
+    PRONGSAI_LOG=warn "$bin" serve --bind "127.0.0.1:$port" >/dev/null 2>>"$dir/serve.log" &
+    server=$!
+    until curl -fs "$base/healthz" >/dev/null; do
+        kill -0 "$server" 2>/dev/null || { cat "$dir/serve.log" >&2; exit 1; }
+        sleep 0.1
+    done
+}
+
+stop_server() {
+    kill -TERM "$server"
+    wait "$server" 2>/dev/null || true
+    server=""
+}
+
+# Fetches each page's exact bytes and headers from prongsai and writes nginx's configuration to
+# serve them at /bench/N with the same Content-Type and Content-Encoding.
+capture_pages() {
+    mkdir -p "$dir/www"
+    chmod 755 "$dir/www"
+    local locations="" i=0
+    for page in "${pages[@]}"; do
+        IFS='|' read -r name path accept <<<"$page"
+        local file="$dir/www/$i"
+        local code
+        code=$(curl -s -o "$file" -D "$file.headers" -w '%{http_code}' -H "Accept-Encoding: $accept" "$base$path")
+        [ "$code" = 200 ] || { echo "$name ($path) answered $code" >&2; exit 1; }
+        chmod 644 "$file"
+        local type encoding
+        type=$(awk -F': ' 'tolower($1) == "content-type" { sub(/\r$/, "", $2); print $2 }' "$file.headers")
+        encoding=$(awk -F': ' 'tolower($1) == "content-encoding" { sub(/\r$/, "", $2); print $2 }' "$file.headers")
+        echo "${encoding:-none}" >"$file.encoding"
+        locations+="        location = /bench/$i {
+            alias $file;
+            types { }
+            default_type \"$type\";
+            ${encoding:+add_header Content-Encoding $encoding;}
+            add_header Vary Accept-Encoding;
+        }
+"
+        i=$((i + 1))
+    done
+    cat >"$dir/nginx.conf" <<EOF
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/nginx-error.log warn;
+daemon off;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    server {
+        listen 127.0.0.1:$nginx_port;
+$locations    }
+}
+EOF
+}
+
+start_nginx() {
+    mkdir -p "$dir/tmp"
+    if [ -z "$nginx_pid" ]; then
+        nginx -p "$dir" -e "$dir/nginx-error.log" -c "$dir/nginx.conf" &
+        nginx_pid=$!
+        until curl -fs -o /dev/null "$static/bench/0"; do
+            kill -0 "$nginx_pid" 2>/dev/null || { cat "$dir/nginx-error.log" >&2; exit 1; }
+            sleep 0.1
+        done
+    else
+        kill -HUP "$nginx_pid"
+        sleep 1
+    fi
+}
+
+# "req/s p50 p99" of one wrk run, latencies in ms; errors (non-2xx, socket errors) to stderr.
+run_wrk() {
+    local url=$1 accept=$2 out
+    out=$(wrk -t"$threads" -c"$conns" -d"${secs}s" --latency -H "Accept-Encoding: $accept" "$url")
+    if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
+        grep -E 'Non-2xx|Socket errors' <<<"$out" | sed "s|^|    $url: |" >&2
+    fi
+    awk '
+        function ms(v) {
+            if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+            if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+            if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
+            return v
+        }
+        $1 == "50%" { p50 = ms($2) }
+        $1 == "99%" { p99 = ms($2) }
+        $1 == "Requests/sec:" { rps = $2 }
+        END { printf "%.0f %.2f %.2f\n", rps, p50, p99 }
+    ' <<<"$out"
+}
+
+# One table: every page on prongsai, then the same bytes from nginx.
+measure() {
+    local label=$1 i=0
+    echo
+    echo "### $label"
+    echo
+    echo "| page | bytes (encoding) | prongsai req/s | p50 ms | p99 ms | nginx req/s | p50 ms | p99 ms | prongsai/nginx |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+    for page in "${pages[@]}"; do
+        IFS='|' read -r name path accept <<<"$page"
+        local size encoding p n
+        size=$(stat -c %s "$dir/www/$i")
+        encoding=$(cat "$dir/www/$i.encoding")
+        read -r p_rps p_p50 p_p99 < <(run_wrk "$base$path" "$accept")
+        read -r n_rps n_p50 n_p99 < <(run_wrk "$static/bench/$i" "$accept")
+        local ratio
+        ratio=$(awk -v a="$p_rps" -v b="$n_rps" 'BEGIN { if (b > 0) printf "%.0f %%", 100 * a / b; else print "-" }')
+        echo "| $name \`$path\` | $size ($encoding) | $p_rps | $p_p50 | $p_p99 | $n_rps | $n_p50 | $n_p99 | $ratio |"
+        i=$((i + 1))
+    done
+}
+
+bench_engine() {
+    local engine=$1
+    case $engine in
+        sqlite) export DATABASE_URL="sqlite://$dir/bench.db" ;;
+        postgres)
+            pg_db="prongsai_bench_$$"
+            psql -q "$postgres/postgres" -c "CREATE DATABASE $pg_db" >/dev/null
+            export DATABASE_URL="$postgres/$pg_db"
+            ;;
+        *) echo "engine must be sqlite or postgres, not $engine" >&2; exit 1 ;;
+    esac
+    echo
+    echo "## $engine: wrk -t$threads -c$conns -d${secs}s --latency, $(date -u '+%Y-%m-%d %H:%M UTC'), load: $(uptime | sed 's/.*load average: //')"
+    PRONGSAI_LOG=warn "$bin" demo load >/dev/null
+    start_server
+    # The demo's published version is printed on its first request and kept: not measured.
+    curl -fs -o /dev/null "$base/o/mae-khatuan/ita/2566/measures.pdf"
+    capture_pages
+    start_nginx
+    measure "$engine, 1 organization"
+
+    stop_server
+    echo
+    echo "populate: $(PRONGSAI_LOG=warn "$bin" bench populate --orgs "$orgs" --rows "$rows")"
+    echo "audit verify: $(PRONGSAI_LOG=warn "$bin" audit verify 2>&1 | tail -n 1)"
+    start_server
+    capture_pages
+    start_nginx
+    measure "$engine, $((orgs + 1)) organizations, $rows loans, follow-ups and notifications of the others"
+    stop_server
+    if [ "$engine" = postgres ]; then
+        psql -q "$postgres/postgres" -c "DROP DATABASE $pg_db" >/dev/null
+        pg_db=""
+    fi
+}
+
+echo "# bench-web.sh: $(basename "$bin") $("$bin" --version 2>/dev/null | awk '{print $2}'), $(nproc) cores, commit $(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+for engine in "${engines[@]}"; do
+    bench_engine "$engine"
+done
