@@ -34,6 +34,8 @@ pub use crate::db::changes::Scope;
 const COMPRESS_INLINE_UP_TO: usize = 64 * 1024;
 /// Shorter text is sent as is: compression would gain too little.
 const COMPRESS_FROM: usize = 256;
+/// The Cache-Control of a public page that may change: stored, revalidated at each visit.
+const REVALIDATE: &str = "public, no-cache";
 /// The longest path (with its query) kept.
 const MAX_KEY: usize = 512;
 
@@ -216,9 +218,13 @@ pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Nex
     let if_none_match = text(header::IF_NONE_MATCH).map(str::to_string);
     // Read before the render: a change committed while it runs leaves the page stale.
     let stamp = changes.stamp();
-    let response = next.run(req).await;
+    let mut response = next.run(req).await;
     let Some(&mark) = response.extensions().get::<Cacheable>() else { return response };
     cache.misses.fetch_add(1, Ordering::Relaxed);
+    // Kept or not, a public page is revalidated at each visit, so a change shows at once.
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(REVALIDATE));
+    }
     let Some(stamp) = stamp else { return response };
     let fits = http_body::Body::size_hint(response.body()).upper().is_some_and(|n| n as usize <= cache.max_entry());
     if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) || !fits {
@@ -259,10 +265,6 @@ fn keep(mut headers: HeaderMap, body: Bytes, mark: Cacheable, stamp: u64) -> Ent
         .and_then(|v| v.to_str().ok().map(|t| t.trim_start_matches("W/").trim_matches('"').to_string()))
         .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'))
         .unwrap_or_else(|| hex::encode(&Sha256::digest(&body)[..16]));
-    if !headers.contains_key(header::CACHE_CONTROL) {
-        // Revalidated at every visit (cheap with the ETag), so a change shows at once.
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, no-cache"));
-    }
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let mut bodies = Vec::new();
     if encoding::compressible(content_type) && body.len() >= COMPRESS_FROM {
