@@ -106,6 +106,11 @@ impl PoolSize {
 
 static POOL: OnceLock<Pool> = OnceLock::new();
 
+/// Held by each unit test of this binary that puts work on the render lane, so that the lane's
+/// counters are one test's alone.
+#[cfg(test)]
+pub(crate) static RENDER_LANE_TESTS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Sets the lane sizes; the first call (or first use) wins, so call it before serving. Returns
 /// false when the pool was already set up.
 pub fn configure(size: PoolSize) -> bool {
@@ -198,9 +203,9 @@ mod tests {
         }
     }
 
-    // The only test of this binary that uses the render lane, so its counters are ours alone.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn work_whose_caller_left_while_it_waited_never_runs_and_the_lane_stays_bounded() {
+        let _lane = super::RENDER_LANE_TESTS.lock().await;
         let size = stats(Lane::Render).size;
         let (release, gate) = tokio::sync::watch::channel(false);
         let busy: Vec<_> = (0..size)

@@ -152,12 +152,11 @@ crate::on_both_databases! {
         let mut env = BIG.to_vec();
         env.push(("PRONGSAI_RENDER_THREADS", "1"));
         let server = Server::start(&app, &env, &[]);
+        let finished = server.metric("prongsai_blocking_completed_total{lane=\"render\"}").await;
         let pdfs: Vec<_> = (0..4)
             .map(|_| tokio::spawn(reqwest::get(server.url("/o/mae-khatuan/ita/2567/measures.pdf"))))
             .collect();
-        // One render runs, three wait for the render lane.
-        server.until("prongsai_blocking_queue_depth{lane=\"render\"}", |v| v >= 3.0).await;
-        let finished = server.metric("prongsai_blocking_completed_total{lane=\"render\"}").await;
+        server.until("prongsai_blocking_running{lane=\"render\"}", |v| v >= 1.0).await;
         let logins: Vec<_> = (0..8)
             .map(|_| {
                 let (client, base) = (new_client(), server.url(""));
@@ -178,9 +177,15 @@ crate::on_both_databases! {
             finished,
             "a render finished before the logins and the health check were answered: make the year bigger"
         );
+        let mut bodies = Vec::new();
         for pdf in pdfs {
-            assert_eq!(pdf.await.unwrap().unwrap().status(), StatusCode::OK);
+            let r = pdf.await.unwrap().unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            bodies.push(r.bytes().await.unwrap());
         }
+        assert!(bodies.iter().all(|b| b.starts_with(b"%PDF-") && *b == bodies[0]), "all four got the same PDF");
+        // Four requests for the same document, one typesetting.
+        assert_eq!(server.metric("prongsai_blocking_completed_total{lane=\"render\"}").await, finished + 1.0);
     }
 }
 
