@@ -98,9 +98,19 @@ pub enum Command {
     /// Measure rendering speed (run a release build for meaningful figures); `bench populate`
     /// fills a database for load tests.
     Bench {
-        /// Warm renders to time.
+        /// Warm renders of the seed report to time (0: skip it).
         #[arg(long, default_value_t = 50)]
         iterations: u32,
+        /// Also render a register of this many measures (repeat for several sizes).
+        #[arg(long)]
+        measures: Vec<usize>,
+        /// Renders of each large register.
+        #[arg(long, default_value_t = 3)]
+        large_iterations: u32,
+        /// Write each large register's DOCX here (`{n}` becomes the number of measures), for
+        /// scripts/bench-libreoffice.sh.
+        #[arg(long)]
+        docx_out: Option<String>,
         #[command(subcommand)]
         command: Option<BenchCommand>,
     },
@@ -170,7 +180,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let url: DatabaseUrl = cli.database_url.parse()?;
     match cli.command {
         Command::Healthcheck { url } => return serve::healthcheck(&url).await,
-        Command::Bench { iterations, command: None } => return crate::docs::bench::run(iterations),
+        Command::Bench { iterations, measures, large_iterations, docx_out, command: None } => {
+            let options = crate::docs::bench::BenchOptions { iterations, measures, large_iterations, docx_out };
+            return crate::docs::bench::run(options);
+        }
         // Before connecting: a backup must not migrate, a restore target must not be created.
         Command::Backup { out, force } => return backup::backup(&url, &out, force).await,
         Command::Restore { from, force } => return backup::restore(&url, &from, force).await,

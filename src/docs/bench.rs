@@ -1,5 +1,6 @@
-//! `prongsai bench`: times in-process rendering of the seed report, cold and warm, so the figures
-//! in docs/benchmarks.md can be reproduced on any machine.
+//! `prongsai bench`: times in-process rendering of the seed report, cold and warm, and of large
+//! registers (`--measures 200`), with the memory the process holds, so the figures in
+//! docs/benchmarks.md can be reproduced on any machine.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -31,12 +32,92 @@ fn strings(v: &serde_json::Value) -> Vec<&str> {
     }
 }
 
-pub fn run(iterations: u32) -> anyhow::Result<ExitCode> {
-    let iterations = iterations.max(1);
-    let doc = MeasuresReportDoc::sample();
+/// A line of `/proc/self/status` in MB (`VmRSS`: held now, `VmHWM`: the peak); None off Linux.
+pub fn memory_mb(field: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kb: f64 =
+        line.trim_start_matches(field).trim_start_matches(':').trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn memory() -> String {
+    let mb = |f| memory_mb(f).map_or("?".to_string(), |m| format!("{m:.0} MB"));
+    format!("RSS {} (peak {})", mb("VmRSS"), mb("VmHWM"))
+}
+
+/// What `prongsai bench` runs.
+pub struct BenchOptions {
+    /// Warm renders of the seed report (0: skip the seed).
+    pub iterations: u32,
+    /// Sizes of large registers to render, in measures.
+    pub measures: Vec<usize>,
+    /// Renders of each large register.
+    pub large_iterations: u32,
+    /// Where to write each large register's DOCX (`{n}` is replaced by the measures), for
+    /// `scripts/bench-libreoffice.sh`.
+    pub docx_out: Option<String>,
+}
+
+pub fn run(options: BenchOptions) -> anyhow::Result<ExitCode> {
     if cfg!(debug_assertions) {
         println!("note: this is a debug build; use `cargo run --release -- bench` for real figures");
     }
+    println!("at start: {}", memory());
+    if options.iterations > 0 {
+        seed(options.iterations)?;
+    }
+    let engine = PdfEngine::new();
+    for &n in &options.measures {
+        large(&engine, n, options.large_iterations.max(1), options.docx_out.as_deref())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Renders a register of `n` measures `iterations` times, then the seed a dozen times (as a server
+/// goes on with small documents), and says what memory the process holds.
+fn large(engine: &PdfEngine, n: usize, iterations: u32, docx_out: Option<&str>) -> anyhow::Result<()> {
+    let doc = MeasuresReportDoc::with_measures(n);
+    if let Some(path) = docx_out {
+        let path = path.replace("{n}", &n.to_string());
+        std::fs::write(&path, docx::measures_report_docx(&doc)?)?;
+        println!("{n} measures: DOCX written to {path}");
+    }
+    let mut times = Vec::new();
+    let mut pages = 0;
+    let mut bytes = 0;
+    for _ in 0..iterations {
+        let started = Instant::now();
+        let (pdf, p) = engine.measures_report_paged(&doc)?;
+        times.push(started.elapsed());
+        (pages, bytes) = (p, pdf.len());
+        println!("{n} measures: {:.0} ms, {p} pages, {} KB; {}", ms(times[times.len() - 1]), bytes / 1024, memory());
+    }
+    let median = {
+        let mut t = times.clone();
+        t.sort();
+        t[t.len() / 2]
+    };
+    println!(
+        "{n} measures: {pages} pages, {} KB of PDF; {}; {:.1} ms per page (median)",
+        bytes / 1024,
+        stats(&mut times),
+        ms(median) / pages.max(1) as f64
+    );
+    let seed = MeasuresReportDoc::sample();
+    for _ in 0..12 {
+        engine.measures_report(&seed)?;
+    }
+    println!("{n} measures: after 12 more seed renders: {}", memory());
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn seed(iterations: u32) -> anyhow::Result<()> {
+    let doc = MeasuresReportDoc::sample();
     let started = Instant::now();
     let engine = PdfEngine::new();
     let init = started.elapsed();
@@ -84,5 +165,6 @@ pub fn run(iterations: u32) -> anyhow::Result<ExitCode> {
     println!("word list load (newmm trie): {:.1} ms", segmenter_init.as_secs_f64() * 1000.0);
     println!("segmenting the report's {chars} chars, newmm + word list: {}", stats(&mut newmm));
     println!("segmenting the report's {chars} chars, ICU4X dictionary: {}", stats(&mut icu));
-    Ok(ExitCode::SUCCESS)
+    println!("after the seed: {}", memory());
+    Ok(())
 }

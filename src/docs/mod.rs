@@ -10,7 +10,6 @@ pub mod typeset;
 
 #[cfg(test)]
 mod docx_tests;
-#[cfg(test)]
 mod report_samples;
 
 pub use report_data::{Cell, MeasureRow, MeasuresReportDoc};

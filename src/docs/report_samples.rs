@@ -36,6 +36,33 @@ impl MeasuresReportDoc {
             ("sample: very short items", short_items()),
         ]
     }
+
+    /// The seed report grown to `measures` rows, cycling through the rows of the seed and of the
+    /// kept-style samples: a large register for benchmarks (`prongsai bench --measures N`). Each
+    /// cell's first line ends with the row's number, so that no two rows are laid out alike (as in
+    /// a real register, where typst's caches cannot reuse one row's layout for another).
+    pub fn with_measures(measures: usize) -> MeasuresReportDoc {
+        let mut doc = MeasuresReportDoc::sample();
+        let pool: Vec<_> =
+            doc.rows.iter().cloned().chain(Self::kept_style_samples().into_iter().flat_map(|(_, d)| d.rows)).collect();
+        doc.rows = pool.iter().cycle().take(measures).cloned().collect();
+        for (n, row) in doc.rows.iter_mut().enumerate() {
+            let number = crate::thai::Digits::Thai.apply(&format!(" ({})", n + 1));
+            for cell in [
+                &mut row.measure,
+                &mut row.methods,
+                &mut row.responsible,
+                &mut row.period,
+                &mut row.results,
+                &mut row.outcomes,
+            ] {
+                if let Some(first) = cell.first_mut() {
+                    first.push_str(&number);
+                }
+            }
+        }
+        doc
+    }
 }
 
 fn long_titles() -> MeasuresReportDoc {

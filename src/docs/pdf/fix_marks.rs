@@ -1,4 +1,5 @@
-//! Post-layout repair of split-off raised marks, so Thai text extracts once.
+//! Post-layout repair of split-off raised marks, so Thai text extracts once. The same walk over
+//! the pages gives text runs back their Thai language and text ([`linebreaks::restore_text`]).
 //!
 //! typst-layout 0.15.1 starts a new `TextItem` whenever a glyph's GPOS y-offset changes. With Sarabun,
 //! mkmk raises the tone mark of `ขั้` above `ั`, so the mark becomes its own item whose text is the whole
@@ -10,6 +11,8 @@
 use typst::layout::{Em, Frame, FrameItem, GroupItem, Point};
 use typst::text::TextItem;
 use typst_layout::{Page, PagedDocument};
+
+use super::linebreaks;
 
 /// Positions closer than this are the same.
 const EPS: f64 = 0.01;
@@ -40,6 +43,9 @@ pub fn fix_frame(frame: &Frame) -> Frame {
                 out.push((*pos, FrameItem::Group(fixed)));
             }
             FrameItem::Text(b) => {
+                // Runs lose the line-break marks of `linebreaks` first: merging compares their text.
+                let restored = linebreaks::restore_text(b);
+                let b = restored.as_ref().unwrap_or(b);
                 let merged = match last_text(&out) {
                     Some(i) => {
                         let (apos, FrameItem::Text(a)) = &mut out[i] else { unreachable!() };
@@ -58,7 +64,7 @@ pub fn fix_frame(frame: &Frame) -> Frame {
                 };
                 if !merged {
                     open = None;
-                    out.push((*pos, item.clone()));
+                    out.push((*pos, FrameItem::Text(b.clone())));
                 }
             }
             // Decorations (underline) sit between the runs of one line: keep them, stay open.

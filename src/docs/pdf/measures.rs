@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::linebreaks::unboxed;
 use super::wordbox::{KEEP_TOGETHER, known_names, line_items};
 use crate::docs::MeasuresReportDoc;
 
@@ -37,11 +38,12 @@ pub fn kept_words(doc: &MeasuresReportDoc) -> Vec<String> {
     keep
 }
 
-/// Builds `data.json` for `templates/measures_report.typ`: every line as word items (see `wordbox`).
+/// Builds `data.json` for `templates/measures_report.typ`: every line as word items (see `wordbox`),
+/// boxed only where a box is needed (see `linebreaks`).
 pub fn data(doc: &MeasuresReportDoc) -> Value {
     let keep = kept_words(doc);
     // Characters XML forbids are no text either (old data may hold a pasted vertical tab).
-    let items = |text: &str| Value::from(line_items(&crate::text::xml_safe(text), &keep));
+    let items = |text: &str| Value::from(unboxed(&line_items(&crate::text::xml_safe(text), &keep)));
     let lines = |lines: &[String]| {
         lines.iter().map(|l| json!({ "indent": l.starts_with('-'), "w": items(l) })).collect::<Vec<_>>()
     };

@@ -5,6 +5,7 @@
 //! typst's caches than `sys.inputs`), repairs Sarabun's split marks (`fix_marks`) and writes the PDF.
 
 mod fix_marks;
+mod linebreaks;
 mod measures;
 mod wordbox;
 mod world;
@@ -42,6 +43,19 @@ const FONTS: &[&[u8]] = &[
 /// How many renders old a cache entry may get before it is evicted; bounds a server's memory while
 /// keeping the template's own work (fonts, std library, unchanged code) warm.
 const CACHE_MAX_AGE: usize = 10;
+
+/// A document of more pages than this empties typst's caches when it is done: its layouts are
+/// hundreds of MB and are not asked for again soon (a published version is kept as a file).
+const LARGE_PAGES: usize = 20;
+
+/// Drops typst's cached work after a render, so that a long-running server's memory stays bounded:
+/// entries unused for [`CACHE_MAX_AGE`] renders, or all of them after a large document.
+fn evict_after<E>(result: &Result<(Vec<u8>, usize), E>) {
+    match result {
+        Ok((_, pages)) if *pages > LARGE_PAGES => comemo::evict(0),
+        _ => comemo::evict(CACHE_MAX_AGE),
+    }
+}
 
 /// A failed render. The message is for developers and logs, not for people using the site.
 #[derive(Debug, thiserror::Error)]
@@ -89,6 +103,13 @@ impl PdfEngine {
         self.render(measures::TEMPLATE, &measures::data(doc))
     }
 
+    /// As [`measures_report`](Self::measures_report), with the number of pages (for benchmarks).
+    pub fn measures_report_paged(&self, doc: &MeasuresReportDoc) -> anyhow::Result<(Vec<u8>, usize)> {
+        let result = self.render_inner(measures::TEMPLATE, &measures::data(doc), &[]);
+        evict_after(&result);
+        Ok(result?)
+    }
+
     /// Renders a typst `template` that reads its data with `json("data.json")`.
     pub fn render(&self, template: &str, data: &serde_json::Value) -> anyhow::Result<Vec<u8>> {
         self.render_with_files(template, data, &[])
@@ -103,9 +124,8 @@ impl PdfEngine {
         files: &[(&str, Vec<u8>)],
     ) -> anyhow::Result<Vec<u8>> {
         let result = self.render_inner(template, data, files);
-        // Drop cache entries unused for a while so memory stays bounded in a long-running server.
-        comemo::evict(CACHE_MAX_AGE);
-        result.map_err(anyhow::Error::from)
+        evict_after(&result);
+        Ok(result?.0)
     }
 
     fn render_inner(
@@ -113,7 +133,7 @@ impl PdfEngine {
         template: &str,
         data: &serde_json::Value,
         files: &[(&str, Vec<u8>)],
-    ) -> Result<Vec<u8>, PdfError> {
+    ) -> Result<(Vec<u8>, usize), PdfError> {
         let id = |name: &str| file_id(name).map_err(|_| PdfError::BadFile(name.to_string()));
         let mut map = HashMap::new();
         let json = serde_json::to_vec(data).expect("a serde_json::Value always serializes");
@@ -140,8 +160,9 @@ impl PdfEngine {
             }
         };
         let doc = fix_marks::fix_document(doc);
-        typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
-            .map_err(|errors| PdfError::Export(describe(&job, &errors)))
+        let pdf = typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
+            .map_err(|errors| PdfError::Export(describe(&job, &errors)))?;
+        Ok((pdf, doc.pages().len()))
     }
 }
 
