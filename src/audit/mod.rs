@@ -28,6 +28,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::db::{Db, Tx, now};
+use crate::http::paging::PageRequest;
 use crate::orgs::OrgId;
 
 /// The hash that precedes the first entry of every chain.
@@ -152,7 +153,7 @@ fn entry_from_row(r: &sqlx::any::AnyRow) -> Result<Entry, sqlx::Error> {
     })
 }
 
-/// The latest entries of one organization, newest first (for the staff audit page).
+/// The latest entries of one organization, newest first.
 pub async fn recent(db: &Db, org: OrgId, limit: i64) -> Result<Vec<Entry>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT org_id, seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash
@@ -163,6 +164,25 @@ pub async fn recent(db: &Db, org: OrgId, limit: i64) -> Result<Vec<Entry>, sqlx:
     .fetch_all(&db.pool)
     .await?;
     rows.iter().map(entry_from_row).collect()
+}
+
+/// One page of an organization's entries, newest first (the staff audit page), with how many
+/// there are. The chain numbers entries 1, 2, 3… without gaps, so a page is a range of `seq`
+/// below the head: no rows are skipped over to reach it.
+pub async fn page(db: &Db, org: OrgId, request: &PageRequest) -> Result<(Vec<Entry>, i64), sqlx::Error> {
+    let total = head(db, org).await?.map_or(0, |(entries, _)| entries);
+    let newest = total - request.offset();
+    let rows = sqlx::query(
+        "SELECT org_id, seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash
+         FROM audit_log WHERE org_id = $1 AND seq <= $2 ORDER BY seq DESC LIMIT $3",
+    )
+    .bind(org.0)
+    .bind(newest)
+    .bind(request.limit())
+    .fetch_all(&db.pool)
+    .await?;
+    let entries = rows.iter().map(entry_from_row).collect::<Result<Vec<_>, _>>()?;
+    Ok((entries, total))
 }
 
 /// The head of an organization's chain: (entries, hash of the last entry). Published on the

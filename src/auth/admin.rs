@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::Role;
 use super::users::{self, NewUser, UserRow};
 use crate::app::AppState;
+use crate::http::paging::{ListQuery, PageRequest, Pager};
 use crate::http::{AppError, CsrfForm, CurrentUser, form_page, page, see_other};
 use crate::lending::rules::Duty;
 
@@ -39,6 +40,8 @@ struct Row {
 struct UsersPage {
     me: CurrentUser,
     users: Vec<Row>,
+    pager: Pager,
+    search_label: &'static str,
     roles: Vec<(&'static str, &'static str)>,
     error: Option<String>,
     /// A temporary password just set, shown to the admin this once.
@@ -56,8 +59,25 @@ async fn view_with(
     error: Option<String>,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
-    let users = users::list(&state.db, me.org_id())
+    view_at(state, me, &PageRequest::first(), error, notice).await
+}
+
+async fn view_at(
+    state: &AppState,
+    me: CurrentUser,
+    request: &PageRequest,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
+    // One office's staff, read whole and sorted by username in code order, then cut to the page.
+    let found = users::list(&state.db, me.org_id())
         .await?
+        .into_iter()
+        .filter(|u| request.finds_in(&u.username) || request.finds_in(&u.display_name))
+        .collect();
+    let (found, total) = request.slice(found);
+    let pager = Pager::new("/app/users", request, total, found.len(), me.org.digits);
+    let users = found
         .into_iter()
         .map(|u| Row {
             role: u.role.label_th(),
@@ -71,6 +91,8 @@ async fn view_with(
     let refused = error.is_some();
     form_page(
         UsersPage {
+            pager,
+            search_label: "ค้นหาผู้ใช้ตามชื่อ-สกุลหรือชื่อผู้ใช้",
             arabic: me.org.digits == crate::thai::Digits::Arabic,
             users,
             roles: [Role::Staff, Role::Executive, Role::Admin].iter().map(|r| (r.code(), r.label_th())).collect(),
@@ -82,9 +104,14 @@ async fn view_with(
     )
 }
 
-async fn users_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
+async fn users_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
     require_admin(&me)?;
-    view(&state, me, None).await
+    let request = PageRequest::from_query(&query)?;
+    view_at(&state, me, &request, None, None).await
 }
 
 #[derive(Deserialize)]

@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod fields;
 pub mod form_errors;
+pub mod paging;
 pub mod upload;
 
 pub use csrf::{CsrfForm, CsrfFormKept, CsrfMultipart};

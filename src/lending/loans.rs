@@ -17,6 +17,7 @@ use super::{ItemId, LoanId, date_of, day_of, returns, store_rules};
 use crate::auth::users::User;
 use crate::db::code::decode;
 use crate::db::{Db, Tx, now};
+use crate::http::paging::PageRequest;
 use crate::orgs::OrgId;
 
 /// A request as the form (or an officer for an outside borrower) states it.
@@ -344,6 +345,39 @@ pub async fn list(db: &Db, org: OrgId, statuses: &[LoanStatus]) -> Result<Vec<Lo
     .fetch_all(&db.pool)
     .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// One page of the organization's loans, newest first, with how many match in all. The search
+/// matches the borrower's or the item's name anywhere, or the asset number in either digits.
+pub async fn page(db: &Db, org: OrgId, request: &PageRequest) -> Result<(Vec<Loan>, i64), sqlx::Error> {
+    // `i.org_id` too: the search's OR spans both tables, and without it PostgreSQL may walk every
+    // organization's items to join them (tests/http/query_plans.rs found it).
+    const MATCHES: &str = "l.org_id = $1 AND i.org_id = $1 AND ($2 = '' OR l.borrower_name LIKE $3 ESCAPE '\\' \
+                           OR i.name LIKE $3 ESCAPE '\\' OR i.asset_number_key LIKE $4 ESCAPE '\\')";
+    let name = request.like_pattern();
+    let number = PageRequest { search: super::asset_number::key(&request.search), ..request.clone() }.like_pattern();
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "{SELECT} WHERE {MATCHES} ORDER BY l.start_day DESC, l.id DESC LIMIT $5 OFFSET $6"
+    )))
+    .bind(org.0)
+    .bind(&request.search)
+    .bind(&name)
+    .bind(&number)
+    .bind(request.limit())
+    .bind(request.offset())
+    .fetch_all(&db.pool)
+    .await?;
+    let loans = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    let (total,): (i64,) = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM loans l JOIN items i ON i.id = l.item_id WHERE {MATCHES}"
+    )))
+    .bind(org.0)
+    .bind(&request.search)
+    .bind(&name)
+    .bind(&number)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((loans, total))
 }
 
 /// Loans of one item, newest first.

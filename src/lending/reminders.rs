@@ -12,6 +12,7 @@ use super::rules::Duty;
 use super::workflow::LoanStatus;
 use super::{LoanId, day_of, store_rules};
 use crate::db::{Db, now};
+use crate::http::paging::PageRequest;
 use crate::mail::Mailer;
 use crate::orgs::OrgId;
 use crate::thai::{Digits, format_date_medium};
@@ -246,16 +247,30 @@ pub struct Notification {
     pub read: bool,
 }
 
-/// A user's notifications, newest first.
-pub async fn for_user(db: &Db, org: OrgId, user: i64) -> Result<Vec<Notification>, sqlx::Error> {
+/// One page of a user's notifications, newest first, with how many they have in all.
+pub async fn for_user(
+    db: &Db,
+    org: OrgId,
+    user: i64,
+    request: &PageRequest,
+) -> Result<(Vec<Notification>, i64), sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, day, kind, message, loan_id, read_at FROM notifications WHERE org_id = $1 AND user_id = $2 ORDER BY day DESC, id DESC LIMIT 200",
+        "SELECT id, day, kind, message, loan_id, read_at FROM notifications WHERE org_id = $1 AND user_id = $2
+         ORDER BY day DESC, id DESC LIMIT $3 OFFSET $4",
     )
     .bind(org.0)
     .bind(user)
+    .bind(request.limit())
+    .bind(request.offset())
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
+    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM notifications WHERE org_id = $1 AND user_id = $2")
+        .bind(org.0)
+        .bind(user)
+        .fetch_one(&db.pool)
+        .await?;
+    let notes = rows
+        .iter()
         .map(|r| {
             Ok(Notification {
                 id: r.try_get(0)?,
@@ -266,5 +281,6 @@ pub async fn for_user(db: &Db, org: OrgId, user: i64) -> Result<Vec<Notification
                 read: r.try_get::<Option<i64>, _>(5)?.is_some(),
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok((notes, total))
 }

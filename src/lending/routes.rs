@@ -18,6 +18,7 @@ use super::workflow::{Action, Damage, LoanStatus, Settlement, WorkflowError};
 use super::{ItemId, LoanId, documents, duties_of, notices, reminders, store_rules, today};
 use crate::app::AppState;
 use crate::docs::typeset::DocSize;
+use crate::http::paging::{ListQuery, PageRequest, Pager};
 use crate::http::{
     AppError, CsrfForm, CsrfFormKept, CsrfMultipart, CurrentUser, FieldErrors, download, form_page, page,
     read_multipart, see_other,
@@ -31,7 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/app/lending/items/import", post(import_items))
         .route("/app/lending/items/{id}", get(item_page))
         .route("/app/lending/items/{id}/photo", get(item_photo).post(upload_photo))
-        .route("/app/lending/loans", post(request_loan))
+        .route("/app/lending/loans", get(loans_page).post(request_loan))
         .route("/app/lending/loans/{id}", get(loan_page))
         .route("/app/lending/loans/{id}/act", post(act))
         .route("/app/lending/loans/{id}/follow-up", post(follow_up))
@@ -100,13 +101,19 @@ struct DashboardPage {
     recent: Vec<LoanRow>,
 }
 
+/// Loans under "รายการล่าสุด" on the dashboard; the rest are on /app/lending/loans.
+const RECENT_LOANS: usize = 30;
+
 async fn dashboard(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
     let org = me.org_id();
     let digits = me.org.digits;
     let rules = store_rules::load(&state.db, org).await?;
     let today = today();
     let who = super::todo::Me::load(&state.db, org, &me.user, today).await?;
-    let all = loans::list(&state.db, org, &[]).await?;
+    // Only loans still in progress: the closed ones of past years are on the paged list.
+    let open = [LoanStatus::Requested, LoanStatus::Approved, LoanStatus::HandedOver, LoanStatus::AwaitingSettlement];
+    let all = loans::list(&state.db, org, &open).await?;
+    let (recent, _) = loans::page(&state.db, org, &PageRequest::first()).await?;
     let row = |l: &Loan| loan_row(l, digits, &rules, today);
     let fy = crate::thai::FiscalYear::of(today);
     let count_day = super::calendar::stock_count_start(fy.be(), &rules.holidays);
@@ -127,7 +134,35 @@ async fn dashboard(State(state): State<AppState>, me: CurrentUser) -> Result<Res
             crate::thai::format_year_be(fy.be(), digits),
             d(count_day, digits)
         ),
-        recent: all.iter().take(30).map(row).collect(),
+        recent: recent.iter().take(RECENT_LOANS).map(row).collect(),
+        me,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "lending/loans.html")]
+struct LoansPage {
+    me: CurrentUser,
+    rows: Vec<LoanRow>,
+    pager: Pager,
+    search_label: &'static str,
+}
+
+/// Every loan of the organization, a page at a time, newest first; searchable.
+async fn loans_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let request = PageRequest::from_query(&query)?;
+    let org = me.org_id();
+    let rules = store_rules::load(&state.db, org).await?;
+    let (list, total) = loans::page(&state.db, org, &request).await?;
+    let today = today();
+    page(LoansPage {
+        pager: Pager::new("/app/lending/loans", &request, total, list.len(), me.org.digits),
+        rows: list.iter().map(|l| loan_row(l, me.org.digits, &rules, today)).collect(),
+        search_label: "ค้นหาตามชื่อผู้ยืม ชื่อพัสดุ หรือเลขครุภัณฑ์",
         me,
     })
 }
@@ -149,6 +184,8 @@ struct ItemRow {
 struct ItemsPage {
     me: CurrentUser,
     items: Vec<ItemRow>,
+    pager: Pager,
+    search_label: &'static str,
     /// The new-item form as typed (empty on a first visit).
     form: ItemForm,
     errors: FieldErrors,
@@ -161,10 +198,22 @@ async fn items_view(
     form: ItemForm,
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
-    let list = items::list(&state.db, me.org_id()).await?;
+    items_view_at(state, me, &PageRequest::first(), form, errors).await
+}
+
+async fn items_view_at(
+    state: &AppState,
+    me: CurrentUser,
+    request: &PageRequest,
+    form: ItemForm,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let (list, total) = items::page(&state.db, me.org_id(), request).await?;
     let refused = !errors.is_empty();
     form_page(
         ItemsPage {
+            pager: Pager::new("/app/lending/items", request, total, list.len(), me.org.digits),
+            search_label: "ค้นหาพัสดุตามชื่อหรือเลขครุภัณฑ์",
             items: list
                 .into_iter()
                 .map(|i| ItemRow {
@@ -187,11 +236,16 @@ async fn items_view(
     )
 }
 
-async fn items_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
+async fn items_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let request = PageRequest::from_query(&query)?;
     let blank = ItemForm {
         condition: "ใช้งานได้ดี".into(), lendable: "yes".into(), ..ItemForm::default()
     };
-    items_view(&state, me, blank, FieldErrors::new()).await
+    items_view_at(&state, me, &request, blank, FieldErrors::new()).await
 }
 
 /// The new-item form, as typed: shown again unchanged when it is refused.
@@ -982,16 +1036,20 @@ async fn report_pdf(
 struct NotificationsPage {
     me: CurrentUser,
     notes: Vec<(String, String, Option<i64>)>,
+    pager: Pager,
 }
 
-async fn notifications_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
+async fn notifications_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let request = PageRequest::from_query(&query)?;
     let digits = me.org.digits;
-    let notes = reminders::for_user(&state.db, me.org_id(), me.user.id)
-        .await?
-        .into_iter()
-        .map(|n| (d(n.day, digits), n.message, n.loan_id))
-        .collect();
-    page(NotificationsPage { me, notes })
+    let (notes, total) = reminders::for_user(&state.db, me.org_id(), me.user.id, &request).await?;
+    let pager = Pager::new("/app/notifications", &request, total, notes.len(), digits);
+    let notes = notes.into_iter().map(|n| (d(n.day, digits), n.message, n.loan_id)).collect();
+    page(NotificationsPage { me, notes, pager })
 }
 
 #[derive(Template)]

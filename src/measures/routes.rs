@@ -11,6 +11,7 @@ use super::report::{self, Format, ReportSource};
 use super::rules::{FieldError, MeasureForm, items_to_text, parse_form};
 use super::{Measure, MeasureId, Status, store};
 use crate::app::AppState;
+use crate::http::paging::{self, PageRequest, Pager};
 use crate::http::{AppError, CsrfForm, CurrentUser, FieldErrors, download, form_page, page, see_other};
 use crate::thai::{Digits, FiscalYear, format_int, to_arabic_digits};
 
@@ -431,11 +432,18 @@ struct AuditRow {
 struct AuditPage {
     me: CurrentUser,
     entries: Vec<AuditRow>,
+    pager: Pager,
 }
 
-async fn audit_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
-    let entries = crate::audit::recent(&state.db, me.org_id(), 200)
-        .await?
+async fn audit_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Query(query): Query<paging::ListQuery>,
+) -> Result<Response, AppError> {
+    let request = PageRequest::from_query(&query)?;
+    let (entries, total) = crate::audit::page(&state.db, me.org_id(), &request).await?;
+    let pager = Pager::new("/app/audit", &request, total, entries.len(), me.org.digits);
+    let entries = entries
         .into_iter()
         .map(|e| AuditRow {
             seq: e.seq,
@@ -447,5 +455,5 @@ async fn audit_page(State(state): State<AppState>, me: CurrentUser) -> Result<Re
             hash: e.hash[..16].to_string(),
         })
         .collect();
-    page(AuditPage { me, entries })
+    page(AuditPage { me, entries, pager })
 }

@@ -37,6 +37,7 @@ mod measure_forms;
 mod measures;
 mod migrate;
 mod ops;
+mod paging;
 mod periods;
 mod populate;
 mod public;
