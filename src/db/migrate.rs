@@ -31,6 +31,7 @@ pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0011_measure_periods", include_str!("../../migrations/sqlite/0011_measure_periods.sql")),
     ("0012_measure_import_previews", include_str!("../../migrations/sqlite/0012_measure_import_previews.sql")),
     ("0013_indexes_for_growing_tables", include_str!("../../migrations/sqlite/0013_indexes_for_growing_tables.sql")),
+    ("0015_loans_by_item_status", include_str!("../../migrations/sqlite/0015_loans_by_item_status.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/postgres/0001_init.sql")),
@@ -46,6 +47,7 @@ pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0011_measure_periods", include_str!("../../migrations/postgres/0011_measure_periods.sql")),
     ("0012_measure_import_previews", include_str!("../../migrations/postgres/0012_measure_import_previews.sql")),
     ("0013_indexes_for_growing_tables", include_str!("../../migrations/postgres/0013_indexes_for_growing_tables.sql")),
+    ("0015_loans_by_item_status", include_str!("../../migrations/postgres/0015_loans_by_item_status.sql")),
 ];
 
 /// The PostgreSQL advisory lock key of schema changes (any fixed number no one else uses;

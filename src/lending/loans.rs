@@ -288,7 +288,7 @@ async fn clash(
     asked: Asked,
     today: NaiveDate,
 ) -> Result<Option<RequestRefusal>, sqlx::Error> {
-    let Some((stock, bookings)) = availability::load(tx, org, item).await? else {
+    let Some((stock, bookings)) = availability::load(tx, org, item, asked.start, asked.due).await? else {
         return Ok(Some(RequestRefusal::NoSuchItem));
     };
     let consumable = sqlx::query("SELECT class FROM items WHERE id = $1 AND org_id = $2")

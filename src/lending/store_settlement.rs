@@ -94,11 +94,11 @@ pub async fn write_off(
     user: &User,
 ) -> anyhow::Result<Option<Result<(), Vec<Problem>>>> {
     let mut tx = db.write(org).await?;
-    let Some((stock, bookings)) = availability::load(&mut tx, org, item).await? else { return Ok(None) };
     let today = super::today();
     // Writing units off is taking them for good from today: they must be free on every day ahead.
-    let forever = Stock { reserve: 0, lendable: true, ..stock.clone() };
     let far = today + chrono::Duration::days(365 * 20);
+    let Some((stock, bookings)) = availability::load(&mut tx, org, item, today, far).await? else { return Ok(None) };
+    let forever = Stock { reserve: 0, lendable: true, ..stock.clone() };
     let unit = &stock.count_unit;
     let refused = match availability::decide(&forever, &bookings, record.units, today, far, today, None) {
         Availability::Free { .. } => None,

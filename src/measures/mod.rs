@@ -5,12 +5,14 @@ pub mod evidence;
 pub mod evidence_routes;
 pub mod figures;
 pub mod import;
+pub mod item_changes;
 pub mod markdown;
 pub mod publication;
 pub mod report;
 pub mod routes;
 pub mod rules;
 pub mod store;
+mod store_children;
 
 use serde::Serialize;
 

@@ -4,11 +4,16 @@
 use serde_json::Value;
 use sqlx::{AssertSqlSafe, Row};
 
-use super::{Item, ItemKind, Measure, MeasureId, MeasureInput};
+use super::store_children::write_children;
+use super::{Item, Measure, MeasureId, MeasureInput};
 use crate::db::{Db, Tx, now};
 use crate::orgs::OrgId;
 use crate::thai::period::{day_key, day_of_key};
 use crate::thai::{Period, PeriodKind};
+
+/// A measure row's own fields as stored: title, responsible lines, period (kind, first, last,
+/// words), status, progress.
+type MeasureFields = (String, String, Option<String>, Option<i64>, Option<i64>, Option<String>, String, i64);
 
 /// The stored columns of a period: kind, first and last day (yyyymmdd), the words as written.
 type StoredPeriod = (Option<&'static str>, Option<i64>, Option<i64>, Option<String>);
@@ -195,61 +200,6 @@ pub fn snapshot(m: &Measure) -> Value {
     })
 }
 
-/// Writes the children of a measure (items, indicators, linked divisions), replacing old ones.
-async fn write_children(tx: &mut Tx, org: OrgId, id: MeasureId, input: &MeasureInput) -> Result<(), sqlx::Error> {
-    for table in ["measure_items", "measure_indicators", "measure_divisions"] {
-        sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE measure_id = $1 AND org_id = $2")))
-            .bind(id.0)
-            .bind(org.0)
-            .execute(&mut **tx)
-            .await?;
-    }
-    for kind in ItemKind::ALL {
-        let items = match kind {
-            ItemKind::Method => &input.methods,
-            ItemKind::Result => &input.results,
-            ItemKind::Outcome => &input.outcomes,
-        };
-        for (pos, item) in items.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO measure_items (measure_id, org_id, kind, position, text, numbered) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(id.0)
-            .bind(org.0)
-            .bind(kind.code())
-            .bind(pos as i64)
-            .bind(&item.text)
-            .bind(item.numbered as i64)
-            .execute(&mut **tx)
-            .await?;
-        }
-    }
-    for n in &input.indicators {
-        sqlx::query("INSERT INTO measure_indicators (measure_id, org_id, indicator_number) VALUES ($1, $2, $3)")
-            .bind(id.0)
-            .bind(org.0)
-            .bind(n)
-            .execute(&mut **tx)
-            .await?;
-    }
-    // Link the divisions the responsible lines name, so reports can be filtered by division.
-    let divisions =
-        sqlx::query("SELECT id, name FROM divisions WHERE org_id = $1").bind(org.0).fetch_all(&mut **tx).await?;
-    let text = input.responsible.join("\n");
-    for d in &divisions {
-        let name: String = d.try_get(1)?;
-        if text.contains(name.as_str()) {
-            sqlx::query("INSERT INTO measure_divisions (measure_id, org_id, division_id) VALUES ($1, $2, $3)")
-                .bind(id.0)
-                .bind(org.0)
-                .bind(d.try_get::<i64, _>(0)?)
-                .execute(&mut **tx)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
 /// Inserts a measure at the end of its year's list, inside the caller's transaction.
 pub async fn insert_in(
     tx: &mut Tx,
@@ -319,23 +269,45 @@ pub async fn update_in(
 ) -> Result<bool, sqlx::Error> {
     let Some(before) = find_in(tx, org, id).await? else { return Ok(false) };
     let (kind, first, last, text) = encode_period(input.period.as_ref());
-    sqlx::query(
-        "UPDATE measures SET title = $1, responsible = $2, period_kind = $3, period_first = $4, period_last = $5, period_text = $6,
-         status = $7, progress = $8, updated_at = $9 WHERE id = $10 AND org_id = $11",
+    let responsible = input.responsible.join("\n");
+    // The row is rewritten (and its updated_at moved) only when one of its fields changes.
+    let stored: MeasureFields = sqlx::query_as(
+        "SELECT title, responsible, period_kind, period_first, period_last, period_text, status, progress
+         FROM measures WHERE id = $1 AND org_id = $2",
     )
-    .bind(&input.title)
-    .bind(input.responsible.join("\n"))
-    .bind(kind)
-    .bind(first)
-    .bind(last)
-    .bind(text)
-    .bind(input.status.code())
-    .bind(input.progress)
-    .bind(now())
     .bind(id.0)
     .bind(org.0)
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
+    let fields = (
+        input.title.clone(),
+        responsible,
+        kind.map(str::to_string),
+        first,
+        last,
+        text,
+        input.status.code().to_string(),
+        input.progress,
+    );
+    if stored != fields {
+        sqlx::query(
+            "UPDATE measures SET title = $1, responsible = $2, period_kind = $3, period_first = $4, period_last = $5, period_text = $6,
+             status = $7, progress = $8, updated_at = $9 WHERE id = $10 AND org_id = $11",
+        )
+        .bind(fields.0)
+        .bind(fields.1)
+        .bind(fields.2)
+        .bind(fields.3)
+        .bind(fields.4)
+        .bind(fields.5)
+        .bind(fields.6)
+        .bind(fields.7)
+        .bind(now())
+        .bind(id.0)
+        .bind(org.0)
+        .execute(&mut **tx)
+        .await?;
+    }
     write_children(tx, org, id, input).await?;
     let after = find_in(tx, org, id).await?;
     if after.as_ref() != Some(&before) {

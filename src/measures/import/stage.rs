@@ -1,6 +1,7 @@
 //! Uploaded report files waiting between their preview and the confirmation (migration 0012).
 //! A staged file is not a record of the register: it is kept for an hour, for its uploader in
-//! their organization only, and is not audited; applying it is.
+//! their organization only, and is not audited; applying it is. Its writes still wait their turn
+//! in the write queue ([`Db::begin_write`]), like every write of the product.
 
 use sqlx::Row;
 
@@ -30,10 +31,11 @@ pub async fn stage(
     register_sha256: &str,
 ) -> Result<i64, sqlx::Error> {
     let at = now();
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM measure_import_previews WHERE org_id = $1 AND created_at < $2")
         .bind(org.0)
         .bind(at - LIFETIME_SECS)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
     let row = sqlx::query(
         "INSERT INTO measure_import_previews (org_id, user_id, fiscal_year, file_name, sha256, content, register_sha256, created_at)
@@ -47,8 +49,9 @@ pub async fn stage(
     .bind(content)
     .bind(register_sha256)
     .bind(at)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await?;
+    tx.commit().await?;
     row.try_get(0)
 }
 
@@ -81,6 +84,7 @@ pub async fn find(db: &Db, org: OrgId, user: i64, id: i64) -> Result<Option<Stag
 
 /// Records the register a staged file was previewed against again (the preview shown anew).
 pub async fn refresh(db: &Db, org: OrgId, id: i64, register_sha256: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE measure_import_previews SET register_sha256 = $1, created_at = $2 WHERE id = $3 AND org_id = $4",
     )
@@ -88,17 +92,18 @@ pub async fn refresh(db: &Db, org: OrgId, id: i64, register_sha256: &str) -> Res
     .bind(now())
     .bind(id)
     .bind(org.0)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    tx.commit().await
 }
 
 /// Forgets a staged file once applied.
 pub async fn remove(db: &Db, org: OrgId, id: i64) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM measure_import_previews WHERE id = $1 AND org_id = $2")
         .bind(id)
         .bind(org.0)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    tx.commit().await
 }
