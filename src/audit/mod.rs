@@ -134,6 +134,7 @@ pub async fn record(
         .bind(org.0)
         .execute(&mut **tx)
         .await?;
+    tx.wrote_audit_entry(org.0, entry.seq);
     Ok(())
 }
 

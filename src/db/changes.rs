@@ -42,18 +42,24 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// The NOTIFY payload: `o:12` or `d`.
-    fn payload(self) -> String {
-        match self {
-            Scope::Org(id) => format!("o:{id}"),
-            Scope::Directory => "d".to_string(),
+    /// The NOTIFY payload: `o:12`, `o:12:57` when the change wrote the organization's audit entry
+    /// 57 (so the process that wrote it knows the notification is its own), or `d`.
+    fn payload(self, head: Option<i64>) -> String {
+        match (self, head) {
+            (Scope::Org(id), Some(seq)) => format!("o:{id}:{seq}"),
+            (Scope::Org(id), None) => format!("o:{id}"),
+            (Scope::Directory, _) => "d".to_string(),
         }
     }
 
-    fn from_payload(payload: &str) -> Option<Scope> {
-        match payload {
-            "d" => Some(Scope::Directory),
-            _ => payload.strip_prefix("o:")?.parse().ok().map(Scope::Org),
+    fn from_payload(payload: &str) -> Option<(Scope, Option<i64>)> {
+        if payload == "d" {
+            return Some((Scope::Directory, None));
+        }
+        let org = payload.strip_prefix("o:")?;
+        match org.split_once(':') {
+            Some((id, seq)) => Some((Scope::Org(id.parse().ok()?), Some(seq.parse().ok()?))),
+            None => Some((Scope::Org(org.parse().ok()?), None)),
         }
     }
 }
@@ -68,6 +74,10 @@ pub struct Changes {
     live: AtomicBool,
     /// The tick of each scope's last change.
     changed: RwLock<HashMap<Scope, u64>>,
+    /// The last audit entry this process committed, per organization: a change that other
+    /// processes' watchers report with that entry (or an earlier one) was announced at its commit
+    /// already. Announcing it again when the watcher sees it would drop the pages rendered since.
+    own_heads: RwLock<HashMap<i64, i64>>,
     /// Where the watcher connects (the single-host URL; with a host list the primary's is asked
     /// for at each connection).
     url: String,
@@ -80,6 +90,7 @@ impl Changes {
             floor: AtomicU64::new(0),
             live: AtomicBool::new(false),
             changed: RwLock::new(HashMap::new()),
+            own_heads: RwLock::new(HashMap::new()),
             url,
         }
     }
@@ -114,6 +125,24 @@ impl Changes {
         self.live.store(true, Ordering::SeqCst);
     }
 
+    /// A change the watcher saw (another process's, or this one's seen again): announced unless it
+    /// is this process's own audited commit, which [`Announcement::committed`] announced already.
+    fn seen(&self, scope: Scope, head: Option<i64>) {
+        if let (Scope::Org(org), Some(seq)) = (scope, head) {
+            let own = self.own_heads.read().unwrap_or_else(|p| p.into_inner());
+            if own.get(&org).is_some_and(|&mine| mine >= seq) {
+                return;
+            }
+        }
+        self.announce(scope);
+    }
+
+    fn committed_own(&self, org: i64, seq: i64) {
+        let mut own = self.own_heads.write().unwrap_or_else(|p| p.into_inner());
+        let entry = own.entry(org).or_insert(seq);
+        *entry = (*entry).max(seq);
+    }
+
     /// Other processes' changes are no longer seen: nothing is stamped or served.
     fn blind(&self) {
         self.live.store(false, Ordering::SeqCst);
@@ -125,11 +154,18 @@ pub(super) struct Announcement {
     changes: Arc<Changes>,
     backend: Backend,
     pub(super) scopes: Vec<Scope>,
+    /// The last audit entry the transaction wrote, per organization.
+    pub(super) heads: HashMap<i64, i64>,
 }
 
 impl Announcement {
     pub(super) fn new(db: &Db) -> Self {
-        Announcement { changes: Arc::clone(&db.changes), backend: db.backend, scopes: Vec::new() }
+        Announcement {
+            changes: Arc::clone(&db.changes),
+            backend: db.backend,
+            scopes: Vec::new(),
+            heads: HashMap::new(),
+        }
     }
 
     /// The COMMIT, preceded on PostgreSQL by the notifications (sent in the same round trip and
@@ -139,7 +175,11 @@ impl Announcement {
         if self.backend == Backend::Postgres {
             for scope in &self.scopes {
                 // The payload is built from an integer or a constant: nothing to quote.
-                sql.push_str(&format!("SELECT pg_notify('{CHANNEL}', '{}'); ", scope.payload()));
+                let head = match scope {
+                    Scope::Org(org) => self.heads.get(org).copied(),
+                    Scope::Directory => None,
+                };
+                sql.push_str(&format!("SELECT pg_notify('{CHANNEL}', '{}'); ", scope.payload(head)));
             }
         }
         sql.push_str("COMMIT");
@@ -147,6 +187,9 @@ impl Announcement {
     }
 
     pub(super) fn committed(&self) {
+        for (&org, &seq) in &self.heads {
+            self.changes.committed_own(org, seq);
+        }
         for scope in &self.scopes {
             self.changes.announce(*scope);
         }
@@ -192,7 +235,7 @@ async fn listen_postgres(db: Db) {
                 // again (to the primary of the moment).
                 while let Ok(Some(notification)) = listener.try_recv().await {
                     match Scope::from_payload(notification.payload()) {
-                        Some(scope) => db.changes.announce(scope),
+                        Some((scope, head)) => db.changes.seen(scope, head),
                         None => tracing::warn!(payload = notification.payload(), "unknown change notification"),
                     }
                 }
@@ -247,9 +290,9 @@ async fn follow_sqlite(db: &Db) -> Result<(), sqlx::Error> {
         for (org, seq) in &latest {
             match heads.get(org) {
                 Some(before) if before == seq => {}
-                Some(_) => db.changes.announce(Scope::Org(*org)),
+                Some(_) => db.changes.seen(Scope::Org(*org), Some(*seq)),
                 None => {
-                    db.changes.announce(Scope::Org(*org));
+                    db.changes.seen(Scope::Org(*org), Some(*seq));
                     db.changes.announce(Scope::Directory);
                 }
             }
@@ -295,9 +338,30 @@ mod tests {
 
     #[test]
     fn payloads_round_trip() {
-        for scope in [Scope::Org(42), Scope::Directory] {
-            assert_eq!(Scope::from_payload(&scope.payload()), Some(scope));
+        for (scope, head) in [(Scope::Org(42), None), (Scope::Org(42), Some(57)), (Scope::Directory, None)] {
+            assert_eq!(Scope::from_payload(&scope.payload(head)), Some((scope, head)));
         }
-        assert_eq!(Scope::from_payload("x"), None);
+        for garbage in ["x", "o:", "o:1:", "o:a:2", "o:1:b"] {
+            assert_eq!(Scope::from_payload(garbage), None, "{garbage}");
+        }
+    }
+
+    #[test]
+    fn the_watcher_seeing_this_process_own_commit_keeps_the_pages_rendered_since() {
+        let changes = live();
+        changes.committed_own(7, 12);
+        changes.announce(Scope::Org(7));
+        let rendered_after_commit = changes.stamp().unwrap();
+        // The watcher reports the same change (head 12), or an older one: nothing new.
+        changes.seen(Scope::Org(7), Some(12));
+        changes.seen(Scope::Org(7), Some(11));
+        assert!(changes.still_valid(Scope::Org(7), rendered_after_commit));
+        // Another process wrote entry 13: the page is stale.
+        changes.seen(Scope::Org(7), Some(13));
+        assert!(!changes.still_valid(Scope::Org(7), rendered_after_commit));
+        // A change without a head (unaudited) is always announced.
+        let again = changes.stamp().unwrap();
+        changes.seen(Scope::Org(7), None);
+        assert!(!changes.still_valid(Scope::Org(7), again));
     }
 }

@@ -90,6 +90,13 @@ impl WriteTx {
         self.announcement.scopes.push(Scope::Directory);
     }
 
+    /// Records that this transaction wrote the organization's audit entry `seq`, so that this
+    /// process recognises its own change when the change watcher reports it (`db/changes.rs`).
+    pub(crate) fn wrote_audit_entry(&mut self, org: i64, seq: i64) {
+        let head = self.announcement.heads.entry(org).or_insert(seq);
+        *head = (*head).max(seq);
+    }
+
     /// Rolls back. A connection whose ROLLBACK fails is closed.
     pub async fn rollback(mut self) -> Result<(), sqlx::Error> {
         let conn = self.conn.take().expect("a WriteTx is open until commit or rollback");

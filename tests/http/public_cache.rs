@@ -171,6 +171,12 @@ crate::on_both_databases! {
         // And A's new page is kept from now on.
         app.get_text(HOME_A).await;
         assert_eq!(hits(&app.client, &base).await, before + 2);
+        // Also after the change watcher reported this process's own write (PostgreSQL's NOTIFY at
+        // once, SQLite's poll within 150 ms): it was announced at commit, the page rendered since
+        // stays.
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        app.get_text(HOME_A).await;
+        assert_eq!(hits(&app.client, &base).await, before + 3, "the watcher's report of our own write kept the page");
     }
 
     async fn publishing_a_new_version_shows_at_once_on_the_report_page(app: TestApp) {
