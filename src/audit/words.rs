@@ -25,6 +25,7 @@ pub fn action_th(code: &str) -> &'static str {
         "publish" => "เผยแพร่",
         "revoke" => "เพิกถอน",
         "write_off" => "จำหน่ายออกจากบัญชี",
+        "populate" => "เติมข้อมูลทดสอบความเร็ว",
         _ => "รายการอื่น",
     }
 }
@@ -51,6 +52,7 @@ pub fn entity_th(code: &str) -> &'static str {
         "manual" | "manual_version" | "lending_manual" => "คู่มือการยืม-คืนพัสดุ",
         "settlement" => "การชดใช้",
         "notice" => "การแจ้งเตือน",
+        "bench_data" => "ข้อมูลทดสอบความเร็ว",
         _ => "ข้อมูลอื่น",
     }
 }

@@ -32,6 +32,7 @@ pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0012_measure_import_previews", include_str!("../../migrations/sqlite/0012_measure_import_previews.sql")),
     ("0013_indexes_for_growing_tables", include_str!("../../migrations/sqlite/0013_indexes_for_growing_tables.sql")),
     ("0015_loans_by_item_status", include_str!("../../migrations/sqlite/0015_loans_by_item_status.sql")),
+    ("0017_paged_lists", include_str!("../../migrations/sqlite/0017_paged_lists.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/postgres/0001_init.sql")),
@@ -48,6 +49,7 @@ pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0012_measure_import_previews", include_str!("../../migrations/postgres/0012_measure_import_previews.sql")),
     ("0013_indexes_for_growing_tables", include_str!("../../migrations/postgres/0013_indexes_for_growing_tables.sql")),
     ("0015_loans_by_item_status", include_str!("../../migrations/postgres/0015_loans_by_item_status.sql")),
+    ("0017_paged_lists", include_str!("../../migrations/postgres/0017_paged_lists.sql")),
 ];
 
 /// The PostgreSQL advisory lock key of schema changes (any fixed number no one else uses;
