@@ -238,12 +238,16 @@ pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Nex
             return crate::http::AppError::Internal(anyhow::anyhow!("reading a page: {error}")).into_response();
         }
     };
-    let entry = if body.len() > COMPRESS_INLINE_UP_TO {
-        let headers = parts.headers.clone();
-        match crate::blocking::run(crate::blocking::Lane::Render, move || keep(headers, body, mark, stamp)).await {
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    // Only compressing is worth a blocking thread; a PDF is kept as it is. When the pool is busy
+    // the page is sent as rendered, just not kept.
+    let entry = if body.len() > COMPRESS_INLINE_UP_TO && encoding::compressible(content_type) {
+        let (headers, kept_body) = (parts.headers.clone(), body.clone());
+        match crate::blocking::run(crate::blocking::Lane::Render, move || keep(headers, kept_body, mark, stamp)).await {
             Ok(entry) => entry,
             Err(error) => {
-                return crate::http::AppError::Internal(anyhow::anyhow!("compressing: {error}")).into_response();
+                tracing::warn!(%error, "not keeping a public page: no thread to compress it");
+                return Response::from_parts(parts, axum::body::Body::from(body));
             }
         }
     } else {
