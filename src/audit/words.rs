@@ -53,6 +53,7 @@ pub fn entity_th(code: &str) -> &'static str {
         "settlement" => "การชดใช้",
         "notice" => "การแจ้งเตือน",
         "bench_data" => "ข้อมูลทดสอบความเร็ว",
+        "service" => "งานบริการ",
         _ => "ข้อมูลอื่น",
     }
 }

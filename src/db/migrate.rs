@@ -33,6 +33,8 @@ pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0013_indexes_for_growing_tables", include_str!("../../migrations/sqlite/0013_indexes_for_growing_tables.sql")),
     ("0015_loans_by_item_status", include_str!("../../migrations/sqlite/0015_loans_by_item_status.sql")),
     ("0017_paged_lists", include_str!("../../migrations/sqlite/0017_paged_lists.sql")),
+    ("0018_services", include_str!("../../migrations/sqlite/0018_services.sql")),
+    ("0019_queue", include_str!("../../migrations/sqlite/0019_queue.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/postgres/0001_init.sql")),
@@ -50,6 +52,8 @@ pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0013_indexes_for_growing_tables", include_str!("../../migrations/postgres/0013_indexes_for_growing_tables.sql")),
     ("0015_loans_by_item_status", include_str!("../../migrations/postgres/0015_loans_by_item_status.sql")),
     ("0017_paged_lists", include_str!("../../migrations/postgres/0017_paged_lists.sql")),
+    ("0018_services", include_str!("../../migrations/postgres/0018_services.sql")),
+    ("0019_queue", include_str!("../../migrations/postgres/0019_queue.sql")),
 ];
 
 /// The PostgreSQL advisory lock key of schema changes (any fixed number no one else uses;
