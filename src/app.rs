@@ -31,13 +31,16 @@ pub struct AppState {
     pub mailer: Option<crate::mail::Mailer>,
     /// Public pages kept rendered and compressed (`portal::cache`).
     pub public_cache: Arc<crate::portal::cache::PublicCache>,
+    /// The queue boards' fan-out per organization, and the signal that ends their streams.
+    pub boards: crate::queue::board::Boards,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
         let pdf = Typesetter::new(settings.limits.render);
         let public_cache = Arc::new(crate::portal::cache::PublicCache::new(settings.public_cache_bytes));
-        AppState { db, settings: Arc::new(settings), pdf, mailer: None, public_cache }
+        let boards = crate::queue::board::Boards::new();
+        AppState { db, settings: Arc::new(settings), pdf, mailer: None, public_cache, boards }
     }
 
     /// The same state, e-mailing through `mailer`.
@@ -61,9 +64,10 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::measures::publication::routes::router())
         .merge(crate::lending::routes::router())
         .merge(crate::portal::router())
+        .merge(crate::queue::board::router())
         .merge(crate::ops::router())
         .layer(axum::middleware::from_fn_with_state(limits.request_timeout, crate::ops::timeouts::request_timeout));
-    let streaming = Router::new();
+    let streaming = Router::new().merge(crate::queue::board::streaming_router());
     timed
         .merge(streaming)
         .layer(axum::middleware::from_fn(crate::http::fields::refuse_controls_in_uri))
@@ -98,6 +102,7 @@ pub async fn serve(
     let limits = state.settings.limits;
     // Other processes' changes of the database invalidate this one's public page cache.
     let watcher = state.db.watch_changes();
+    let boards = state.boards.clone();
     let app = router(state);
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
@@ -136,8 +141,10 @@ pub async fn serve(
             drop(slot);
         });
     }
-    // New connections are refused from here; those open finish their request and close.
+    // New connections are refused from here; those open finish their request and close. Live
+    // streams never finish by themselves: they end now, and their boards reconnect elsewhere.
     drop(listener);
+    boards.close();
     tracing::info!("shutting down: finishing the requests in flight");
     if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown()).await.is_err() {
         tracing::warn!(

@@ -19,6 +19,7 @@ pub mod ops;
 pub mod orgs;
 pub mod populate;
 pub mod portal;
+pub mod queue;
 pub mod services;
 #[cfg(test)]
 mod source_files;

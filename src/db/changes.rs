@@ -10,6 +10,10 @@
 //!   a watcher polls `PRAGMA data_version` on a connection of its own and, when it moves, reads
 //!   the audit heads and announces the organizations whose head moved.
 //!
+//! Whoever follows changes as they happen (the queue boards' feeds, `queue::board::feed`) waits on
+//! [`Changes::wakes`]: it moves at every announcement and whenever the watcher starts or stops
+//! seeing other processes, and the waiter then asks [`Changes::still_valid`] about its scope.
+//!
 //! A page is stamped with the counter read *before* it was rendered ([`Changes::stamp`]); it may be
 //! served again only while nothing it depends on changed after that stamp ([`Changes::still_valid`]).
 //! A change committed while the page was rendered therefore always makes it stale. While the
@@ -78,6 +82,8 @@ pub struct Changes {
     /// processes' watchers report with that entry (or an earlier one) was announced at its commit
     /// already. Announcing it again when the watcher sees it would drop the pages rendered since.
     own_heads: RwLock<HashMap<i64, i64>>,
+    /// Moves (to the tick) at every announcement and at every change of `live`: wakes followers.
+    wake: tokio::sync::watch::Sender<u64>,
     /// Where the watcher connects (the single-host URL; with a host list the primary's is asked
     /// for at each connection).
     url: String,
@@ -91,6 +97,7 @@ impl Changes {
             live: AtomicBool::new(false),
             changed: RwLock::new(HashMap::new()),
             own_heads: RwLock::new(HashMap::new()),
+            wake: tokio::sync::watch::Sender::new(1),
             url,
         }
     }
@@ -116,6 +123,19 @@ impl Changes {
         let mut changed = self.changed.write().unwrap_or_else(|p| p.into_inner());
         let entry = changed.entry(scope).or_insert(0);
         *entry = (*entry).max(at);
+        drop(changed);
+        self.wake.send_replace(at);
+    }
+
+    /// A receiver that sees a new value after each announced change and each time the watcher
+    /// starts or stops seeing other processes (then [`Changes::still_valid`] says for which scope).
+    pub fn wakes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.wake.subscribe()
+    }
+
+    /// Whether other processes' changes are being seen now (when not, a follower polls).
+    pub fn is_live(&self) -> bool {
+        self.live.load(Ordering::SeqCst)
     }
 
     /// Other processes' changes are seen again: everything stamped until now is dropped.
@@ -123,6 +143,7 @@ impl Changes {
         let at = self.tick.fetch_add(1, Ordering::SeqCst) + 1;
         self.floor.store(at, Ordering::SeqCst);
         self.live.store(true, Ordering::SeqCst);
+        self.wake.send_replace(at);
     }
 
     /// A change the watcher saw (another process's, or this one's seen again): announced unless it
@@ -145,7 +166,10 @@ impl Changes {
 
     /// Other processes' changes are no longer seen: nothing is stamped or served.
     fn blind(&self) {
-        self.live.store(false, Ordering::SeqCst);
+        if self.live.swap(false, Ordering::SeqCst) {
+            let at = self.tick.load(Ordering::SeqCst);
+            self.wake.send_replace(at);
+        }
     }
 }
 
@@ -334,6 +358,22 @@ mod tests {
         assert!(!changes.still_valid(Scope::Org(1), stamp));
         changes.see_again();
         assert!(!changes.still_valid(Scope::Org(1), stamp));
+    }
+
+    #[test]
+    fn followers_wake_at_each_announcement_and_when_the_watcher_goes_blind_or_sees_again() {
+        let changes = Changes::new(String::new());
+        let mut wakes = changes.wakes();
+        let mut woke = |changes: &Changes, act: fn(&Changes)| {
+            wakes.mark_unchanged();
+            act(changes);
+            wakes.has_changed().unwrap()
+        };
+        assert!(woke(&changes, Changes::see_again));
+        assert!(woke(&changes, |c| c.announce(Scope::Org(1))));
+        assert!(woke(&changes, Changes::blind));
+        assert!(!woke(&changes, Changes::blind), "blind already: nothing new");
+        assert!(woke(&changes, Changes::see_again));
     }
 
     #[test]

@@ -54,7 +54,7 @@ async fn metrics_page(
     }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        metrics::render(&state.db) + &state.public_cache.metrics(),
+        metrics::render(&state.db) + &state.public_cache.metrics() + &state.boards.metrics(),
     )
         .into_response()
 }

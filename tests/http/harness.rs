@@ -376,6 +376,31 @@ impl TestApp {
         (format!("http://{addr}"), tx)
     }
 
+    /// Stops the server and starts a new one on the same address and database, as an operator
+    /// restarting `prongsai serve` does: a new pool and state, nothing kept from the old process's
+    /// memory (the options given to `spawn_app_with` are not applied again).
+    pub async fn restart(&mut self) {
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        drop(std::mem::replace(&mut self._shutdown, tx));
+        // The old server drops its listener as soon as it stops accepting: wait for the port.
+        let mut listener = None;
+        for _ in 0..200 {
+            match tokio::net::TcpListener::bind(self.addr).await {
+                Ok(bound) => {
+                    listener = Some(bound);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(25)).await,
+            }
+        }
+        let listener = listener.unwrap_or_else(|| panic!("{} was not free again within 5 s", self.addr));
+        let db = Db::connect(&self.db_url).await.expect("connect again");
+        let settings = Settings::new(self.db_url.clone(), Some(format!("http://{}", self.addr)));
+        tokio::spawn(serve(AppState::new(db, settings), listener, async {
+            let _ = rx.await;
+        }));
+    }
+
     /// Runs SQL directly against the database, as an intruder with database access would.
     pub async fn raw_sql(&self, sql: &str) -> Result<(), sqlx::Error> {
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&self.db.pool).await.map(|_| ())
