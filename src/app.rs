@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::measures::routes::router())
         .merge(crate::measures::publication::routes::router())
         .merge(crate::lending::routes::router())
+        .merge(crate::queue::router())
         .merge(crate::portal::router())
         .merge(crate::queue::board::router())
         .merge(crate::ops::router())

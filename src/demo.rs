@@ -60,6 +60,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     publish_seed_report(db, &org).await?;
     crate::lending::demo::load(db, &org).await?;
     crate::services::demo::load(db, &org).await?;
+    crate::queue::demo::load(db, &org).await?;
     println!("demo organization {SLUG} loaded (users {ADMIN_USER}, supplies, executive; password {PASSWORD})");
     Ok(())
 }

@@ -7,10 +7,16 @@ CREATE TABLE queue_points (
     id                 BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     org_id             BIGINT  NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
     name               TEXT    NOT NULL,
-    -- The priority rule the public reads: when priority tickets wait, one is called after every
-    -- `priority_every` ordinary calls (1: a priority ticket always goes first; 0: no priority line).
+    -- The priority rule the public reads: when priority tickets wait, every `priority_every`-th
+    -- call goes to the oldest of them (1: a priority ticket always goes first; 2: every other call;
+    -- 0: no priority line, everyone in order of arrival). See src/queue/rules.rs.
     priority_every     BIGINT  NOT NULL DEFAULT 2,
+    -- How many times a called ticket may be called again before it can only be skipped.
+    recall_limit       BIGINT  NOT NULL DEFAULT 2,
     rule_note          TEXT    NOT NULL DEFAULT '',  -- the office's own words about the rule
+    -- The secret in the entrance QR poster's link: a citizen must be at the office to read it
+    -- (a stranger elsewhere cannot take tickets); staff print a new poster to change it.
+    entrance_key       TEXT    NOT NULL,
     created_at         BIGINT  NOT NULL,
     updated_at         BIGINT  NOT NULL,
     UNIQUE (org_id, name)
@@ -77,6 +83,9 @@ CREATE TABLE queue_tickets (
     finished_at        BIGINT,
     recalls            BIGINT  NOT NULL DEFAULT 0,
     transferred_from   BIGINT  REFERENCES queue_tickets(id),
+    -- Tickets taken through the entrance QR: a keyed hash of the phone's address, so one address
+    -- can hold only a few (no address is stored); '' for kiosk and staff tickets.
+    client_key         TEXT    NOT NULL DEFAULT '',
     UNIQUE (point_id, service_id, day, number)
 );
 CREATE INDEX queue_tickets_waiting ON queue_tickets (point_id, status, service_id, queued_at);
@@ -90,6 +99,9 @@ CREATE TABLE queue_events (
     point_id           BIGINT  NOT NULL REFERENCES queue_points(id) ON DELETE CASCADE,
     ticket_id          BIGINT  NOT NULL REFERENCES queue_tickets(id) ON DELETE CASCADE,
     counter_id         BIGINT  REFERENCES queue_counters(id) ON DELETE SET NULL,
+    -- The service the ticket was in line for when this happened (a transfer changes it): the
+    -- statistics split a visit into its services by these rows.
+    service_id         BIGINT  NOT NULL REFERENCES services(id),
     -- 'issue', 'call', 'recall', 'start', 'finish', 'skip', 'transfer', 'cancel'
     kind               TEXT    NOT NULL,
     -- '' for a call in turn; else why this ticket went before others: 'priority', 'recall',
@@ -101,3 +113,17 @@ CREATE TABLE queue_events (
 );
 CREATE INDEX queue_events_point ON queue_events (point_id, id);
 CREATE INDEX queue_events_org_at ON queue_events (org_id, at);
+
+-- Kiosk screens staff authorised (a cookie holding a random token whose hash is kept here):
+-- only these issue tickets from the kiosk page, so a stranger cannot flood the line.
+CREATE TABLE queue_kiosks (
+    id                 BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    org_id             BIGINT  NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+    point_id           BIGINT  NOT NULL REFERENCES queue_points(id) ON DELETE CASCADE,
+    token_hash         TEXT    NOT NULL UNIQUE,
+    name               TEXT    NOT NULL,
+    created_by         TEXT    NOT NULL,
+    created_at         BIGINT  NOT NULL,
+    revoked_at         BIGINT
+);
+CREATE INDEX queue_kiosks_point ON queue_kiosks (point_id, org_id);

@@ -26,6 +26,14 @@ pub fn action_th(code: &str) -> &'static str {
         "revoke" => "เพิกถอน",
         "write_off" => "จำหน่ายออกจากบัญชี",
         "populate" => "เติมข้อมูลทดสอบความเร็ว",
+        "issue_ticket" => "ออกบัตรคิว",
+        "call" => "เรียกคิว",
+        "recall" => "เรียกคิวซ้ำ",
+        "skip" => "ข้ามคิว",
+        "transfer" => "ส่งต่อคิว",
+        "start" => "เริ่มให้บริการ",
+        "finish" => "ให้บริการเสร็จ",
+        "load_demo" => "โหลดข้อมูลตัวอย่าง",
         _ => "รายการอื่น",
     }
 }
@@ -54,6 +62,11 @@ pub fn entity_th(code: &str) -> &'static str {
         "notice" => "การแจ้งเตือน",
         "bench_data" => "ข้อมูลทดสอบความเร็ว",
         "service" => "งานบริการ",
+        "queue_point" => "จุดบริการ",
+        "queue_counter" => "ช่องบริการ",
+        "queue_ticket" => "บัตรคิว",
+        "queue_kiosk" => "ตู้ออกบัตรคิว",
+        "queue_history" => "ประวัติบัตรคิว",
         _ => "ข้อมูลอื่น",
     }
 }
@@ -98,7 +111,21 @@ mod tests {
         }
         assert!(missing.is_empty(), "audit codes without a Thai word (add them to audit/words.rs): {missing:?}");
         // Codes passed as variables: the workflow's steps and the login's outcomes.
-        for code in ["approve", "reject", "hand_over", "return", "settle", "cancel", "login", "login_failed"] {
+        for code in [
+            "approve",
+            "reject",
+            "hand_over",
+            "return",
+            "settle",
+            "cancel",
+            "login",
+            "login_failed",
+            "recall",
+            "skip",
+            "transfer",
+            "start",
+            "finish",
+        ] {
             assert_ne!(action_th(code), "รายการอื่น", "{code}");
         }
     }

@@ -11,7 +11,8 @@ use crate::text::{self, Lines};
 /// Fields that keep line breaks (textareas whose lines mean something). Other fields are one line:
 /// a pasted line separator becomes a space. (The measure title is a textarea too, but its rule
 /// joins its lines into one.)
-const MULTILINE: [&str; 7] = ["methods", "results", "outcomes", "responsible", "intro", "holidays", "extra_rules"];
+const MULTILINE: [&str; 8] =
+    ["methods", "results", "outcomes", "responsible", "intro", "holidays", "extra_rules", "rule_note"];
 
 /// Secrets are left exactly as typed: changing a password's characters would lock its owner out.
 const UNTOUCHED: [&str; 5] = ["_csrf", "password", "current", "new", "repeat"];
@@ -31,6 +32,8 @@ pub fn label_th(name: &str) -> Cow<'_, str> {
         "period" => "ระยะเวลาดำเนินการ",
         "progress" => "ความคืบหน้า",
         "intro" => "ข้อความนำ",
+        "rule_note" => "คำอธิบายกฎการเรียกคิว",
+        "reason" => "เหตุผล",
         "url" => "ลิงก์",
         "year" => "ปีงบประมาณ",
         "asset_number" => "เลขครุภัณฑ์",
