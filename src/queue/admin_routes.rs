@@ -136,6 +136,9 @@ async fn create_point(State(state): State<AppState>, form: CsrfForm<PointForm>) 
     }
 }
 
+/// A counter's check boxes: each service of the point, and whether the counter serves it.
+type CounterBoxes = Vec<(ServiceId, String, bool)>;
+
 #[derive(Template)]
 #[template(path = "queue/point.html")]
 struct PointPage {
@@ -145,7 +148,7 @@ struct PointPage {
     offered: Vec<PointService>,
     /// Catalogue services not yet given here.
     others: Vec<Service>,
-    counters: Vec<(Counter, Vec<(ServiceId, String, bool)>)>,
+    counters: Vec<(Counter, CounterBoxes)>,
     kiosks: Vec<(Kiosk, String)>,
     entrance_url: String,
     errors: FieldErrors,

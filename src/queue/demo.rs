@@ -185,9 +185,8 @@ fn simulate(
             counters.iter().map(|_| day_start_ms(day) + 8 * 60 * MINUTE + 30 * MINUTE).collect();
         let mut ordinary_since = 0;
         let mut calls = 0;
-        loop {
-            // The counter free first takes its next ticket.
-            let Some((c, _)) = free_at.iter().enumerate().min_by_key(|(_, t)| **t) else { break };
+        // The counter free first takes its next ticket.
+        while let Some((c, _)) = free_at.iter().enumerate().min_by_key(|(_, t)| **t) {
             let (counter, serves) = &counters[c];
             let open: Vec<usize> = (0..tickets.len())
                 .filter(|&i| tickets[i].called_at.is_none() && serves.contains(&tickets[i].service))
