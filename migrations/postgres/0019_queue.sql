@@ -15,8 +15,9 @@ CREATE TABLE queue_points (
     recall_limit       BIGINT  NOT NULL DEFAULT 2,
     rule_note          TEXT    NOT NULL DEFAULT '',  -- the office's own words about the rule
     -- The secret in the entrance QR poster's link: a citizen must be at the office to read it
-    -- (a stranger elsewhere cannot take tickets); staff print a new poster to change it.
-    entrance_key       TEXT    NOT NULL,
+    -- (a stranger elsewhere cannot take tickets); staff print a new poster to change it. '' (a
+    -- point made without one) takes no ticket by QR.
+    entrance_key       TEXT    NOT NULL DEFAULT '',
     created_at         BIGINT  NOT NULL,
     updated_at         BIGINT  NOT NULL,
     UNIQUE (org_id, name)
@@ -99,9 +100,9 @@ CREATE TABLE queue_events (
     point_id           BIGINT  NOT NULL REFERENCES queue_points(id) ON DELETE CASCADE,
     ticket_id          BIGINT  NOT NULL REFERENCES queue_tickets(id) ON DELETE CASCADE,
     counter_id         BIGINT  REFERENCES queue_counters(id) ON DELETE SET NULL,
-    -- The service the ticket was in line for when this happened (a transfer changes it): the
-    -- statistics split a visit into its services by these rows.
-    service_id         BIGINT  NOT NULL REFERENCES services(id),
+    -- The service the ticket was in line for when this happened (for a transfer: the new one):
+    -- the statistics split a visit into its services by these rows. NULL: the ticket's service.
+    service_id         BIGINT  REFERENCES services(id),
     -- 'issue', 'call', 'recall', 'start', 'finish', 'skip', 'transfer', 'cancel'
     kind               TEXT    NOT NULL,
     -- '' for a call in turn; else why this ticket went before others: 'priority', 'recall',

@@ -162,7 +162,7 @@ struct KeyQuery {
 /// The point of a join link, if its key is the poster's current one.
 async fn join_point(state: &AppState, org: &Org, point: i64, key: &str) -> Result<Point, AppError> {
     let point = store::point(&state.db, org.id, PointId(point)).await?.ok_or(AppError::NotFound)?;
-    if !crate::auth::sessions::tokens_match(key, &point.entrance_key) {
+    if point.entrance_key.is_empty() || !crate::auth::sessions::tokens_match(key, &point.entrance_key) {
         return Err(AppError::NotYet("ลิงก์รับบัตรคิวนี้ใช้ไม่ได้แล้ว กรุณาสแกน QR ที่ทางเข้าสำนักงานอีกครั้ง หรือรับบัตรที่ตู้ออกบัตรคิว".into()));
     }
     Ok(point)

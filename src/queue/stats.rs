@@ -212,25 +212,20 @@ pub fn report(events: &[EventRow], standards: &BTreeMap<ServiceId, i64>) -> Repo
     r
 }
 
-/// The events of tickets issued in `[from_ms, to_ms)`, optionally of one service.
-pub async fn events(
-    db: &Db,
-    org: OrgId,
-    from_ms: i64,
-    to_ms: i64,
-    service: Option<ServiceId>,
-) -> Result<Vec<EventRow>, sqlx::Error> {
+/// The events of tickets issued in `[from_ms, to_ms)` (a service's figures are its legs in the
+/// report: `Report::by_service`).
+pub async fn events(db: &Db, org: OrgId, from_ms: i64, to_ms: i64) -> Result<Vec<EventRow>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT e.ticket_id, e.service_id, e.counter_id, e.kind, e.at FROM queue_events e
+        "SELECT e.ticket_id, COALESCE(e.service_id, (SELECT t.service_id FROM queue_tickets t WHERE t.id = e.ticket_id)),
+                e.counter_id, e.kind, e.at FROM queue_events e
          WHERE e.org_id = $1 AND e.ticket_id IN (
              SELECT i.ticket_id FROM queue_events i WHERE i.org_id = $1 AND i.kind = 'issue' AND i.at >= $2 AND i.at < $3)
-           AND ($4 = 0 OR e.ticket_id IN (SELECT x.ticket_id FROM queue_events x WHERE x.org_id = $1 AND x.service_id = $4))
+
          ORDER BY e.ticket_id, e.id",
     )
     .bind(org.0)
     .bind(from_ms)
     .bind(to_ms)
-    .bind(service.map_or(0, |s| s.0))
     .fetch_all(&db.pool)
     .await?;
     rows.iter()
@@ -257,7 +252,7 @@ pub async fn standards(db: &Db, org: OrgId) -> anyhow::Result<BTreeMap<ServiceId
 
 /// The report of the Thai days `first..=last`.
 pub async fn for_days(db: &Db, org: OrgId, first: i64, last: i64) -> anyhow::Result<Report> {
-    let events = events(db, org, super::day_start_ms(first), super::day_start_ms(last + 1), None).await?;
+    let events = events(db, org, super::day_start_ms(first), super::day_start_ms(last + 1)).await?;
     Ok(report(&events, &standards(db, org).await?))
 }
 

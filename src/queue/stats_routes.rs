@@ -195,11 +195,7 @@ async fn service_page(
     let d = org.digits;
     let last = thai_day(now_ms());
     let first = last - 29;
-    let events =
-        stats::events(&state.db, org.id, super::day_start_ms(first), super::day_start_ms(last + 1), Some(service.id))
-            .await?;
-    let standards = stats::standards(&state.db, org.id).await?;
-    let report: Report = stats::report(&events, &standards);
+    let report: Report = stats::for_days(&state.db, org.id, first, last).await?;
     let figures = report.by_service.get(&service.id).cloned().unwrap_or_default();
     let promise = service.standard_minutes.map_or(
         "ยังไม่ได้ประกาศระยะเวลามาตรฐาน".to_string(),
