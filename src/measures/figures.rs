@@ -9,7 +9,10 @@ use crate::orgs::{Org, OrgId};
 use crate::thai::FiscalYear;
 
 /// The figures a measure can cite: (code, what the staff page calls it).
-pub const FIGURES: &[(&str, &str)] = &[("lending.summary", "สถิติการยืม-คืนพัสดุตามคู่มือในปีงบประมาณ (จากระบบยืม-คืนพัสดุ)")];
+pub const FIGURES: &[(&str, &str)] = &[
+    ("lending.summary", "สถิติการยืม-คืนพัสดุตามคู่มือในปีงบประมาณ (จากระบบยืม-คืนพัสดุ)"),
+    ("queue.summary", "สถิติบัตรคิวในปีงบประมาณ: ให้บริการภายในเวลามาตรฐาน เวลารอ และการเรียกนอกลำดับ (จากระบบบัตรคิว)"),
+];
 
 /// The cited figures of a year's measures: (measure, code).
 pub async fn cited(db: &Db, org: OrgId, year: i64) -> Result<Vec<(MeasureId, String)>, sqlx::Error> {
@@ -62,6 +65,7 @@ pub async fn set(db: &Db, org: OrgId, measure: MeasureId, figure: &str, on: bool
 pub fn is_printed_line(figure: &str, line: &str) -> bool {
     match figure {
         "lending.summary" => line.starts_with("ยืม-คืนพัสดุตามคู่มือในปีงบประมาณ ") && line.contains(" ครั้ง"),
+        "queue.summary" => line.starts_with("ให้บริการตามบัตรคิว ") && line.contains(" เรียกนอกลำดับ "),
         _ => false,
     }
 }
@@ -74,6 +78,10 @@ pub async fn render(db: &Db, org: &Org, year: i64, figure: &str) -> anyhow::Resu
             let stats =
                 crate::lending::stats::stats_for(db, org.id, fy.start(), fy.end(), crate::lending::today()).await?;
             Ok(crate::lending::stats::summary_line(&stats, org.digits))
+        }
+        "queue.summary" => {
+            let fy = FiscalYear::new(year as i32).map_err(|e| anyhow::anyhow!("{e}"))?;
+            crate::queue::stats::summary_for(db, org, fy.start(), fy.end()).await
         }
         other => anyhow::bail!("unknown figure {other}"),
     }

@@ -256,6 +256,27 @@ pub async fn for_days(db: &Db, org: OrgId, first: i64, last: i64) -> anyhow::Res
     Ok(report(&events, &standards(db, org).await?))
 }
 
+/// The line a measure cites (`measures::figures`, "queue.summary"): tickets issued from `from` to
+/// `to` (Thai calendar days), and the out-of-order steps of those days.
+pub async fn summary_for(
+    db: &Db,
+    org: &crate::orgs::Org,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> anyhow::Result<String> {
+    let (first, last) = (super::day_of_date(from), super::day_of_date(to));
+    let report = for_days(db, org.id, first, last).await?;
+    let (out_of_order,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM queue_events WHERE org_id = $1 AND at >= $2 AND at < $3 AND out_of_order <> ''",
+    )
+    .bind(org.id.0)
+    .bind(super::day_start_ms(first))
+    .bind(super::day_start_ms(last + 1))
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(summary_line(&report, out_of_order, org.digits))
+}
+
 /// Minutes with one decimal in the organization's digits ("๑๒.๕"), "–" for none.
 pub fn minutes(ms: Option<i64>, digits: crate::thai::Digits) -> String {
     ms.map_or("–".to_string(), |ms| digits.apply(&format!("{:.1}", ms as f64 / 60_000.0)))

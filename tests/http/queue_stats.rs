@@ -76,6 +76,11 @@ on_both_databases! {
         let fair = app.get_text(&format!("/o/{}/queue/fairness/{date}", org.slug)).await;
         assert!(fair.contains("id=\"calls\">๔ ครั้ง") && fair.contains("id=\"in-order\">๔ ครั้ง") && fair.contains("id=\"out-of-order\">๑ ครั้ง"), "{fair}");
         assert!(fair.contains("ข้ามคิว: ๑ ครั้ง") && fair.contains("ไม่มา"), "{fair}");
+        // A measure of that fiscal year cites the same figures, live.
+        let fy = prongsai::thai::FiscalYear::of(prongsai::queue::date_of_day(day)).be() as i64;
+        let line = prongsai::measures::figures::render(&app.db, org, fy, "queue.summary").await.unwrap();
+        assert_eq!(line, "ให้บริการตามบัตรคิว ๓ ราย ได้รับบริการภายในเวลามาตรฐานที่ประกาศ ๖๖.๗% เวลารอ (มัธยฐาน) ๑๖.๐ นาที เรียกนอกลำดับ ๑ ครั้ง มีเหตุผลบันทึกทุกครั้ง");
+        assert!(prongsai::measures::figures::is_printed_line("queue.summary", &line));
         // The second organization's service is not under the demo organization's address.
         let r = app.get(&format!("/o/{}/queue/services/{}", app.org_a.slug, service)).await;
         assert_eq!(r.status(), 404);
