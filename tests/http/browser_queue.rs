@@ -1,38 +1,83 @@
-//! The queue board in a real browser (headless Chromium over WebDriver), on both engines: a call
-//! shows on the board without a reload, and after the server restarts the board reconnects by
-//! itself and shows the call made meanwhile.
+//! The queue in a real browser (headless Chromium over WebDriver), on both engines: a ticket taken
+//! at the kiosk, called from the counter page, shows on the board and is said; the server
+//! restarts, and the board (never reloaded) reconnects by itself and shows the next call.
 
 use crate::browser::Browser;
+use crate::harness::DEMO_ADMIN;
 use crate::on_both_databases;
-use crate::queue_board::{call, hall, issue};
+use crate::queue_support::DemoQueue;
+
+/// The newest ticket of the demo point: (label as printed, as the board writes it in the
+/// organization's Thai digits).
+async fn newest_ticket(app: &crate::harness::TestApp, queue: &DemoQueue) -> (String, String) {
+    let (label,): (String,) =
+        sqlx::query_as("SELECT label FROM queue_tickets WHERE org_id = $1 AND point_id = $2 ORDER BY id DESC LIMIT 1")
+            .bind(app.org_a.id.0)
+            .bind(queue.point.id.0)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let on_board = prongsai::thai::Digits::Thai.apply(&label);
+    (label, on_board)
+}
 
 on_both_databases! {
-    async fn the_board_shows_calls_live_and_catches_up_by_itself_after_a_server_restart(app: TestApp) {
+    async fn a_kiosk_ticket_called_at_the_counter_shows_on_the_board_which_catches_up_after_a_restart(app: TestApp) {
         let Some(b) = Browser::start().await else { return };
-        let hall = hall(&app.db, &app.org_a, "ห้องโถงชั้นล่าง").await;
-        let (first, _) = issue(&app.db, &app.org_a, &hall).await;
+        let queue = DemoQueue::load(&app).await;
+        // The counter that serves the first of its services, and that service's kiosk button.
+        let counter = &queue.counters[0];
+        let service = counter.services[0];
+        b.login(&app, DEMO_ADMIN).await;
+        b.client.goto(&app.url(&format!("/app/queue/points/{}", queue.point.id))).await.unwrap();
+        b.type_into("#kiosk_name", "ตู้หน้าประตู").await;
+        b.click("#authorise-kiosk").await;
+        let kiosk_button = format!("button.kiosk-service[value='{service}']");
+        b.click(&kiosk_button).await;
+        b.find("body").await;
+        let (printed, first) = newest_ticket(&app, &queue).await;
+
+        // The board in its own window, sound on.
+        let staff = b.client.window().await.unwrap();
+        let board = b.client.new_window(false).await.unwrap().handle;
+        b.client.switch_to_window(board.clone()).await.unwrap();
         b.client.goto(&app.url(&format!("/o/{}/queue/board", app.org_a.slug))).await.unwrap();
         b.find("body[data-connected='1']").await;
-        // Sound needs a touch once.
         b.click("#board-sound").await;
-        call(&app.db, &app.org_a, &hall, first, 0).await;
-        let counter = format!("[data-counter='{}'] .counter-ticket", hall.counters[0]);
-        b.wait_for_text(&counter, "A๐๐๑").await;
-        b.wait_for_text("#board-recent", "A๐๐๑").await;
-        let said = b.find("body[data-last-said]").await.attr("data-last-said").await.unwrap().unwrap();
-        assert_eq!(said, "หมายเลข เอ ศูนย์ ศูนย์ หนึ่ง เชิญที่ช่องบริการ หนึ่ง");
 
+        // The officer calls the next ticket at the counter page.
+        b.client.switch_to_window(staff.clone()).await.unwrap();
+        b.client.goto(&app.url(&format!("/app/queue/counters/{}", counter.id))).await.unwrap();
+        b.click("#call-next").await;
+        b.wait_for_text("#current-label", &printed).await;
+
+        b.client.switch_to_window(board.clone()).await.unwrap();
+        let card = format!("[data-counter='{}'] .counter-ticket", counter.id);
+        b.wait_for_text(&card, &first).await;
+        b.wait_for_text("#board-recent", &first).await;
+        let said = b.find("body[data-last-said]").await.attr("data-last-said").await.unwrap().unwrap();
+        assert!(said.starts_with("หมายเลข ") && said.contains(" เชิญที่ช่องบริการ "), "{said}");
         // A mark in the page's memory: gone if the page were loaded again.
         b.client.execute("window.sameBoard = 42", vec![]).await.unwrap();
 
-        // The server restarts; a call is made while the board is away.
-        let (second, _) = issue(&app.db, &app.org_a, &hall).await;
+        // The server restarts; meanwhile the officer finishes, a second ticket is taken and called.
         app.restart().await;
-        call(&app.db, &app.org_a, &hall, second, 1).await;
-        let counter = format!("[data-counter='{}'] .counter-ticket", hall.counters[1]);
-        b.wait_for_text(&counter, "A๐๐๒").await;
-        let recent = b.wait_for_text("#board-recent", "A๐๐๒").await;
-        assert!(recent.find("A๐๐๒").unwrap() < recent.find("A๐๐๑").unwrap(), "{recent}");
+        b.client.switch_to_window(staff.clone()).await.unwrap();
+        b.client.goto(&app.url(&format!("/o/{}/queue/kiosk", app.org_a.slug))).await.unwrap();
+        b.click(&kiosk_button).await;
+        b.find("body").await;
+        let (printed, second) = newest_ticket(&app, &queue).await;
+        assert_ne!(second, first);
+        b.client.goto(&app.url(&format!("/app/queue/counters/{}", counter.id))).await.unwrap();
+        b.click("form[action$='/start'] button").await;
+        b.click("form[action$='/finish'] button").await;
+        b.click("#call-next").await;
+        b.wait_for_text("#current-label", &printed).await;
+
+        b.client.switch_to_window(board).await.unwrap();
+        b.wait_for_text(&card, &second).await;
+        let recent = b.wait_for_text("#board-recent", &second).await;
+        assert!(recent.find(&second).unwrap() < recent.find(&first).unwrap(), "{recent}");
         let kept = b.client.execute("return window.sameBoard", vec![]).await.unwrap();
         assert_eq!(kept, serde_json::json!(42), "the board caught up without a reload");
         b.finish().await;

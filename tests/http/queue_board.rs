@@ -5,160 +5,72 @@ use std::time::Duration;
 
 use prongsai::db::Db;
 use prongsai::orgs::Org;
+use prongsai::queue::store::{self, RuleInput};
+use prongsai::queue::tickets::{self, Channel, NewTicket};
+use prongsai::queue::{CounterId, PointId, TicketId};
+use prongsai::services::ServiceId;
+use prongsai::services::store::NewService;
 use reqwest::StatusCode;
 
 use crate::on_both_databases;
 
-/// A service point with two counters and one service ("A" tickets), made as the queue's staff
-/// pages would (rows written in the organization's write transaction).
+/// A service point with two counters and one service ("A" tickets), made through the queue's
+/// store as the admin's pages make it.
 pub struct Hall {
-    pub point: i64,
-    pub counters: [i64; 2],
-    pub service: i64,
-}
-
-async fn exec(tx: &mut prongsai::db::WriteTx, sql: &str, binds: &[i64]) -> i64 {
-    let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_string()));
-    for b in binds {
-        query = query.bind(*b);
-    }
-    query.fetch_one(&mut **tx).await.unwrap()
+    pub point: PointId,
+    pub counters: [CounterId; 2],
+    pub service: ServiceId,
 }
 
 pub async fn hall(db: &Db, org: &Org, point_name: &str) -> Hall {
     let mut tx = db.write(org.id).await.unwrap();
-    let service = prongsai::services::store::create(
-        &mut tx,
-        org.id,
-        &prongsai::services::store::NewService {
-            name: &format!("รับชำระภาษี {point_name}"),
-            division_id: None,
-            standard_minutes: Some(10),
-        },
-        "test",
-    )
-    .await
-    .unwrap()
-    .unwrap()
-    .0;
-    let point = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO queue_points (org_id, name, created_at, updated_at) VALUES ($1, $2, 0, 0) RETURNING id",
-    )
-    .bind(org.id.0)
-    .bind(point_name)
-    .fetch_one(&mut *tx)
-    .await
-    .unwrap();
-    exec(
-        &mut tx,
-        "INSERT INTO queue_point_services (org_id, point_id, service_id, prefix) VALUES ($1, $2, $3, 'A') RETURNING point_id",
-        &[org.id.0, point, service],
-    )
-    .await;
-    let mut counters = [0; 2];
+    let new = NewService {
+        name: &format!("รับชำระภาษี {point_name}"), division_id: None, standard_minutes: Some(10)
+    };
+    let service = prongsai::services::store::create(&mut tx, org.id, &new, "test").await.unwrap().unwrap();
+    let rule = RuleInput { name: point_name, priority_every: 2, recall_limit: 2, rule_note: "" };
+    let point = store::create_point(&mut tx, org.id, &rule, "test").await.unwrap().unwrap();
+    store::set_point_service(&mut tx, org.id, point, service, "A", "test").await.unwrap().unwrap();
+    let mut counters = [CounterId(0); 2];
     for (i, counter) in counters.iter_mut().enumerate() {
-        *counter = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO queue_counters (org_id, point_id, name, position) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(org.id.0)
-        .bind(point)
-        .bind(format!("ช่องบริการ {}", i + 1))
-        .bind(i as i64)
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
-        exec(
-            &mut tx,
-            "INSERT INTO queue_counter_services (org_id, counter_id, service_id) VALUES ($1, $2, $3) RETURNING counter_id",
-            &[org.id.0, *counter, service],
-        )
-        .await;
+        let name = format!("ช่องบริการ {}", i + 1);
+        *counter = store::create_counter(&mut tx, org.id, point, &name, &[service], "test").await.unwrap().unwrap();
     }
     tx.commit().await.unwrap();
     Hall { point, counters, service }
 }
 
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
-/// Issues the hall's next ticket; returns (ticket id, event id).
-pub async fn issue(db: &Db, org: &Org, hall: &Hall) -> (i64, i64) {
-    let day = (now_ms() + 7 * 3_600_000).div_euclid(86_400_000);
-    let mut tx = db.write(org.id).await.unwrap();
-    let number = exec(
-        &mut tx,
-        "SELECT COUNT(*) + 1 FROM queue_tickets WHERE org_id = $1 AND point_id = $2 AND day = $3",
-        &[org.id.0, hall.point, day],
-    )
-    .await;
-    let ticket = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO queue_tickets (org_id, point_id, service_id, day, number, label, code, channel, status,
-                                    queued_at, issued_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'kiosk', 'waiting', $8, $8) RETURNING id",
-    )
-    .bind(org.id.0)
-    .bind(hall.point)
-    .bind(hall.service)
-    .bind(day)
-    .bind(number)
-    .bind(format!("A{number:03}"))
-    .bind(format!("code-{}-{}-{number}", org.id.0, hall.point))
-    .bind(now_ms())
-    .fetch_one(&mut *tx)
-    .await
-    .unwrap();
-    let event = event(&mut tx, org, hall, ticket, None, "issue").await;
-    audited(&mut tx, org, hall).await;
-    tx.commit().await.unwrap();
-    (ticket, event)
-}
-
-/// Calls `ticket` to counter `counter` (0 or 1 of the hall); returns the event id.
-pub async fn call(db: &Db, org: &Org, hall: &Hall, ticket: i64, counter: usize) -> i64 {
-    let mut tx = db.write(org.id).await.unwrap();
-    let counter = hall.counters[counter];
-    exec(
-        &mut tx,
-        "UPDATE queue_tickets SET status = 'called', counter_id = $1, called_at = $2 WHERE id = $3 AND org_id = $4
-         RETURNING id",
-        &[counter, now_ms(), ticket, org.id.0],
-    )
-    .await;
-    let event = event(&mut tx, org, hall, ticket, Some(counter), "call").await;
-    audited(&mut tx, org, hall).await;
-    tx.commit().await.unwrap();
-    event
-}
-
-/// An audit entry, as every change has one (other processes see a change by the audit head).
-async fn audited(tx: &mut prongsai::db::WriteTx, org: &Org, hall: &Hall) {
-    prongsai::audit::record(tx, org.id, "test", "update", "service", &hall.service.to_string(), None, None)
+/// The organization's last queue event (what a step just wrote).
+async fn last_event(db: &Db, org: &Org) -> i64 {
+    sqlx::query_scalar("SELECT MAX(id) FROM queue_events WHERE org_id = $1")
+        .bind(org.id.0)
+        .fetch_one(&db.pool)
         .await
-        .unwrap();
+        .unwrap()
 }
 
-async fn event(
-    tx: &mut prongsai::db::WriteTx,
-    org: &Org,
-    hall: &Hall,
-    ticket: i64,
-    counter: Option<i64>,
-    kind: &str,
-) -> i64 {
-    sqlx::query_scalar::<_, i64>(
-        "INSERT INTO queue_events (org_id, point_id, ticket_id, counter_id, kind, actor, at)
-         VALUES ($1, $2, $3, $4, $5, 'test', $6) RETURNING id",
-    )
-    .bind(org.id.0)
-    .bind(hall.point)
-    .bind(ticket)
-    .bind(counter)
-    .bind(kind)
-    .bind(now_ms())
-    .fetch_one(&mut **tx)
-    .await
-    .unwrap()
+/// Issues the hall's next ticket as the kiosk does; returns (ticket, event id).
+pub async fn issue(db: &Db, org: &Org, hall: &Hall) -> (TicketId, i64) {
+    let new =
+        NewTicket { point: hall.point, service: hall.service, priority: None, channel: Channel::Kiosk, client_key: "" };
+    let ticket = tickets::issue(db, org, &new, "test", prongsai::queue::now_ms()).await.unwrap().unwrap();
+    (ticket.id, last_event(db, org).await)
+}
+
+/// Calls `ticket` (the next in line) to the hall's counter `counter` (0 or 1) as the counter page
+/// does; returns the event id.
+pub async fn call(db: &Db, org: &Org, hall: &Hall, ticket: TicketId, counter: usize) -> i64 {
+    let at = prongsai::queue::now_ms();
+    tickets::call_chosen(db, org, hall.counters[counter], ticket, "", "test", at).await.unwrap().unwrap().unwrap();
+    last_event(db, org).await
+}
+
+/// Serves and finishes the ticket at counter `counter`, so that it may call again.
+pub async fn finish(db: &Db, org: &Org, hall: &Hall, ticket: TicketId, counter: usize) {
+    let counter = hall.counters[counter];
+    let at = prongsai::queue::now_ms();
+    tickets::start(db, org, counter, ticket, "test", at).await.unwrap().unwrap().unwrap();
+    tickets::finish(db, org, counter, ticket, "test", at).await.unwrap().unwrap().unwrap();
 }
 
 /// One server-sent event as a board receives it.
@@ -268,7 +180,7 @@ on_both_databases! {
         assert_eq!(json["kind"], "call");
         assert_eq!(json["label"], "A๐๐๑", "the demo organization writes Thai digits");
         assert_eq!(json["counter"], "ช่องบริการ ๒");
-        assert_eq!(json["counter_id"], hall.counters[1]);
+        assert_eq!(json["counter_id"], hall.counters[1].0);
         assert_eq!(json["announce"], true);
         assert_eq!(json["speech"], "หมายเลข เอ ศูนย์ ศูนย์ หนึ่ง เชิญที่ช่องบริการ สอง");
         assert_eq!(json["clips"][0], "number");
@@ -276,7 +188,7 @@ on_both_databases! {
         let counts = board.next(WAIT).await.unwrap();
         assert_eq!(counts.event.as_deref(), Some("counts"));
         let services = counts.json()["services"].as_array().unwrap().clone();
-        let ours = services.iter().find(|s| s["service_id"] == hall.service).unwrap();
+        let ours = services.iter().find(|s| s["service_id"] == hall.service.0).unwrap();
         assert_eq!(ours["waiting"], "๐");
     }
 
@@ -342,7 +254,7 @@ on_both_databases! {
         let (down, _) = issue(&app.db, &app.org_a, &downstairs).await;
         let called = call(&app.db, &app.org_a, &downstairs, down, 0).await;
         let first = board.next_queue_event(WAIT).await;
-        assert_eq!(first.json()["point"], downstairs.point);
+        assert_eq!(first.json()["point"], downstairs.point.0);
         assert_eq!(first.json()["kind"], "issue");
         assert_eq!(board.next_queue_event(WAIT).await.id, Some(called.to_string()));
         let page = app.get_text(&format!("/o/{}/queue/board?point={}", app.org_a.slug, upstairs.point)).await;
@@ -353,18 +265,20 @@ on_both_databases! {
         let hall = hall(&app.db, &app.org_a, "ห้องโถงชั้นล่าง").await;
         let (first, _) = issue(&app.db, &app.org_a, &hall).await;
         let (second, _) = issue(&app.db, &app.org_a, &hall).await;
+        let (third, _) = issue(&app.db, &app.org_a, &hall).await;
         issue(&app.db, &app.org_a, &hall).await;
-        issue(&app.db, &app.org_a, &hall).await;
-        call(&app.db, &app.org_a, &hall, first, 0).await;
+        call(&app.db, &app.org_a, &hall, first, 1).await;
         let last = call(&app.db, &app.org_a, &hall, second, 0).await;
         let path = format!("/o/{}/queue/board", app.org_a.slug);
         let page = app.get_text(&path).await;
-        // The counter shows its latest call; the list keeps the earlier one for who missed it.
-        let counter = page.split(&format!("data-counter=\"{}\"", hall.counters[0])).nth(1).unwrap();
-        let counter = &counter[..counter.find("</li>").unwrap()];
-        assert!(counter.contains("A๐๐๒") && counter.contains("ช่องบริการ ๑"), "{counter}");
-        let idle = page.split(&format!("data-counter=\"{}\"", hall.counters[1])).nth(1).unwrap();
-        assert!(idle[..idle.find("</li>").unwrap()].contains("–"));
+        let counter_text = |page: &str, counter: CounterId| {
+            let card = page.split(&format!("data-counter=\"{counter}\"")).nth(1).unwrap();
+            card[..card.find("</li>").unwrap()].to_string()
+        };
+        // Each counter shows its own call; the list keeps both, newest first, for who missed them.
+        let card = counter_text(&page, hall.counters[0]);
+        assert!(card.contains("A๐๐๒") && card.contains("ช่องบริการ ๑"), "{card}");
+        assert!(counter_text(&page, hall.counters[1]).contains("A๐๐๑"));
         let recent = &page[page.find("id=\"board-recent\"").unwrap()..];
         assert!(recent.find("A๐๐๒").unwrap() < recent.find("A๐๐๑").unwrap(), "newest first: {recent}");
         let waiting = page.split(&format!("data-service=\"{}\"", hall.service)).nth(1).unwrap();
@@ -374,11 +288,10 @@ on_both_databases! {
         assert!(page.contains(&format!("/queue/board/events?after={last}\"")), "{page}");
         // Kept by the public cache, and fresh again after the next call.
         app.get_text(&path).await;
-        let (third, _) = issue(&app.db, &app.org_a, &hall).await;
+        finish(&app.db, &app.org_a, &hall, first, 1).await;
         call(&app.db, &app.org_a, &hall, third, 1).await;
         let page = app.get_text(&path).await;
-        let counter = page.split(&format!("data-counter=\"{}\"", hall.counters[1])).nth(1).unwrap();
-        assert!(counter[..counter.find("</li>").unwrap()].contains("A๐๐๕"), "{counter}");
+        assert!(counter_text(&page, hall.counters[1]).contains("A๐๐๓"), "{page}");
     }
 
     async fn many_boards_share_one_feed_and_one_read_per_change(app: TestApp) {

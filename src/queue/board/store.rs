@@ -39,7 +39,8 @@ pub struct Counter {
     pub name: String,
 }
 
-/// One row of `queue_events` with the names the board shows.
+/// One row of `queue_events` with the names the board shows (the service the ticket was in line
+/// for at that moment: a transferred ticket is called for its new service).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueueEvent {
     pub id: i64,
@@ -88,7 +89,7 @@ pub const RECENT_CALLS: i64 = 8;
 const EVENT_COLUMNS: &str = "SELECT e.id, e.point_id, e.kind, e.counter_id, c.name, t.label, s.name, e.at
      FROM queue_events e
      JOIN queue_tickets t ON t.id = e.ticket_id AND t.org_id = e.org_id
-     JOIN services s ON s.id = t.service_id AND s.org_id = e.org_id
+     JOIN services s ON s.id = COALESCE(e.service_id, t.service_id) AND s.org_id = e.org_id
      LEFT JOIN queue_counters c ON c.id = e.counter_id AND c.org_id = e.org_id";
 
 type EventRow = (i64, i64, String, Option<i64>, Option<String>, String, String, i64);
