@@ -35,6 +35,8 @@ pub(super) struct TicketLine {
     pub issued: String,
     pub status: &'static str,
     pub counter: String,
+    /// The ticket's public code (its print page).
+    pub code: String,
 }
 
 pub(super) fn line(t: &Ticket, digits: crate::thai::Digits) -> TicketLine {
@@ -46,6 +48,7 @@ pub(super) fn line(t: &Ticket, digits: crate::thai::Digits) -> TicketLine {
         issued: clock_th(t.issued_at, digits),
         status: t.status.label_th(),
         counter: t.counter_name.clone().unwrap_or_default(),
+        code: t.code.clone(),
     }
 }
 

@@ -148,7 +148,7 @@ async fn ticket_in(tx: &mut Tx, org: OrgId, id: TicketId) -> anyhow::Result<Opti
 }
 
 /// An unguessable code for the ticket's public page (96 random bits).
-fn new_code() -> String {
+pub fn new_code() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 12];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
