@@ -2,7 +2,8 @@
 //!
 //! Starts the server in this process (as `prongsai serve` does: `app::serve`), connects `--boards`
 //! server-sent-event streams to the demo organization's board, then makes `--calls` calls one
-//! after another, each in its own write transaction as the counter page makes it. For each call
+//! after another at the demo's first counter, through the queue's store as the counter page
+//! makes them (each is then served and finished, untimed, so the counter may call again). For each call
 //! it keeps the time from the start of the call's transaction to its arrival on every board (parsed
 //! from the stream, as a browser would), and prints median, p99 and max over all arrivals, and the
 //! call's own commit time.
@@ -22,7 +23,11 @@ use anyhow::Context;
 use prongsai::app::{AppState, serve};
 use prongsai::config::Settings;
 use prongsai::db::{DatabaseUrl, Db};
-use prongsai::orgs::OrgId;
+use prongsai::orgs::{Org, OrgId};
+use prongsai::queue::store;
+use prongsai::queue::tickets::{self, Channel, NewTicket};
+use prongsai::queue::{CounterId, PointId, TicketId};
+use prongsai::services::ServiceId;
 
 /// When each board saw each event id.
 type Arrivals = Arc<Mutex<HashMap<i64, Vec<Instant>>>>;
@@ -52,7 +57,7 @@ async fn main() -> anyhow::Result<()> {
     let db = Db::connect(&url).await?;
     prongsai::demo::load(&db).await?;
     let org = prongsai::orgs::store::find_by_slug(&db, prongsai::demo::SLUG).await?.context("the demo")?;
-    let hall = Hall::make(&db, org.id).await?;
+    let hall = Hall::demo(&db, org.id).await?;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
@@ -78,11 +83,11 @@ async fn main() -> anyhow::Result<()> {
     let mut commits = Vec::with_capacity(calls);
     let mut missing = 0usize;
     for _ in 0..calls {
-        let ticket = hall.issue(&db, org.id).await?;
+        let ticket = hall.issue(&db, &org).await?;
         // Let the issue reach the boards first: what is timed is the call alone.
         tokio::time::sleep(Duration::from_millis(30)).await;
         let started = Instant::now();
-        let event = hall.call(&db, org.id, ticket).await?;
+        let event = hall.call(&db, &org, ticket).await?;
         commits.push(started.elapsed());
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
@@ -95,6 +100,7 @@ async fn main() -> anyhow::Result<()> {
         let seen = arrivals.lock().unwrap().remove(&event).unwrap_or_default();
         missing += boards - seen.len();
         latencies.extend(seen.into_iter().map(|at| at.duration_since(started)));
+        hall.finish(&db, &org, ticket).await?;
     }
     let _ = stop.send(());
     let _ = server.await;
@@ -130,97 +136,52 @@ async fn follow(client: reqwest::Client, url: String, arrivals: Arrivals, ready:
     }
 }
 
-/// A service point with one counter, one service ("A" tickets).
+/// The demo's service point, its first counter and a service that counter serves.
 struct Hall {
-    point: i64,
-    counter: i64,
-    service: i64,
+    point: PointId,
+    counter: CounterId,
+    service: ServiceId,
 }
 
 impl Hall {
-    async fn make(db: &Db, org: OrgId) -> anyhow::Result<Hall> {
-        let service = prongsai::services::store::list(db, org, false).await?.first().context("a demo service")?.id.0;
-        let mut tx = db.write(org).await?;
-        let point: i64 = sqlx::query_scalar(
-            "INSERT INTO queue_points (org_id, name, created_at, updated_at) VALUES ($1, 'ห้องโถง', 0, 0) RETURNING id",
-        )
-        .bind(org.0)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query("INSERT INTO queue_point_services (org_id, point_id, service_id, prefix) VALUES ($1, $2, $3, 'A')")
-            .bind(org.0)
-            .bind(point)
-            .bind(service)
-            .execute(&mut *tx)
+    async fn demo(db: &Db, org: OrgId) -> anyhow::Result<Hall> {
+        let point = store::points(db, org).await?.first().context("the demo's service point")?.id;
+        let counter = store::counters(db, org, point).await?.into_iter().next().context("a demo counter")?;
+        let service = *counter.services.first().context("a service at the counter")?;
+        Ok(Hall { point, counter: counter.id, service })
+    }
+
+    async fn issue(&self, db: &Db, org: &Org) -> anyhow::Result<TicketId> {
+        let new = NewTicket {
+            point: self.point,
+            service: self.service,
+            priority: None,
+            channel: Channel::Staff,
+            client_key: "",
+        };
+        let ticket = tickets::issue(db, org, &new, "bench", prongsai::queue::now_ms()).await?;
+        Ok(ticket.map_err(|refusal| anyhow::anyhow!("{refusal}"))?.id)
+    }
+
+    /// Calls `ticket` as the counter page does; returns the call's event id.
+    async fn call(&self, db: &Db, org: &Org, ticket: TicketId) -> anyhow::Result<i64> {
+        let at = prongsai::queue::now_ms();
+        tickets::call_chosen(db, org, self.counter, ticket, "", "bench", at)
+            .await?
+            .context("the counter")?
+            .map_err(|refusal| anyhow::anyhow!("{refusal}"))?;
+        let (id,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM queue_events WHERE org_id = $1")
+            .bind(org.id.0)
+            .fetch_one(&db.pool)
             .await?;
-        let counter: i64 = sqlx::query_scalar(
-            "INSERT INTO queue_counters (org_id, point_id, name) VALUES ($1, $2, 'ช่องบริการ 1') RETURNING id",
-        )
-        .bind(org.0)
-        .bind(point)
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(Hall { point, counter, service })
+        Ok(id)
     }
 
-    async fn issue(&self, db: &Db, org: OrgId) -> anyhow::Result<i64> {
-        let now = chrono::Utc::now().timestamp_millis();
-        let day = (now + 7 * 3_600_000).div_euclid(86_400_000);
-        let mut tx = db.write(org).await?;
-        let number: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) + 1 FROM queue_tickets WHERE org_id = $1 AND point_id = $2 AND day = $3",
-        )
-        .bind(org.0)
-        .bind(self.point)
-        .bind(day)
-        .fetch_one(&mut *tx)
-        .await?;
-        let ticket: i64 = sqlx::query_scalar(
-            "INSERT INTO queue_tickets (org_id, point_id, service_id, day, number, label, code, channel, status,
-                                        queued_at, issued_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'kiosk', 'waiting', $8, $8) RETURNING id",
-        )
-        .bind(org.0)
-        .bind(self.point)
-        .bind(self.service)
-        .bind(day)
-        .bind(number)
-        .bind(format!("A{number:03}"))
-        .bind(format!("bench-{day}-{number}"))
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        self.event(&mut tx, org, ticket, "issue").await?;
-        tx.commit().await?;
-        Ok(ticket)
-    }
-
-    async fn call(&self, db: &Db, org: OrgId, ticket: i64) -> anyhow::Result<i64> {
-        let mut tx = db.write(org).await?;
-        sqlx::query("UPDATE queue_tickets SET status = 'called', counter_id = $1, called_at = $2 WHERE id = $3")
-            .bind(self.counter)
-            .bind(chrono::Utc::now().timestamp_millis())
-            .bind(ticket)
-            .execute(&mut *tx)
-            .await?;
-        let event = self.event(&mut tx, org, ticket, "call").await?;
-        tx.commit().await?;
-        Ok(event)
-    }
-
-    async fn event(&self, tx: &mut prongsai::db::WriteTx, org: OrgId, ticket: i64, kind: &str) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar(
-            "INSERT INTO queue_events (org_id, point_id, ticket_id, counter_id, kind, actor, at)
-             VALUES ($1, $2, $3, $4, $5, 'bench', $6) RETURNING id",
-        )
-        .bind(org.0)
-        .bind(self.point)
-        .bind(ticket)
-        .bind(self.counter)
-        .bind(kind)
-        .bind(chrono::Utc::now().timestamp_millis())
-        .fetch_one(&mut **tx)
-        .await?)
+    /// Serves and finishes the ticket so that the counter may call again (not timed).
+    async fn finish(&self, db: &Db, org: &Org, ticket: TicketId) -> anyhow::Result<()> {
+        let at = prongsai::queue::now_ms();
+        tickets::start(db, org, self.counter, ticket, "bench", at).await?;
+        tickets::finish(db, org, self.counter, ticket, "bench", at).await?;
+        Ok(())
     }
 }
