@@ -51,12 +51,13 @@ async fn org_of(state: &AppState, slug: &str) -> Result<Org, AppError> {
 }
 
 /// A cross-site form post (a page elsewhere posting into the kiosk or join form) is refused: the
-/// browser names the page's origin, which must be ours.
-fn same_origin(headers: &HeaderMap) -> Result<(), AppError> {
+/// browser names the page's origin, which must be ours: the public URL's, or the host asked
+/// (a proxy that rewrites the Host header still passes the public URL's origin).
+fn same_origin(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return Ok(()) };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
     let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
-    if origin_host == host { Ok(()) } else { Err(AppError::Forbidden) }
+    if origin == state.settings.public_url || origin_host == host { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 #[derive(Template)]
@@ -142,7 +143,7 @@ async fn kiosk_issue(
     headers: HeaderMap,
     axum::Form(form): axum::Form<IssueForm>,
 ) -> Result<Response, AppError> {
-    same_origin(&headers)?;
+    same_origin(&state, &headers)?;
     let org = org_of(&state, &slug).await?;
     let Some(point) = kiosk_point(&state, &org, &headers).await? else { return Err(AppError::Forbidden) };
     let (service, priority) = parse_issue(&form)?;
@@ -198,7 +199,7 @@ async fn join_issue(
     headers: HeaderMap,
     axum::Form(form): axum::Form<IssueForm>,
 ) -> Result<Response, AppError> {
-    same_origin(&headers)?;
+    same_origin(&state, &headers)?;
     let org = org_of(&state, &slug).await?;
     let point = join_point(&state, &org, point, &form.k).await?;
     let (service, priority) = parse_issue(&form)?;

@@ -97,6 +97,11 @@ on_both_databases! {
             .header("origin", "https://evil.example").form(&[("service_id", service.to_string())]).send().await.unwrap();
         assert_eq!(r.status(), 403);
         assert_eq!(numbers_today(&app, service).await, vec![1]);
+        // The kiosk's own page posting names our origin: taken.
+        let r = new_client().post(app.url(&format!("/o/{}/queue/kiosk", app.org_a.slug))).header("cookie", &cookie)
+            .header("origin", format!("http://{}", app.addr)).form(&[("service_id", service.to_string())]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(numbers_today(&app, service).await, vec![1, 2]);
     }
 
     async fn the_entrance_qr_needs_the_posters_key_and_a_phone_holds_only_two_waiting_tickets(app: TestApp) {
