@@ -171,6 +171,39 @@ on_both_databases! {
         assert_eq!(app.post_form(&format!("/app/queue/counters/{c2}/next"), &csrf, &[]).await.status(), StatusCode::FORBIDDEN);
     }
 
+    async fn the_admin_configures_a_point_and_a_refused_form_comes_back_as_typed_with_the_error_beside_the_field(app: TestApp) {
+        let csrf = app.login(DEMO_ADMIN).await;
+        let r = app.post_form("/app/queue/points", &csrf, &[("name", "จุดบริการชั้น ๒"), ("priority_every", "๑๑"), ("recall_limit", "1"), ("rule_note", "ทดสอบ")]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("id=\"priority_every-error\"") && page.contains("สัดส่วนการเรียกคิวพิเศษต้องเป็นตัวเลข ๐ ถึง ๑๐"), "{page}");
+        assert!(page.contains("value=\"จุดบริการชั้น ๒\"") && page.contains(">ทดสอบ</textarea>"), "kept as typed");
+        let r = app.post_form("/app/queue/points", &csrf, &[("name", "จุดบริการชั้น ๒"), ("priority_every", "๓"), ("recall_limit", "1")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let location = r.headers()["location"].to_str().unwrap().to_string();
+        let point = location.rsplit('/').next().unwrap().to_string();
+        let services = prongsai::services::store::list(&app.db, app.org_a.id, false).await.unwrap();
+        let (a, b) = (services[0].id.to_string(), services[1].id.to_string());
+        assert_eq!(app.post_form(&format!("{location}/services"), &csrf, &[("service_id", &a), ("prefix", "ก")]).await.status(), StatusCode::SEE_OTHER);
+        let r = app.post_form(&format!("{location}/services"), &csrf, &[("service_id", &b), ("prefix", "ก")]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("ก&#34; ใช้กับงานบริการอื่นของจุดบริการนี้แล้ว"));
+        let r = app.post_form(&format!("{location}/services"), &csrf, &[("service_id", &b), ("prefix", "12")]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        // A counter may serve only what the point gives.
+        let r = app.post_form(&format!("{location}/counters"), &csrf, &[("name", "ช่อง ๓"), ("services", &b)]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.post_form(&format!("{location}/counters"), &csrf, &[("name", "ช่อง ๓"), ("services", &a)]).await.status(), StatusCode::SEE_OTHER);
+        let counters = prongsai::queue::store::counters(&app.db, app.org_a.id, prongsai::queue::PointId(point.parse().unwrap())).await.unwrap();
+        assert_eq!((counters.len(), counters[0].services.len()), (1, 1));
+        // The published rule reads as configured, on the public page.
+        let rules = app.get_text(&format!("/o/{}/queue/rules", app.org_a.slug)).await;
+        assert!(rules.contains("ทุก ๓ ครั้งที่เรียก เรียกกลุ่มพิเศษ ๑ ครั้ง"), "{rules}");
+        // Staff may not configure.
+        let csrf = app.login(DEMO_STAFF).await;
+        assert_eq!(app.post_form("/app/queue/points", &csrf, &[("name", "x"), ("priority_every", "1"), ("recall_limit", "1")]).await.status(), StatusCode::FORBIDDEN);
+    }
+
     async fn another_organizations_ids_never_work(app: TestApp) {
         let queue = DemoQueue::load(&app).await;
         let t = queue.issue(&app, "A", None, 0).await;
