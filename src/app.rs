@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::measures::publication::routes::router())
         .merge(crate::lending::routes::router())
         .merge(crate::queue::router())
+        .merge(crate::services::router())
         .merge(crate::portal::router())
         .merge(crate::queue::board::router())
         .merge(crate::ops::router())

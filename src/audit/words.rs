@@ -67,6 +67,9 @@ pub fn entity_th(code: &str) -> &'static str {
         "queue_ticket" => "บัตรคิว",
         "queue_kiosk" => "ตู้ออกบัตรคิว",
         "queue_history" => "ประวัติบัตรคิว",
+        "service_draft" => "ร่างคู่มือสำหรับประชาชน",
+        "service_manual" => "คู่มือสำหรับประชาชน",
+        "service_form" => "แบบฟอร์มของงานบริการ",
         _ => "ข้อมูลอื่น",
     }
 }

@@ -16,6 +16,7 @@ mod lending;
 mod measures;
 mod org;
 mod serve;
+mod services;
 mod user;
 
 pub use audit::AuditCommand;
@@ -23,6 +24,7 @@ pub use bench::BenchCommand;
 pub use lending::LendingCommand;
 pub use measures::{ExportCommand, ImportCommand, ReportCommand};
 pub use org::OrgCommand;
+pub use services::ServicesCommand;
 pub use user::UserCommand;
 
 #[derive(Parser, Debug)]
@@ -94,6 +96,11 @@ pub enum Command {
     Lending {
         #[command(subcommand)]
         command: LendingCommand,
+    },
+    /// The service catalogue: the citizen manuals' booklet, and the drafts as JSON or CSV.
+    Services {
+        #[command(subcommand)]
+        command: ServicesCommand,
     },
     /// Measure rendering speed (run a release build for meaningful figures); `bench populate`
     /// fills a database for load tests.
@@ -202,6 +209,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export { command } => measures::export(&db, command).await?,
         Command::Report { command } => return measures::report(&db, command).await,
         Command::Lending { command } => return lending::run(&db, command).await,
+        Command::Services { command } => return services::run(&db, command).await,
         Command::Bench { command: Some(command), .. } => bench::run(&db, command).await?,
         Command::Healthcheck { .. }
         | Command::Bench { command: None, .. }

@@ -11,8 +11,24 @@ use crate::text::{self, Lines};
 /// Fields that keep line breaks (textareas whose lines mean something). Other fields are one line:
 /// a pasted line separator becomes a space. (The measure title is a textarea too, but its rule
 /// joins its lines into one.)
-const MULTILINE: [&str; 8] =
-    ["methods", "results", "outcomes", "responsible", "intro", "holidays", "extra_rules", "rule_note"];
+const MULTILINE: [&str; 15] = [
+    "methods",
+    "results",
+    "outcomes",
+    "responsible",
+    "intro",
+    "holidays",
+    "extra_rules",
+    "rule_note",
+    // A service's manual (services/) and the import's pasted file.
+    "legal_basis",
+    "place",
+    "hours",
+    "criteria",
+    "complaints",
+    "remarks",
+    "pasted",
+];
 
 /// Secrets are left exactly as typed: changing a password's characters would lock its owner out.
 const UNTOUCHED: [&str; 5] = ["_csrf", "password", "current", "new", "repeat"];
@@ -49,6 +65,22 @@ pub fn label_th(name: &str) -> Cow<'_, str> {
         "urgent_need" => "ความจำเป็นเร่งด่วน",
         "note" => "หมายเหตุ",
         "holidays" => "วันหยุด",
+        "division" => "หน่วยงานที่รับผิดชอบ",
+        "legal_basis" => "กฎหมายที่ให้อำนาจ",
+        "place" => "สถานที่และช่องทางการให้บริการ",
+        "hours" => "วันและเวลาเปิดให้บริการ",
+        "criteria" => "หลักเกณฑ์ วิธีการ และเงื่อนไข",
+        "time_basis" => "ที่มาของระยะเวลา",
+        "complaints" => "ช่องทางการร้องเรียน",
+        "remarks" => "หมายเหตุ",
+        "step_what" => "ขั้นตอน",
+        "step_who" => "ผู้รับผิดชอบขั้นตอน",
+        "doc_name" => "เอกสาร",
+        "doc_issued_by" => "หน่วยงานที่ออกเอกสาร",
+        "fee_what" => "รายการค่าธรรมเนียม",
+        "fee_note" => "หมายเหตุค่าธรรมเนียม",
+        "form_title" => "ชื่อแบบฟอร์ม",
+        "pasted" => "ข้อความที่วาง",
         "extra_rules" => "ข้อกำหนดเพิ่มเติม",
         "file_name" => "ชื่อไฟล์",
         "start" => "วันที่ยืม",

@@ -20,6 +20,8 @@ pub enum ServiceProblem {
     MissingName,
     #[error("มีงานบริการชื่อ \"{0}\" อยู่แล้ว")]
     NameTaken(String),
+    #[error("ไม่พบงานบริการนี้")]
+    NotFound,
 }
 
 /// Creates a service at the end of the catalogue, audited in the caller's transaction.

@@ -55,6 +55,8 @@ mod report;
 mod report_versions;
 mod schema;
 mod service;
+mod services;
+mod services_exchange;
 mod tenancy;
 mod test_harness;
 mod text_input;
