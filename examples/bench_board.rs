@@ -15,6 +15,9 @@
 //! A PostgreSQL URL must name an empty database. The boards' client runs in this process too, on
 //! the same cores as the server: the figures include parsing 200 streams.
 
+#[path = "common/demo_db.rs"]
+mod demo_db;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,7 +25,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use prongsai::app::{AppState, serve};
 use prongsai::config::Settings;
-use prongsai::db::{DatabaseUrl, Db};
+use prongsai::db::Db;
 use prongsai::orgs::{Org, OrgId};
 use prongsai::queue::store;
 use prongsai::queue::tickets::{self, Channel, NewTicket};
@@ -49,14 +52,7 @@ async fn main() -> anyhow::Result<()> {
             ),
         }
     }
-    let scratch = tempfile::tempdir()?;
-    let url: DatabaseUrl = match url {
-        Some(u) => u.parse()?,
-        None => DatabaseUrl::sqlite_file(&scratch.path().join("bench.db")),
-    };
-    let db = Db::connect(&url).await?;
-    prongsai::demo::load(&db).await?;
-    let org = prongsai::orgs::store::find_by_slug(&db, prongsai::demo::SLUG).await?.context("the demo")?;
+    let (_scratch, url, db, org) = demo_db::open(url).await?;
     let hall = Hall::demo(&db, org.id).await?;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -9,10 +9,12 @@
 //! Without --database-url it writes to a new SQLite file in a temporary folder. A PostgreSQL URL
 //! must name an empty database (the demo is loaded into it).
 
+#[path = "common/demo_db.rs"]
+mod demo_db;
+
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use prongsai::db::{DatabaseUrl, Db};
 use prongsai::queue::tickets::{self, Channel, NewTicket};
 
 #[tokio::main]
@@ -32,14 +34,7 @@ async fn main() -> anyhow::Result<()> {
             ),
         }
     }
-    let scratch = tempfile::tempdir()?;
-    let url: DatabaseUrl = match url {
-        Some(u) => u.parse()?,
-        None => DatabaseUrl::sqlite_file(&scratch.path().join("bench.db")),
-    };
-    let db = Db::connect(&url).await?;
-    prongsai::demo::load(&db).await?;
-    let org = prongsai::orgs::store::find_by_slug(&db, prongsai::demo::SLUG).await?.context("demo organization")?;
+    let (_scratch, url, db, org) = demo_db::open(url).await?;
     let point = prongsai::queue::store::points(&db, org.id).await?.into_iter().next().context("demo point")?;
     let services = prongsai::queue::store::point_services(&db, org.id, point.id).await?;
     println!(

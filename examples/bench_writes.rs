@@ -11,11 +11,14 @@
 //! Without --database-url it writes to a new SQLite file in a temporary folder (the demo loaded
 //! first). A PostgreSQL URL must name an empty database (the demo is loaded into it).
 
+#[path = "common/demo_db.rs"]
+mod demo_db;
+
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::Duration as Days;
-use prongsai::db::{DatabaseUrl, Db};
+use prongsai::db::Db;
 use prongsai::lending::loans::{self, LoanRequest};
 use prongsai::lending::rules::UseType;
 use prongsai::measures::MeasureId;
@@ -55,14 +58,7 @@ async fn main() -> anyhow::Result<()> {
             ),
         }
     }
-    let scratch = tempfile::tempdir()?;
-    let url: DatabaseUrl = match url {
-        Some(u) => u.parse()?,
-        None => DatabaseUrl::sqlite_file(&scratch.path().join("bench.db")),
-    };
-    let db = Db::connect(&url).await?;
-    prongsai::demo::load(&db).await?;
-    let org = prongsai::orgs::store::find_by_slug(&db, prongsai::demo::SLUG).await?.context("demo organization")?;
+    let (_scratch, url, db, org) = demo_db::open(url).await?;
     let admin = prongsai::auth::users::find_by_username_and_org(&db, prongsai::demo::ADMIN_USER, org.id)
         .await?
         .context("demo admin")?;

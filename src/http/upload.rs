@@ -36,3 +36,31 @@ pub async fn read_multipart(
     }
     Ok((fields, file))
 }
+
+/// A type an uploaded file may have: (extension, content type, the bytes it starts with).
+pub type FileType = (&'static str, &'static str, &'static [u8]);
+
+/// Why [`file_type`] refused a file; each feature words it for its own page.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FileRefusal {
+    Empty,
+    TooLarge { limit_mb: usize },
+    UnsupportedType,
+}
+
+/// The content type of an uploaded file whose name's extension AND first bytes match one of
+/// `types` (a renamed .exe or a page named .pdf is refused), within `limit` bytes.
+pub fn file_type(file_name: &str, bytes: &[u8], limit: usize, types: &[FileType]) -> Result<&'static str, FileRefusal> {
+    if bytes.is_empty() {
+        return Err(FileRefusal::Empty);
+    }
+    if bytes.len() > limit {
+        return Err(FileRefusal::TooLarge { limit_mb: limit / (1024 * 1024) });
+    }
+    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    types
+        .iter()
+        .find(|(e, _, magic)| *e == ext && bytes.starts_with(magic))
+        .map(|(_, content_type, _)| *content_type)
+        .ok_or(FileRefusal::UnsupportedType)
+}

@@ -7,6 +7,7 @@ use sqlx::{AssertSqlSafe, Row};
 
 use super::MeasureId;
 use crate::db::{Db, now};
+use crate::http::upload::{FileRefusal, FileType, file_type};
 use crate::orgs::OrgId;
 
 #[derive(Clone, Debug, Serialize)]
@@ -38,7 +39,7 @@ pub enum EvidenceError {
 }
 
 /// The accepted types: (extension, content type, magic bytes at the start).
-const TYPES: &[(&str, &str, &[u8])] = &[
+const TYPES: &[FileType] = &[
     ("pdf", "application/pdf", b"%PDF-"),
     ("png", "image/png", b"\x89PNG\r\n\x1a\n"),
     ("jpg", "image/jpeg", b"\xff\xd8\xff"),
@@ -51,18 +52,11 @@ const TYPES: &[(&str, &str, &[u8])] = &[
 
 /// Checks a file by its name's extension AND its first bytes (a renamed .exe is refused).
 pub fn check_file(file_name: &str, bytes: &[u8], limit: usize) -> Result<&'static str, EvidenceError> {
-    if bytes.is_empty() {
-        return Err(EvidenceError::Empty);
-    }
-    if bytes.len() > limit {
-        return Err(EvidenceError::TooLarge { limit_mb: limit / (1024 * 1024) });
-    }
-    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    TYPES
-        .iter()
-        .find(|(e, _, magic)| *e == ext && bytes.starts_with(magic))
-        .map(|(_, ct, _)| *ct)
-        .ok_or_else(|| EvidenceError::UnsupportedType(file_name.to_string()))
+    file_type(file_name, bytes, limit, TYPES).map_err(|refusal| match refusal {
+        FileRefusal::Empty => EvidenceError::Empty,
+        FileRefusal::TooLarge { limit_mb } => EvidenceError::TooLarge { limit_mb },
+        FileRefusal::UnsupportedType => EvidenceError::UnsupportedType(file_name.to_string()),
+    })
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

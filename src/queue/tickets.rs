@@ -585,30 +585,33 @@ pub async fn skip(
 
 /// Service begins at the counter.
 pub async fn start(db: &Db, org: &Org, counter: CounterId, ticket: TicketId, actor: &str, at: i64) -> StepResult {
-    let mut tx = db.write(org.id).await?;
-    let (desk, t) = prepared!(prepare(&mut tx, org, counter, ticket, Step::Start).await?);
-    sqlx::query("UPDATE queue_tickets SET status = 'serving', started_at = $1 WHERE id = $2 AND org_id = $3")
-        .bind(at)
-        .bind(t.id.0)
-        .bind(org.id.0)
-        .execute(&mut *tx)
-        .await?;
-    let after_step = finish_step(&mut tx, org, &desk, &t, "start", None, "", actor, at).await?;
-    tx.commit().await?;
-    Ok(Some(Ok(after_step)))
+    timed_step(db, org, counter, ticket, Step::Start, actor, at).await
 }
 
 /// Service is done.
 pub async fn finish(db: &Db, org: &Org, counter: CounterId, ticket: TicketId, actor: &str, at: i64) -> StepResult {
+    timed_step(db, org, counter, ticket, Step::Finish, actor, at).await
+}
+
+/// Start or finish: the ticket's new status and the time it is stamped with; in turn, no reason.
+async fn timed_step(
+    db: &Db,
+    org: &Org,
+    counter: CounterId,
+    ticket: TicketId,
+    step: Step,
+    actor: &str,
+    at: i64,
+) -> StepResult {
+    let update = match step {
+        Step::Start => "UPDATE queue_tickets SET status = 'serving', started_at = $1 WHERE id = $2 AND org_id = $3",
+        // Step::Finish: only start and finish come here.
+        _ => "UPDATE queue_tickets SET status = 'done', finished_at = $1 WHERE id = $2 AND org_id = $3",
+    };
     let mut tx = db.write(org.id).await?;
-    let (desk, t) = prepared!(prepare(&mut tx, org, counter, ticket, Step::Finish).await?);
-    sqlx::query("UPDATE queue_tickets SET status = 'done', finished_at = $1 WHERE id = $2 AND org_id = $3")
-        .bind(at)
-        .bind(t.id.0)
-        .bind(org.id.0)
-        .execute(&mut *tx)
-        .await?;
-    let after_step = finish_step(&mut tx, org, &desk, &t, "finish", None, "", actor, at).await?;
+    let (desk, t) = prepared!(prepare(&mut tx, org, counter, ticket, step).await?);
+    sqlx::query(update).bind(at).bind(t.id.0).bind(org.id.0).execute(&mut *tx).await?;
+    let after_step = finish_step(&mut tx, org, &desk, &t, step.code(), None, "", actor, at).await?;
     tx.commit().await?;
     Ok(Some(Ok(after_step)))
 }

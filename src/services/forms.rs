@@ -6,6 +6,7 @@ use sqlx::Row;
 
 use super::ServiceId;
 use crate::db::{Db, Tx, now};
+use crate::http::upload::{FileRefusal, FileType, file_type};
 use crate::orgs::OrgId;
 
 /// An uploaded form's record (without its bytes).
@@ -21,7 +22,7 @@ pub struct Form {
 
 /// The accepted types: (extension, content type, magic bytes at the start). Office files and PDF
 /// only: what a citizen prints and fills in, never anything a browser would run.
-const TYPES: &[(&str, &str, &[u8])] = &[
+const TYPES: &[FileType] = &[
     ("pdf", "application/pdf", b"%PDF-"),
     ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04"),
     ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
@@ -33,15 +34,12 @@ const TYPES: &[(&str, &str, &[u8])] = &[
 
 /// The content type of an acceptable file, or why it is refused (in Thai).
 pub fn check_file(file_name: &str, bytes: &[u8], limit: usize) -> Result<&'static str, String> {
-    if bytes.is_empty() {
-        return Err("ไฟล์ว่างเปล่า".into());
-    }
-    if bytes.len() > limit {
-        return Err(format!("ไฟล์ใหญ่เกิน {} MB", limit / (1024 * 1024)));
-    }
-    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    TYPES.iter().find(|(e, _, magic)| *e == ext && bytes.starts_with(magic)).map(|(_, ct, _)| *ct).ok_or_else(|| {
-        format!("รับเฉพาะแบบฟอร์มที่เป็นไฟล์ PDF, Word, Excel หรือ OpenDocument: ไฟล์ \"{file_name}\" ไม่ใช่ชนิดที่รับ")
+    file_type(file_name, bytes, limit, TYPES).map_err(|refusal| match refusal {
+        FileRefusal::Empty => "ไฟล์ว่างเปล่า".into(),
+        FileRefusal::TooLarge { limit_mb } => format!("ไฟล์ใหญ่เกิน {limit_mb} MB"),
+        FileRefusal::UnsupportedType => {
+            format!("รับเฉพาะแบบฟอร์มที่เป็นไฟล์ PDF, Word, Excel หรือ OpenDocument: ไฟล์ \"{file_name}\" ไม่ใช่ชนิดที่รับ")
+        }
     })
 }
 
