@@ -210,8 +210,7 @@ impl Db {
         }
         let pool = options.connect(&raw).await.with_context(|| format!("connecting to {url} (เชื่อมต่อฐานข้อมูลไม่ได้)"))?;
         if backend == Backend::Sqlite && !read_only {
-            // WAL persists in the file: readers never wait for the writer.
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            use_wal(&pool, db_options.sqlite_busy_timeout).await?;
         }
         let writers = (backend == Backend::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
         if let Some(primary) = &primary {
@@ -260,6 +259,31 @@ impl Db {
 /// Seconds since the Unix epoch, the one time representation in the database.
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
+}
+
+/// Turns the SQLite file to WAL (the mode persists in the file: readers never wait for the
+/// writer). Processes opening a new file together all try to convert it, and SQLite answers all
+/// but one "database is locked" at once, without the busy timeout; they ask again until the
+/// timeout, and then find the file in WAL already.
+async fn use_wal(pool: &sqlx::AnyPool, wait: Duration) -> anyhow::Result<()> {
+    let until = std::time::Instant::now() + wait;
+    loop {
+        match sqlx::query("PRAGMA journal_mode = WAL").execute(pool).await {
+            Ok(_) => return Ok(()),
+            Err(e) if is_busy(&e) && std::time::Instant::now() < until => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// SQLite's "database is locked" (SQLITE_BUSY and its extended codes).
+fn is_busy(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| c & 0xff == 5),
+        _ => false,
+    }
 }
 
 /// What a failed write tells about the storage under the database, for the message people get.
