@@ -35,6 +35,7 @@ pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0017_paged_lists", include_str!("../../migrations/sqlite/0017_paged_lists.sql")),
     ("0018_services", include_str!("../../migrations/sqlite/0018_services.sql")),
     ("0019_queue", include_str!("../../migrations/sqlite/0019_queue.sql")),
+    ("0020_queue_event_indexes", include_str!("../../migrations/sqlite/0020_queue_event_indexes.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/postgres/0001_init.sql")),
@@ -54,6 +55,7 @@ pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0017_paged_lists", include_str!("../../migrations/postgres/0017_paged_lists.sql")),
     ("0018_services", include_str!("../../migrations/postgres/0018_services.sql")),
     ("0019_queue", include_str!("../../migrations/postgres/0019_queue.sql")),
+    ("0020_queue_event_indexes", include_str!("../../migrations/postgres/0020_queue_event_indexes.sql")),
 ];
 
 /// The PostgreSQL advisory lock key of schema changes (any fixed number no one else uses;
