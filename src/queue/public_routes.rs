@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/o/{slug}/queue/kiosk", get(kiosk_page).post(kiosk_issue))
         .route("/o/{slug}/queue/join/{point}", get(join_page).post(join_issue))
         .route("/o/{slug}/queue/t/{code}", get(status_page))
+        .route("/o/{slug}/queue/t/{code}/cancel", axum::routing::post(cancel))
         .route("/o/{slug}/queue/t/{code}/print", get(print_page))
         .route("/o/{slug}/queue/t/{code}/ticket.pdf", get(ticket_pdf))
         .route("/o/{slug}/queue/rules", get(rules_page))
@@ -264,6 +265,14 @@ struct StatusPage {
     code: String,
     /// Today's ticket: the page refreshes itself until it is done.
     live: bool,
+    /// The holder may still give up the place (today's ticket, waiting or skipped).
+    cancellable: bool,
+    /// Why a cancel was refused.
+    error: Option<String>,
+}
+
+fn cancellable(t: &Ticket) -> bool {
+    t.day == super::thai_day(now_ms()) && matches!(t.status, Status::Waiting | Status::Skipped)
 }
 
 /// The ticket's live status: people ahead, called or not (refreshes itself every 15 s).
@@ -276,13 +285,42 @@ async fn status_page(
     let live =
         t.day == super::thai_day(now_ms()) && matches!(t.status, Status::Waiting | Status::Called | Status::Serving);
     let scope = Scope::Org(org.id.0);
-    let mut response = page(StatusPage { org, point, ticket, code, live })?;
+    let cancellable = cancellable(&t);
+    let mut response = page(StatusPage { org, point, ticket, code, live, cancellable, error: None })?;
     if live {
         // The browser reloads it (no script needed); the cache renders it again after each change.
         response.headers_mut().insert("refresh", axum::http::HeaderValue::from_static("15"));
     }
     // Depends only on the organization's queue rows: a new render after each change.
     Ok(cacheable_today(response, scope))
+}
+
+#[derive(Deserialize, Default)]
+struct CancelForm {
+    #[serde(default)]
+    sure: String,
+}
+
+/// The holder gives up the ticket's place; the page then says it is cancelled.
+async fn cancel(
+    State(state): State<AppState>,
+    Path((slug, code)): Path<(String, String)>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<CancelForm>,
+) -> Result<Response, AppError> {
+    same_origin(&state, &headers)?;
+    let (org, t, point) = ticket_of(&state, &slug, &code).await?;
+    let refused = if form.sure != "1" {
+        Some("กรุณาเลือก \"ยืนยันว่าไม่รอรับบริการแล้ว\" ก่อนกดยกเลิก".to_string())
+    } else {
+        tickets::cancel_by_holder(&state.db, &org, &code, now_ms()).await?.err().map(|r| r.to_string())
+    };
+    let Some(error) = refused else { return Ok(see_other(&format!("/o/{}/queue/t/{code}", org.slug))) };
+    let (ticket, _) = ticket_view(&state, &org, &t).await?;
+    let cancellable = cancellable(&t);
+    let mut response = page(StatusPage { org, point, ticket, code, live: false, cancellable, error: Some(error) })?;
+    *response.status_mut() = StatusCode::CONFLICT;
+    Ok(response)
 }
 
 #[derive(Template)]

@@ -82,6 +82,12 @@ pub enum QueueRefusal {
     TooManyToday(String),
     #[error("ไม่พบบัตรคิวนี้")]
     NoSuchTicket,
+    #[error("ถึงคิวของท่านแล้ว ยกเลิกจากหน้านี้ไม่ได้ กรุณาแจ้งเจ้าหน้าที่ที่ช่องบริการ")]
+    CancelWhenCalled,
+    #[error("ให้บริการเสร็จแล้ว ไม่ต้องยกเลิก")]
+    CancelWhenDone,
+    #[error("บัตรคิวนี้ออกให้วันก่อน ใช้ไม่ได้แล้ว ไม่ต้องยกเลิก")]
+    CancelOtherDay,
 }
 
 const TICKET_COLUMNS: &str = "t.id, t.point_id, t.service_id, s.name AS service_name, t.day, t.number, t.label, t.code,
@@ -552,7 +558,8 @@ pub async fn recall(
         .execute(&mut *tx)
         .await?;
     let after_step =
-        finish_step(&mut tx, org, &desk, &t, "recall", Some(OutOfOrder::Recall), &reason, actor, at).await?;
+        finish_step(&mut tx, org, Some(desk.counter.id), &t, "recall", Some(OutOfOrder::Recall), &reason, actor, at)
+            .await?;
     tx.commit().await?;
     Ok(Some(Ok(after_step)))
 }
@@ -578,9 +585,38 @@ pub async fn skip(
         .bind(org.id.0)
         .execute(&mut *tx)
         .await?;
-    let after_step = finish_step(&mut tx, org, &desk, &t, "skip", Some(OutOfOrder::Skip), &reason, actor, at).await?;
+    let after_step =
+        finish_step(&mut tx, org, Some(desk.counter.id), &t, "skip", Some(OutOfOrder::Skip), &reason, actor, at)
+            .await?;
     tx.commit().await?;
     Ok(Some(Ok(after_step)))
+}
+
+/// The holder of a ticket gives up its place (the ticket's page: whoever has its unguessable code
+/// holds the ticket). Only today's ticket still waiting, or skipped after it was called; once
+/// called, the counter decides. A ticket cancelled already stays as it is (a second tap).
+pub async fn cancel_by_holder(db: &Db, org: &Org, code: &str, at: i64) -> anyhow::Result<Result<Ticket, QueueRefusal>> {
+    let Some(found) = find_by_code(db, org.id, code).await? else { return Ok(Err(QueueRefusal::NoSuchTicket)) };
+    let mut tx = db.write(org.id).await?;
+    let Some(t) = ticket_in(&mut tx, org.id, found.id).await? else { return Ok(Err(QueueRefusal::NoSuchTicket)) };
+    let refusal = match t.status {
+        Status::Cancelled => return Ok(Ok(t)),
+        Status::Called | Status::Serving => Some(QueueRefusal::CancelWhenCalled),
+        Status::Done => Some(QueueRefusal::CancelWhenDone),
+        Status::Waiting | Status::Skipped if t.day != thai_day(at) => Some(QueueRefusal::CancelOtherDay),
+        Status::Waiting | Status::Skipped => None,
+    };
+    if let Some(refusal) = refusal {
+        return Ok(Err(refusal));
+    }
+    sqlx::query("UPDATE queue_tickets SET status = 'cancelled' WHERE id = $1 AND org_id = $2")
+        .bind(t.id.0)
+        .bind(org.id.0)
+        .execute(&mut *tx)
+        .await?;
+    let after = finish_step(&mut tx, org, None, &t, "cancel", None, "", "holder", at).await?;
+    tx.commit().await?;
+    Ok(Ok(after))
 }
 
 /// Service begins at the counter.
@@ -611,7 +647,7 @@ async fn timed_step(
     let mut tx = db.write(org.id).await?;
     let (desk, t) = prepared!(prepare(&mut tx, org, counter, ticket, step).await?);
     sqlx::query(update).bind(at).bind(t.id.0).bind(org.id.0).execute(&mut *tx).await?;
-    let after_step = finish_step(&mut tx, org, &desk, &t, step.code(), None, "", actor, at).await?;
+    let after_step = finish_step(&mut tx, org, Some(desk.counter.id), &t, step.code(), None, "", actor, at).await?;
     tx.commit().await?;
     Ok(Some(Ok(after_step)))
 }
@@ -666,8 +702,18 @@ pub async fn transfer(
     .bind(org.id.0)
     .execute(&mut *tx)
     .await?;
-    let after_step =
-        finish_step(&mut tx, org, &desk, &t, "transfer", Some(OutOfOrder::Transfer), &reason, actor, at).await?;
+    let after_step = finish_step(
+        &mut tx,
+        org,
+        Some(desk.counter.id),
+        &t,
+        "transfer",
+        Some(OutOfOrder::Transfer),
+        &reason,
+        actor,
+        at,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Some(Ok(after_step)))
 }
@@ -677,7 +723,7 @@ pub async fn transfer(
 async fn finish_step(
     tx: &mut Tx,
     org: &Org,
-    desk: &Desk,
+    counter: Option<CounterId>,
     before: &Ticket,
     kind: &str,
     out_of_order: Option<OutOfOrder>,
@@ -687,7 +733,7 @@ async fn finish_step(
 ) -> anyhow::Result<Ticket> {
     let after =
         ticket_in(tx, org.id, before.id).await?.ok_or_else(|| anyhow::anyhow!("ticket {} vanished", before.id))?;
-    event(tx, org.id, &after, Some(desk.counter.id), kind, out_of_order, reason, actor, at).await?;
+    event(tx, org.id, &after, counter, kind, out_of_order, reason, actor, at).await?;
     let before_json = serde_json::json!({
         "status": before.status.code(), "service_id": before.service_id.0, "counter_id": before.counter_id.map(|c| c.0),
     });

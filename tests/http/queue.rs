@@ -273,4 +273,60 @@ on_both_databases! {
         // An unknown code is a 404.
         assert_eq!(app.get(&format!("/o/{slug}/queue/t/{}x", t.code)).await.status(), StatusCode::NOT_FOUND);
     }
+
+    async fn the_holder_cancels_a_waiting_ticket_and_the_next_in_line_is_called(app: TestApp) {
+        let queue = DemoQueue::load(&app).await;
+        let first = queue.issue(&app, "D", None, -5_000).await;
+        let second = queue.issue(&app, "D", None, 0).await;
+        let slug = app.org_a.slug.clone();
+        let base = app.url("");
+        let cancel = |code: &str| format!("{base}/o/{slug}/queue/t/{code}/cancel");
+        let page = app.get_text(&format!("/o/{slug}/queue/t/{}", first.code)).await;
+        assert!(page.contains("ยกเลิกบัตรคิว") && page.contains("name=\"sure\""), "{page}");
+        // Not confirmed: nothing changes, the page says what to do.
+        let r = new_client().post(cancel(&first.code)).form(&[("sure", "")]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(r.text().await.unwrap().contains("ยืนยันว่าไม่รอรับบริการแล้ว&#34; ก่อนกดยกเลิก"));
+        assert_eq!(ticket(&app, first.id).await.status.code(), "waiting");
+        // A page elsewhere cannot cancel someone's ticket through their browser.
+        let r = new_client().post(cancel(&first.code)).header("origin", "https://evil.example").form(&[("sure", "1")]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        // Nor does the code work under another organization's address.
+        let r = new_client().post(app.url(&format!("/o/other-town/queue/t/{}/cancel", first.code))).form(&[("sure", "1")]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert_eq!(ticket(&app, first.id).await.status.code(), "waiting");
+        // Confirmed: cancelled once, however many taps.
+        for _ in 0..2 {
+            let r = new_client().post(cancel(&first.code)).form(&[("sure", "1")]).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        }
+        assert_eq!(ticket(&app, first.id).await.status.code(), "cancelled");
+        let page = app.get_text(&format!("/o/{slug}/queue/t/{}", first.code)).await;
+        assert!(page.contains("บัตรคิวนี้ถูกยกเลิก") && !page.contains("name=\"sure\""), "{page}");
+        let events: Vec<(String, String)> =
+            sqlx::query_as("SELECT kind, actor FROM queue_events WHERE ticket_id = $1 AND kind = 'cancel'")
+                .bind(first.id.0)
+                .fetch_all(&app.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(events, vec![("cancel".to_string(), "holder".to_string())]);
+        let audited: (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM audit_log WHERE org_id = $1 AND action = 'cancel' AND entity_id = $2",
+        )
+        .bind(app.org_a.id.0)
+        .bind(first.id.0.to_string())
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(audited.0, 1);
+        // The counter's next call skips the cancelled place; once called, the holder cannot cancel.
+        let csrf = app.login(DEMO_STAFF).await;
+        let r = app.post_form(&format!("/app/queue/counters/{}/next", queue.counter(2)), &csrf, &[]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(ticket(&app, second.id).await.status.code(), "called");
+        let r = new_client().post(cancel(&second.code)).form(&[("sure", "1")]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(r.text().await.unwrap().contains("ถึงคิวของท่านแล้ว ยกเลิกจากหน้านี้ไม่ได้"));
+        assert_eq!(ticket(&app, second.id).await.status.code(), "called");
+    }
 }
