@@ -106,7 +106,9 @@ pub async fn board(
 
 fn views(board: &BoardState, digits: Digits) -> (Vec<PointView>, Vec<CallView>) {
     let call = |e: &QueueEvent| CallView {
-        label: digits.apply(&e.label),
+        // The label is a code the citizen matches against the paper ticket, character for
+        // character: shown as printed, whatever the organization's digits.
+        label: e.label.clone(),
         counter: digits.apply(e.counter.as_deref().unwrap_or_default()),
         service: e.service.clone(),
         time: time_of_day(e.at_ms, digits),

@@ -45,7 +45,8 @@ impl<'a> WireEvent<'a> {
             kind: &event.kind,
             counter_id: event.counter_id,
             counter: digits.apply(counter),
-            label: digits.apply(&event.label),
+            // As printed on the ticket (see `page.rs`).
+            label: event.label.clone(),
             service: &event.service,
             time: time_of_day(event.at_ms, digits),
             announce: event.is_call() && now_ms - event.at_ms <= ANNOUNCE_WITHIN_MS,
