@@ -37,7 +37,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
-        let pdf = Typesetter::new(settings.limits.render);
+        let pdf = Typesetter::with_worker(settings.limits.render, settings.render_worker.clone());
         let public_cache = Arc::new(crate::portal::cache::PublicCache::new(settings.public_cache_bytes));
         let boards = crate::queue::board::Boards::new();
         AppState { db, settings: Arc::new(settings), pdf, mailer: None, public_cache, boards }

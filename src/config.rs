@@ -31,6 +31,9 @@ pub struct Settings {
     pub trusted_proxies: Vec<crate::http::client::Cidr>,
     /// `PRONGSAI_PUBLIC_CACHE_MB` (64): memory for public pages kept rendered and compressed.
     pub public_cache_bytes: usize,
+    /// The `prongsai` binary that typesets large documents in a child process (`serve` sets the
+    /// running one); None: every document is typeset in this process.
+    pub render_worker: Option<std::path::PathBuf>,
 }
 
 /// A value kept out of `Debug` output and logs.
@@ -160,6 +163,7 @@ impl Settings {
                 .unwrap_or(64)
                 * 1024
                 * 1024,
+            render_worker: None,
         }
     }
 

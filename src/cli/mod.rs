@@ -118,6 +118,9 @@ pub enum Command {
         /// scripts/bench-libreoffice.sh.
         #[arg(long)]
         docx_out: Option<String>,
+        /// Typeset the large registers in a child process, as the server does.
+        #[arg(long)]
+        worker: bool,
         #[command(subcommand)]
         command: Option<BenchCommand>,
     },
@@ -144,6 +147,10 @@ pub enum Command {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         url: String,
     },
+    /// Typeset one document sent on stdin, the PDF to stdout (the server's child for large
+    /// documents: docs::pdf::worker).
+    #[command(hide = true)]
+    RenderWorker,
 }
 
 #[derive(Subcommand, Debug)]
@@ -187,8 +194,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let url: DatabaseUrl = cli.database_url.parse()?;
     match cli.command {
         Command::Healthcheck { url } => return serve::healthcheck(&url).await,
-        Command::Bench { iterations, measures, large_iterations, docx_out, command: None } => {
-            let options = crate::docs::bench::BenchOptions { iterations, measures, large_iterations, docx_out };
+        Command::RenderWorker => {
+            crate::docs::pdf::worker::serve_one(&mut std::io::stdin().lock(), &mut std::io::stdout().lock())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Bench { iterations, measures, large_iterations, docx_out, worker, command: None } => {
+            let options = crate::docs::bench::BenchOptions { iterations, measures, large_iterations, docx_out, worker };
             return crate::docs::bench::run(options);
         }
         // Before connecting: a backup must not migrate, a restore target must not be created.
@@ -212,6 +223,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Services { command } => return services::run(&db, command).await,
         Command::Bench { command: Some(command), .. } => bench::run(&db, command).await?,
         Command::Healthcheck { .. }
+        | Command::RenderWorker
         | Command::Bench { command: None, .. }
         | Command::Backup { .. }
         | Command::Restore { .. }

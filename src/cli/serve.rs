@@ -20,6 +20,8 @@ pub(super) async fn serve(
     }
     let mut settings = Settings::new(url.clone(), public_url);
     settings.audit_signer = crate::audit::HeadSigner::from_env()?.map(std::sync::Arc::new);
+    settings.render_worker =
+        Some(std::env::current_exe().context("finding the prongsai binary for the render worker")?);
     let listener =
         tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("cannot listen on {bind} (เปิดพอร์ตไม่ได้)"))?;
     let addr = listener.local_addr()?;

@@ -57,6 +57,8 @@ pub struct BenchOptions {
     /// Where to write each large register's DOCX (`{n}` is replaced by the measures), for
     /// `scripts/bench-libreoffice.sh`.
     pub docx_out: Option<String>,
+    /// Typeset the large registers as the server does: in a child `prongsai render-worker`.
+    pub worker: bool,
 }
 
 pub fn run(options: BenchOptions) -> anyhow::Result<ExitCode> {
@@ -67,7 +69,15 @@ pub fn run(options: BenchOptions) -> anyhow::Result<ExitCode> {
     if options.iterations > 0 {
         seed(options.iterations)?;
     }
-    let engine = PdfEngine::new();
+    let worker = match options.worker {
+        true => Some(super::pdf::worker::Worker {
+            exe: std::env::current_exe()?,
+            above_bytes: super::pdf::worker::CHILD_ABOVE_BYTES,
+            timeout: Duration::from_secs(3600),
+        }),
+        false => None,
+    };
+    let engine = PdfEngine::new().with_worker(worker);
     for &n in &options.measures {
         large(&engine, n, options.large_iterations.max(1), options.docx_out.as_deref())?;
     }
@@ -88,7 +98,11 @@ fn large(engine: &PdfEngine, n: usize, iterations: u32, docx_out: Option<&str>) 
     let mut bytes = 0;
     for _ in 0..iterations {
         let started = Instant::now();
-        let (pdf, p) = engine.measures_report_paged(&doc)?;
+        // The page count is known only in this process (0: typeset by the child).
+        let (pdf, p) = match engine.has_worker() {
+            true => (engine.measures_report(&doc)?, 0),
+            false => engine.measures_report_paged(&doc)?,
+        };
         times.push(started.elapsed());
         (pages, bytes) = (p, pdf.len());
         println!("{n} measures: {:.0} ms, {p} pages, {} KB; {}", ms(times[times.len() - 1]), bytes / 1024, memory());

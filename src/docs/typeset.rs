@@ -171,8 +171,19 @@ pub struct Typesetter {
 
 impl Typesetter {
     pub fn new(limits: RenderLimits) -> Self {
+        Self::with_worker(limits, None)
+    }
+
+    /// Large documents typeset by `exe` in a child process (`docs::pdf::worker`), killed when
+    /// it outlives the time limit (5 minutes without one).
+    pub fn with_worker(limits: RenderLimits, exe: Option<std::path::PathBuf>) -> Self {
         crate::thai::words::warm_up();
-        Typesetter { engine: Arc::new(PdfEngine::new()), limits, renders: Arc::default() }
+        let worker = exe.map(|exe| crate::docs::pdf::worker::Worker {
+            exe,
+            above_bytes: crate::docs::pdf::worker::CHILD_ABOVE_BYTES,
+            timeout: limits.timeout.unwrap_or(Duration::from_secs(300)),
+        });
+        Typesetter { engine: Arc::new(PdfEngine::new().with_worker(worker)), limits, renders: Arc::default() }
     }
 
     /// Without limits, for the command line.

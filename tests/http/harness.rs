@@ -252,7 +252,7 @@ pub async fn spawn_app_with(backend: Backend, options: SpawnOptions) -> Option<T
     .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let mut settings = Settings::new(db_url.clone(), Some(format!("http://{addr}")));
+    let mut settings = served(Settings::new(db_url.clone(), Some(format!("http://{addr}"))));
     if let Some(configure) = options.settings {
         configure(&mut settings);
     }
@@ -366,7 +366,7 @@ impl TestApp {
         let db = Db::connect(&self.db_url).await.expect("second connection");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let mut settings = Settings::new(self.db_url.clone(), Some(format!("http://{addr}")));
+        let mut settings = served(Settings::new(self.db_url.clone(), Some(format!("http://{addr}"))));
         configure(&mut settings);
         let state = AppState::new(db, settings);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -395,7 +395,7 @@ impl TestApp {
         }
         let listener = listener.unwrap_or_else(|| panic!("{} was not free again within 5 s", self.addr));
         let db = Db::connect(&self.db_url).await.expect("connect again");
-        let settings = Settings::new(self.db_url.clone(), Some(format!("http://{}", self.addr)));
+        let settings = served(Settings::new(self.db_url.clone(), Some(format!("http://{}", self.addr))));
         tokio::spawn(serve(AppState::new(db, settings), listener, async {
             let _ = rx.await;
         }));
@@ -477,4 +477,11 @@ impl TestApp {
             .expect("the report is published")
             .number
     }
+}
+
+/// Settings as `prongsai serve` completes them: large documents typeset by the built binary's
+/// render worker (the test binary itself has no `render-worker` command).
+fn served(mut settings: Settings) -> Settings {
+    settings.render_worker = Some(env!("CARGO_BIN_EXE_prongsai").into());
+    settings
 }

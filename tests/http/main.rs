@@ -51,6 +51,7 @@ mod queue_board;
 mod queue_numbering;
 mod queue_stats;
 mod queue_support;
+mod render_worker;
 mod report;
 mod report_versions;
 mod schema;

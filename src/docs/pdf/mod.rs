@@ -8,6 +8,7 @@ mod fix_marks;
 mod linebreaks;
 mod measures;
 mod wordbox;
+pub mod worker;
 mod world;
 
 #[cfg(test)]
@@ -76,6 +77,8 @@ pub struct PdfEngine {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
+    /// Large documents go to a child process (`worker.rs`); None: everything is typeset here.
+    worker: Option<worker::Worker>,
 }
 
 // Shared by all request handlers.
@@ -95,7 +98,22 @@ impl PdfEngine {
     pub fn new() -> Self {
         let fonts: Vec<Font> = FONTS.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect();
         assert!(!fonts.is_empty(), "the embedded fonts must parse");
-        Self { library: LazyHash::new(Library::default()), book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
+        Self {
+            library: LazyHash::new(Library::default()),
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+            worker: None,
+        }
+    }
+
+    /// Whether large documents go to a child process.
+    pub fn has_worker(&self) -> bool {
+        self.worker.is_some()
+    }
+
+    /// The same engine, typesetting documents larger than the worker's threshold in a child.
+    pub fn with_worker(self, worker: Option<worker::Worker>) -> Self {
+        Self { worker, ..self }
     }
 
     /// Renders the measures report (cover page, title, introduction, six-column table).
@@ -105,7 +123,8 @@ impl PdfEngine {
 
     /// As [`measures_report`](Self::measures_report), with the number of pages (for benchmarks).
     pub fn measures_report_paged(&self, doc: &MeasuresReportDoc) -> anyhow::Result<(Vec<u8>, usize)> {
-        let result = self.render_inner(measures::TEMPLATE, &measures::data(doc), &[]);
+        let json = serde_json::to_vec(&measures::data(doc)).expect("a serde_json::Value always serializes");
+        let result = self.render_inner(measures::TEMPLATE, json, &[]);
         evict_after(&result);
         Ok(result?)
     }
@@ -123,7 +142,27 @@ impl PdfEngine {
         data: &serde_json::Value,
         files: &[(&str, Vec<u8>)],
     ) -> anyhow::Result<Vec<u8>> {
-        let result = self.render_inner(template, data, files);
+        let json = serde_json::to_vec(data).expect("a serde_json::Value always serializes");
+        match &self.worker {
+            Some(worker) if json.len() > worker.above_bytes => worker.render(template, &json, files),
+            _ => self.render_json(template, json, files),
+        }
+    }
+
+    /// As [`render_with_files`](Self::render_with_files), always in this process (the render
+    /// worker's side).
+    pub fn render_here(
+        &self,
+        template: &str,
+        data: &serde_json::Value,
+        files: &[(&str, Vec<u8>)],
+    ) -> anyhow::Result<Vec<u8>> {
+        let json = serde_json::to_vec(data).expect("a serde_json::Value always serializes");
+        self.render_json(template, json, files)
+    }
+
+    fn render_json(&self, template: &str, json: Vec<u8>, files: &[(&str, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
+        let result = self.render_inner(template, json, files);
         evict_after(&result);
         Ok(result?.0)
     }
@@ -131,12 +170,11 @@ impl PdfEngine {
     fn render_inner(
         &self,
         template: &str,
-        data: &serde_json::Value,
+        json: Vec<u8>,
         files: &[(&str, Vec<u8>)],
     ) -> Result<(Vec<u8>, usize), PdfError> {
         let id = |name: &str| file_id(name).map_err(|_| PdfError::BadFile(name.to_string()));
         let mut map = HashMap::new();
-        let json = serde_json::to_vec(data).expect("a serde_json::Value always serializes");
         map.insert(id("data.json")?, Bytes::new(json));
         for (name, bytes) in files {
             map.insert(id(name)?, Bytes::new(bytes.clone()));

@@ -1,0 +1,74 @@
+//! Large documents are typeset by a child `prongsai render-worker` (issue 13: the memory a large
+//! render takes goes back to the system): the child's PDF reads back as the in-process one does,
+//! the threshold decides which documents go, a child over its time is stopped, and a request cut
+//! short is refused with a message.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use prongsai::docs::MeasuresReportDoc;
+use prongsai::docs::pdf::PdfEngine;
+use prongsai::docs::pdf::worker::Worker;
+
+use crate::services::pdftotext;
+
+fn worker(above_bytes: usize, timeout: Duration) -> Worker {
+    Worker { exe: env!("CARGO_BIN_EXE_prongsai").into(), above_bytes, timeout }
+}
+
+#[test]
+fn a_document_over_the_threshold_is_typeset_by_the_child_and_reads_back_as_in_process() {
+    let doc = MeasuresReportDoc::with_measures(30);
+    let here = PdfEngine::new().measures_report(&doc).unwrap();
+    let child = PdfEngine::new().with_worker(Some(worker(0, Duration::from_secs(120)))).measures_report(&doc).unwrap();
+    let text = pdftotext(&child);
+    assert!(text.contains("มาตรการ") && text.len() > 10_000, "{}", &text[..text.len().min(400)]);
+    assert_eq!(text, pdftotext(&here), "the same words in the same order");
+}
+
+#[test]
+fn the_threshold_decides_which_documents_go_to_the_child() {
+    let gone = Worker { exe: "/nonexistent/prongsai".into(), above_bytes: 0, timeout: Duration::from_secs(5) };
+    let doc = MeasuresReportDoc::sample();
+    let error = PdfEngine::new().with_worker(Some(gone.clone())).measures_report(&doc).unwrap_err();
+    assert!(format!("{error:#}").contains("starting the render worker /nonexistent/prongsai"), "{error:#}");
+    // Under the threshold the same engine typesets it itself.
+    let small = Worker { above_bytes: usize::MAX, ..gone };
+    let pdf = PdfEngine::new().with_worker(Some(small)).measures_report(&doc).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn a_child_over_its_time_is_stopped_and_says_so() {
+    let started = std::time::Instant::now();
+    let error = PdfEngine::new()
+        .with_worker(Some(worker(0, Duration::from_millis(50))))
+        .measures_report(&MeasuresReportDoc::with_measures(200))
+        .unwrap_err();
+    assert!(format!("{error:#}").contains("did not finish within 50ms and was stopped"), "{error:#}");
+    assert!(started.elapsed() < Duration::from_secs(10), "stopped, not waited for: {:?}", started.elapsed());
+}
+
+#[test]
+fn a_request_cut_short_is_refused_with_a_message() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_prongsai"))
+        .arg("render-worker")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let magic = b"prongsai-render 1";
+    let mut request = (magic.len() as u64).to_le_bytes().to_vec();
+    request.extend_from_slice(magic);
+    // A template frame that claims 100 bytes and brings 3.
+    request.extend_from_slice(&100u64.to_le_bytes());
+    request.extend_from_slice(b"#le");
+    child.stdin.take().unwrap().write_all(&request).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty(), "no PDF");
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert!(message.contains("the request was cut short"), "{message}");
+}
