@@ -326,3 +326,13 @@ fn extra_files_are_readable_by_the_template() {
         .unwrap();
     assert_eq!(squash(&text(&pdf, true)), "ป้ายทะเบียนพัสดุ7");
 }
+
+#[test]
+fn the_seed_stays_in_process_and_a_register_of_thirty_measures_goes_to_the_render_worker() {
+    let size = |doc: &MeasuresReportDoc| serde_json::to_vec(&super::measures::data(doc)).unwrap().len();
+    let threshold = super::worker::CHILD_ABOVE_BYTES;
+    let seed = size(&MeasuresReportDoc::sample());
+    assert!(seed * 2 < threshold, "the seed ({seed} bytes) keeps typst's warm cache");
+    let (twenty, thirty) = (size(&MeasuresReportDoc::with_measures(20)), size(&MeasuresReportDoc::with_measures(30)));
+    assert!(twenty <= threshold && thirty > threshold, "20 measures: {twenty} bytes, 30: {thirty}");
+}
