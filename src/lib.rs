@@ -23,5 +23,6 @@ pub mod queue;
 pub mod services;
 #[cfg(test)]
 mod source_files;
+pub mod survey;
 pub mod text;
 pub mod thai;

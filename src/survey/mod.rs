@@ -1,0 +1,10 @@
+//! Satisfaction surveys (issue 15): questionnaires of 5-level items grouped in aspects, answered by
+//! QR at a service point or once per visit, analysed with the Thai interpretation scales and
+//! reported to the executives and the public.
+//!
+//! So far the pure parts: the questionnaire's definition and its checks (`questionnaire.rs`), the
+//! two interpretation scales (`scale.rs`) and the statistics of answers (`stats.rs`).
+
+pub mod questionnaire;
+pub mod scale;
+pub mod stats;
