@@ -145,23 +145,13 @@ impl PdfEngine {
         let json = serde_json::to_vec(data).expect("a serde_json::Value always serializes");
         match &self.worker {
             Some(worker) if json.len() > worker.above_bytes => worker.render(template, &json, files),
-            _ => self.render_json(template, json, files),
+            _ => self.render_here(template, json, files),
         }
     }
 
-    /// As [`render_with_files`](Self::render_with_files), always in this process (the render
-    /// worker's side).
-    pub fn render_here(
-        &self,
-        template: &str,
-        data: &serde_json::Value,
-        files: &[(&str, Vec<u8>)],
-    ) -> anyhow::Result<Vec<u8>> {
-        let json = serde_json::to_vec(data).expect("a serde_json::Value always serializes");
-        self.render_json(template, json, files)
-    }
-
-    fn render_json(&self, template: &str, json: Vec<u8>, files: &[(&str, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
+    /// Typesets `json` (the data, already serialized) in this process: small documents, and the
+    /// render worker's side of large ones.
+    pub fn render_here(&self, template: &str, json: Vec<u8>, files: &[(&str, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
         let result = self.render_inner(template, json, files);
         evict_after(&result);
         Ok(result?.0)

@@ -138,7 +138,7 @@ pub fn serve_one(input: &mut impl Read, output: &mut impl Write) -> anyhow::Resu
         bail!("not a render request (expected {:?})", String::from_utf8_lossy(MAGIC));
     }
     let template = String::from_utf8(next("template")?).context("the template is not UTF-8")?;
-    let data: serde_json::Value = serde_json::from_slice(&next("data")?).context("the data is not JSON")?;
+    let data = next("data")?;
     let mut files = Vec::new();
     while let Some(name) = frame(input)? {
         let name = String::from_utf8(name).context("a file name is not UTF-8")?;
@@ -146,7 +146,7 @@ pub fn serve_one(input: &mut impl Read, output: &mut impl Write) -> anyhow::Resu
         files.push((name, bytes));
     }
     let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    let pdf = PdfEngine::new().render_here(&template, &data, &files)?;
+    let pdf = PdfEngine::new().render_here(&template, data, &files)?;
     output.write_all(&pdf)?;
     output.flush()?;
     Ok(())
