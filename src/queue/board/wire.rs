@@ -102,7 +102,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_call_is_sent_in_the_organization_digits_with_its_words() {
+    fn a_call_is_sent_in_the_organization_digits_with_its_label_as_printed_and_its_words() {
         let event = QueueEvent {
             id: 7,
             point_id: 1,
@@ -115,7 +115,8 @@ mod tests {
             at_ms: 1_796_009_520_000,
         };
         let wire = WireEvent::new(&event, Digits::Thai, event.at_ms + 1_000);
-        assert_eq!(wire.label, "A๐๑๒");
+        // The label as on the paper ticket; the counter and the time in the organization's digits.
+        assert_eq!(wire.label, "A012");
         assert_eq!(wire.counter, "ช่องบริการ ๒");
         assert_eq!(wire.time, "๑๐:๓๒");
         assert!(wire.announce);
