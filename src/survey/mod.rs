@@ -2,9 +2,11 @@
 //! QR at a service point or once per visit, analysed with the Thai interpretation scales and
 //! reported to the executives and the public.
 //!
-//! So far the pure parts: the questionnaire's definition and its checks (`questionnaire.rs`), the
-//! two interpretation scales (`scale.rs`) and the statistics of answers (`stats.rs`).
+//! So far: the questionnaire's definition and its checks (`questionnaire.rs`), the two
+//! interpretation scales (`scale.rs`) and the statistics of answers (`stats.rs`), all pure; and
+//! surveys with their published questionnaire versions (`store.rs`, the SQL).
 
 pub mod questionnaire;
 pub mod scale;
 pub mod stats;
+pub mod store;

@@ -58,6 +58,7 @@ mod schema;
 mod service;
 mod services;
 mod services_exchange;
+mod survey;
 mod tenancy;
 mod test_harness;
 mod text_input;

@@ -1,0 +1,196 @@
+//! Surveys and their published questionnaire versions (all their SQL). Every read and write takes
+//! the organization: another organization's survey id finds nothing.
+//!
+//! A version is inserted once and never updated: an answer will keep the version it answered.
+
+use super::questionnaire::Questionnaire;
+use super::scale::Scale;
+use crate::db::{Db, now};
+use crate::orgs::OrgId;
+
+/// A survey's row id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub struct SurveyId(pub i64);
+
+impl std::fmt::Display for SurveyId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Survey {
+    pub id: SurveyId,
+    pub name: String,
+    pub scale: Scale,
+}
+
+/// A published questionnaire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Version {
+    pub survey: SurveyId,
+    pub number: i64,
+    pub questionnaire: Questionnaire,
+    pub published_by: String,
+    pub published_at: i64,
+}
+
+/// Why a survey was not created or a version not published, in Thai.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SurveyRefusal {
+    #[error("กรุณากรอกชื่อแบบประเมิน (ไม่เกิน {0} ตัวอักษร)")]
+    BadName(usize),
+    #[error("มีแบบประเมินชื่อ \"{0}\" อยู่แล้ว")]
+    NameTaken(String),
+    #[error("ไม่พบแบบประเมินนี้")]
+    NoSuchSurvey,
+    #[error("แบบประเมินยังเผยแพร่ไม่ได้: {}", .0.join("; "))]
+    Invalid(Vec<String>),
+    #[error("ไม่มีอะไรเปลี่ยนจากฉบับที่ {0} ที่เผยแพร่แล้ว")]
+    Unchanged(i64),
+}
+
+/// Longest survey name, in characters.
+pub const MAX_NAME: usize = 200;
+
+/// A new survey of the organization, its means read by `scale`.
+pub async fn create(
+    db: &Db,
+    org: OrgId,
+    name: &str,
+    scale: Scale,
+    actor: &str,
+) -> anyhow::Result<Result<SurveyId, SurveyRefusal>> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME {
+        return Ok(Err(SurveyRefusal::BadName(MAX_NAME)));
+    }
+    // The organization's write lock makes the check and the insert one step for its writers; the
+    // unique key stays the last word.
+    let mut tx = db.write(org).await?;
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM surveys WHERE org_id = $1 AND name = $2")
+        .bind(org.0)
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if taken.is_some() {
+        return Ok(Err(SurveyRefusal::NameTaken(name.to_string())));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO surveys (org_id, name, scale, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(name)
+    .bind(scale.code())
+    .bind(actor)
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?;
+    let after = serde_json::json!({ "name": name, "scale": scale.code() });
+    crate::audit::record(&mut tx, org, actor, "create", "survey", &id.to_string(), None, Some(&after)).await?;
+    tx.commit().await?;
+    Ok(Ok(SurveyId(id)))
+}
+
+/// The organization's survey `id`, if it is the organization's.
+pub async fn find(db: &Db, org: OrgId, id: SurveyId) -> anyhow::Result<Option<Survey>> {
+    let row: Option<(i64, String, String)> =
+        sqlx::query_as("SELECT id, name, scale FROM surveys WHERE org_id = $1 AND id = $2")
+            .bind(org.0)
+            .bind(id.0)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(|(id, name, scale)| Survey {
+        id: SurveyId(id),
+        name,
+        scale: Scale::from_code(&scale).unwrap_or_default(),
+    }))
+}
+
+/// Publishes `questionnaire` as the survey's next version, if it passes its checks and differs
+/// from the last version.
+pub async fn publish(
+    db: &Db,
+    org: OrgId,
+    survey: SurveyId,
+    questionnaire: &Questionnaire,
+    actor: &str,
+) -> anyhow::Result<Result<Version, SurveyRefusal>> {
+    let faults = questionnaire.check();
+    if !faults.is_empty() {
+        return Ok(Err(SurveyRefusal::Invalid(faults)));
+    }
+    let mut tx = db.write(org).await?;
+    let known: Option<i64> = sqlx::query_scalar("SELECT id FROM surveys WHERE org_id = $1 AND id = $2")
+        .bind(org.0)
+        .bind(survey.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if known.is_none() {
+        return Ok(Err(SurveyRefusal::NoSuchSurvey));
+    }
+    let last: Option<(i64, String)> = sqlx::query_as(
+        "SELECT number, definition FROM survey_versions WHERE org_id = $1 AND survey_id = $2
+         ORDER BY number DESC LIMIT 1",
+    )
+    .bind(org.0)
+    .bind(survey.0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((number, definition)) = &last
+        && serde_json::from_str::<Questionnaire>(definition).ok().as_ref() == Some(questionnaire)
+    {
+        return Ok(Err(SurveyRefusal::Unchanged(*number)));
+    }
+    let number = last.map_or(1, |(n, _)| n + 1);
+    let published_at = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO survey_versions (org_id, survey_id, number, definition, published_by, published_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(survey.0)
+    .bind(number)
+    .bind(serde_json::to_string(questionnaire)?)
+    .bind(actor)
+    .bind(published_at)
+    .fetch_one(&mut *tx)
+    .await?;
+    let after = serde_json::json!({
+        "survey_id": survey.0, "number": number, "items": questionnaire.item_count(),
+    });
+    crate::audit::record(&mut tx, org, actor, "publish", "survey_version", &id.to_string(), None, Some(&after)).await?;
+    tx.commit().await?;
+    Ok(Ok(Version {
+        survey,
+        number,
+        questionnaire: questionnaire.clone(),
+        published_by: actor.to_string(),
+        published_at,
+    }))
+}
+
+/// Version `number` of the survey, or its latest when None.
+pub async fn version(db: &Db, org: OrgId, survey: SurveyId, number: Option<i64>) -> anyhow::Result<Option<Version>> {
+    let row: Option<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT number, definition, published_by, published_at FROM survey_versions
+         WHERE org_id = $1 AND survey_id = $2 AND ($3 = 0 OR number = $3) ORDER BY number DESC LIMIT 1",
+    )
+    .bind(org.0)
+    .bind(survey.0)
+    .bind(number.unwrap_or(0))
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some((number, definition, published_by, published_at)) = row else { return Ok(None) };
+    let questionnaire = serde_json::from_str(&definition)?;
+    Ok(Some(Version { survey, number, questionnaire, published_by, published_at }))
+}
+
+/// The numbers of the survey's versions, oldest first.
+pub async fn version_numbers(db: &Db, org: OrgId, survey: SurveyId) -> anyhow::Result<Vec<i64>> {
+    Ok(sqlx::query_scalar("SELECT number FROM survey_versions WHERE org_id = $1 AND survey_id = $2 ORDER BY number")
+        .bind(org.0)
+        .bind(survey.0)
+        .fetch_all(&db.pool)
+        .await?)
+}
