@@ -70,6 +70,8 @@ pub fn entity_th(code: &str) -> &'static str {
         "service_draft" => "ร่างคู่มือสำหรับประชาชน",
         "service_manual" => "คู่มือสำหรับประชาชน",
         "service_form" => "แบบฟอร์มของงานบริการ",
+        "survey" => "แบบประเมินความพึงพอใจ",
+        "survey_version" => "ฉบับที่เผยแพร่ของแบบประเมินความพึงพอใจ",
         _ => "ข้อมูลอื่น",
     }
 }
@@ -81,6 +83,11 @@ pub fn actor_th(actor: &str) -> &str {
         "demo" => "ข้อมูลตัวอย่าง",
         "cli" => "คำสั่งผู้ดูแลระบบ",
         "system" => "ระบบ",
+        // The queue's citizens, who have no account: a kiosk screen, the entrance QR, and the
+        // holder of a ticket's code (who may cancel it).
+        "kiosk" => "ตู้ออกบัตรคิว",
+        "qr" => "ผู้รับบัตรคิวทาง QR",
+        "holder" => "ผู้ถือบัตรคิว",
         other => other,
     }
 }
