@@ -3,9 +3,11 @@
 //! reported to the executives and the public.
 //!
 //! So far: the questionnaire's definition and its checks (`questionnaire.rs`), the two
-//! interpretation scales (`scale.rs`) and the statistics of answers (`stats.rs`), all pure; and
+//! interpretation scales (`scale.rs`), the statistics of answers (`stats.rs`) and their chart
+//! (`chart.rs`, SVG), all pure; and
 //! surveys with their published questionnaire versions (`store.rs`, the SQL).
 
+pub mod chart;
 pub mod questionnaire;
 pub mod scale;
 pub mod stats;
