@@ -281,9 +281,15 @@ async fn use_wal(pool: &sqlx::AnyPool, wait: Duration) -> anyhow::Result<()> {
 /// SQLite's "database is locked" (SQLITE_BUSY and its extended codes).
 fn is_busy(err: &sqlx::Error) -> bool {
     match err {
-        sqlx::Error::Database(db) => db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| c & 0xff == 5),
+        sqlx::Error::Database(db) => db.code().and_then(|c| sqlite_primary_code(&c)) == Some(5),
         _ => false,
     }
+}
+
+/// SQLite's primary result code: the low byte of the (extended) code it reported; None for a code
+/// that is not a number (PostgreSQL's SQLSTATE).
+fn sqlite_primary_code(code: &str) -> Option<i64> {
+    code.parse::<i64>().ok().map(|c| c & 0xff)
 }
 
 /// What a failed write tells about the storage under the database, for the message people get.
@@ -303,8 +309,7 @@ pub fn storage_fault(err: &anyhow::Error) -> Option<StorageFault> {
             match code.as_ref() {
                 "53100" => Some(StorageFault::Full),
                 "58000" | "58030" => Some(StorageFault::Io),
-                // SQLite: the primary result code is the low byte of the extended code.
-                c => match c.parse::<i64>().ok()? & 0xff {
+                c => match sqlite_primary_code(c)? {
                     13 => Some(StorageFault::Full),
                     10 => Some(StorageFault::Io),
                     _ => None,

@@ -70,11 +70,7 @@ pub fn run(options: BenchOptions) -> anyhow::Result<ExitCode> {
         seed(options.iterations)?;
     }
     let worker = match options.worker {
-        true => Some(super::pdf::worker::Worker {
-            exe: std::env::current_exe()?,
-            above_bytes: super::pdf::worker::CHILD_ABOVE_BYTES,
-            timeout: Duration::from_secs(3600),
-        }),
+        true => Some(super::pdf::worker::Worker::new(std::env::current_exe()?, Duration::from_secs(3600))),
         false => None,
     };
     let engine = PdfEngine::new().with_worker(worker);

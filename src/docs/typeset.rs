@@ -178,11 +178,8 @@ impl Typesetter {
     /// it outlives the time limit (5 minutes without one).
     pub fn with_worker(limits: RenderLimits, exe: Option<std::path::PathBuf>) -> Self {
         crate::thai::words::warm_up();
-        let worker = exe.map(|exe| crate::docs::pdf::worker::Worker {
-            exe,
-            above_bytes: crate::docs::pdf::worker::CHILD_ABOVE_BYTES,
-            timeout: limits.timeout.unwrap_or(Duration::from_secs(300)),
-        });
+        let timeout = limits.timeout.unwrap_or(Duration::from_secs(300));
+        let worker = exe.map(|exe| crate::docs::pdf::worker::Worker::new(exe, timeout));
         Typesetter { engine: Arc::new(PdfEngine::new().with_worker(worker)), limits, renders: Arc::default() }
     }
 

@@ -272,7 +272,7 @@ struct StatusPage {
 }
 
 fn cancellable(t: &Ticket) -> bool {
-    t.day == super::thai_day(now_ms()) && matches!(t.status, Status::Waiting | Status::Skipped)
+    t.status != Status::Cancelled && tickets::holder_cancel_refusal(t, now_ms()).is_none()
 }
 
 /// The ticket's live status: people ahead, called or not (refreshes itself every 15 s).
@@ -313,7 +313,7 @@ async fn cancel(
     let refused = if form.sure != "1" {
         Some("กรุณาเลือก \"ยืนยันว่าไม่รอรับบริการแล้ว\" ก่อนกดยกเลิก".to_string())
     } else {
-        tickets::cancel_by_holder(&state.db, &org, &code, now_ms()).await?.err().map(|r| r.to_string())
+        tickets::cancel_by_holder(&state.db, &org, t.id, now_ms()).await?.err().map(|r| r.to_string())
     };
     let Some(error) = refused else { return Ok(see_other(&format!("/o/{}/queue/t/{code}", org.slug))) };
     let (ticket, _) = ticket_view(&state, &org, &t).await?;

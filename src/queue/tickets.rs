@@ -592,22 +592,34 @@ pub async fn skip(
     Ok(Some(Ok(after_step)))
 }
 
-/// The holder of a ticket gives up its place (the ticket's page: whoever has its unguessable code
-/// holds the ticket). Only today's ticket still waiting, or skipped after it was called; once
-/// called, the counter decides. A ticket cancelled already stays as it is (a second tap).
-pub async fn cancel_by_holder(db: &Db, org: &Org, code: &str, at: i64) -> anyhow::Result<Result<Ticket, QueueRefusal>> {
-    let Some(found) = find_by_code(db, org.id, code).await? else { return Ok(Err(QueueRefusal::NoSuchTicket)) };
-    let mut tx = db.write(org.id).await?;
-    let Some(t) = ticket_in(&mut tx, org.id, found.id).await? else { return Ok(Err(QueueRefusal::NoSuchTicket)) };
-    let refusal = match t.status {
-        Status::Cancelled => return Ok(Ok(t)),
+/// Why the holder of `t` may not cancel it at `at`; None when they may. Only today's ticket still
+/// waiting, or skipped after it was called; once called, the counter decides. A ticket cancelled
+/// already is no refusal: a second tap changes nothing.
+pub fn holder_cancel_refusal(t: &Ticket, at: i64) -> Option<QueueRefusal> {
+    match t.status {
+        Status::Cancelled => None,
         Status::Called | Status::Serving => Some(QueueRefusal::CancelWhenCalled),
         Status::Done => Some(QueueRefusal::CancelWhenDone),
         Status::Waiting | Status::Skipped if t.day != thai_day(at) => Some(QueueRefusal::CancelOtherDay),
         Status::Waiting | Status::Skipped => None,
-    };
-    if let Some(refusal) = refusal {
+    }
+}
+
+/// The holder of `ticket` gives up its place (the ticket's page: whoever has its unguessable code
+/// holds the ticket), as [`holder_cancel_refusal`] allows.
+pub async fn cancel_by_holder(
+    db: &Db,
+    org: &Org,
+    ticket: TicketId,
+    at: i64,
+) -> anyhow::Result<Result<Ticket, QueueRefusal>> {
+    let mut tx = db.write(org.id).await?;
+    let Some(t) = ticket_in(&mut tx, org.id, ticket).await? else { return Ok(Err(QueueRefusal::NoSuchTicket)) };
+    if let Some(refusal) = holder_cancel_refusal(&t, at) {
         return Ok(Err(refusal));
+    }
+    if t.status == Status::Cancelled {
+        return Ok(Ok(t));
     }
     sqlx::query("UPDATE queue_tickets SET status = 'cancelled' WHERE id = $1 AND org_id = $2")
         .bind(t.id.0)

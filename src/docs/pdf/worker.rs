@@ -43,6 +43,11 @@ pub struct Worker {
 }
 
 impl Worker {
+    /// The worker of the `prongsai` binary `exe`, for documents over [`CHILD_ABOVE_BYTES`].
+    pub fn new(exe: PathBuf, timeout: Duration) -> Self {
+        Worker { exe, above_bytes: CHILD_ABOVE_BYTES, timeout }
+    }
+
     /// Typesets in a child process; the PDF, or why not (with the child's own message).
     pub fn render(&self, template: &str, data_json: &[u8], files: &[(&str, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
         let mut request = Vec::with_capacity(template.len() + data_json.len() + 64);
@@ -139,13 +144,13 @@ pub fn serve_one(input: &mut impl Read, output: &mut impl Write) -> anyhow::Resu
     }
     let template = String::from_utf8(next("template")?).context("the template is not UTF-8")?;
     let data = next("data")?;
-    let mut files = Vec::new();
+    let (mut names, mut contents) = (Vec::new(), Vec::new());
     while let Some(name) = frame(input)? {
         let name = String::from_utf8(name).context("a file name is not UTF-8")?;
-        let bytes = frame(input)?.with_context(|| format!("the file {name} has no bytes"))?;
-        files.push((name, bytes));
+        contents.push(frame(input)?.with_context(|| format!("the file {name} has no bytes"))?);
+        names.push(name);
     }
-    let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let files: Vec<(&str, Vec<u8>)> = names.iter().map(String::as_str).zip(contents).collect();
     let pdf = PdfEngine::new().render_here(&template, data, &files)?;
     output.write_all(&pdf)?;
     output.flush()?;
