@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+# The survey's XLSX export is opened by LibreOffice Calc in its test.
+[ -e /usr/lib/libreoffice/program/libsclo.so ] || need+=(libreoffice-calc-nogui)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 # The browser test (tests/http/browser.rs) drives a headless Chromium through chromedriver.
 [ -x /usr/bin/chromium ] || need+=(chromium)

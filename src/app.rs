@@ -33,6 +33,8 @@ pub struct AppState {
     pub public_cache: Arc<crate::portal::cache::PublicCache>,
     /// The queue boards' fan-out per organization, and the signal that ends their streams.
     pub boards: crate::queue::board::Boards,
+    /// The survey answers' writer (group commit, `survey::ingest`).
+    pub surveys: crate::survey::ingest::SharedIngest,
 }
 
 impl AppState {
@@ -40,7 +42,8 @@ impl AppState {
         let pdf = Typesetter::with_worker(settings.limits.render, settings.render_worker.clone());
         let public_cache = Arc::new(crate::portal::cache::PublicCache::new(settings.public_cache_bytes));
         let boards = crate::queue::board::Boards::new();
-        AppState { db, settings: Arc::new(settings), pdf, mailer: None, public_cache, boards }
+        let surveys = Arc::new(crate::survey::ingest::Ingest::new(db.clone()));
+        AppState { db, settings: Arc::new(settings), pdf, mailer: None, public_cache, boards, surveys }
     }
 
     /// The same state, e-mailing through `mailer`.
@@ -65,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::lending::routes::router())
         .merge(crate::queue::router())
         .merge(crate::services::router())
+        .merge(crate::survey::router())
         .merge(crate::portal::router())
         .merge(crate::queue::board::router())
         .merge(crate::ops::router())

@@ -61,6 +61,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     crate::lending::demo::load(db, &org).await?;
     crate::services::demo::load(db, &org).await?;
     crate::queue::demo::load(db, &org).await?;
+    crate::survey::demo::load(db, &org).await?;
     println!("demo organization {SLUG} loaded (users {ADMIN_USER}, supplies, executive; password {PASSWORD})");
     Ok(())
 }

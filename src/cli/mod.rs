@@ -17,6 +17,7 @@ mod measures;
 mod org;
 mod serve;
 mod services;
+mod survey;
 mod user;
 
 pub use audit::AuditCommand;
@@ -101,6 +102,11 @@ pub enum Command {
     Services {
         #[command(subcommand)]
         command: ServicesCommand,
+    },
+    /// Satisfaction surveys: QR posters and the yearly report.
+    Survey {
+        #[command(subcommand)]
+        command: survey::SurveyCommand,
     },
     /// Measure rendering speed (run a release build for meaningful figures); `bench populate`
     /// fills a database for load tests.
@@ -221,6 +227,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report { command } => return measures::report(&db, command).await,
         Command::Lending { command } => return lending::run(&db, command).await,
         Command::Services { command } => return services::run(&db, command).await,
+        Command::Survey { command } => return survey::run(&db, command).await,
         Command::Bench { command: Some(command), .. } => bench::run(&db, command).await?,
         Command::Healthcheck { .. }
         | Command::RenderWorker

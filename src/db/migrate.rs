@@ -37,6 +37,7 @@ pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0019_queue", include_str!("../../migrations/sqlite/0019_queue.sql")),
     ("0020_queue_event_indexes", include_str!("../../migrations/sqlite/0020_queue_event_indexes.sql")),
     ("0021_surveys", include_str!("../../migrations/sqlite/0021_surveys.sql")),
+    ("0022_survey_answers", include_str!("../../migrations/sqlite/0022_survey_answers.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/postgres/0001_init.sql")),
@@ -58,6 +59,7 @@ pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0019_queue", include_str!("../../migrations/postgres/0019_queue.sql")),
     ("0020_queue_event_indexes", include_str!("../../migrations/postgres/0020_queue_event_indexes.sql")),
     ("0021_surveys", include_str!("../../migrations/postgres/0021_surveys.sql")),
+    ("0022_survey_answers", include_str!("../../migrations/postgres/0022_survey_answers.sql")),
 ];
 
 /// The PostgreSQL advisory lock key of schema changes (any fixed number no one else uses;

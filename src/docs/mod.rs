@@ -7,6 +7,7 @@ pub mod first_print;
 pub mod pdf;
 pub mod report_data;
 pub mod typeset;
+pub mod xlsx;
 
 #[cfg(test)]
 mod docx_tests;

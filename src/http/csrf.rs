@@ -97,3 +97,15 @@ impl FromRequest<AppState> for CsrfMultipart {
         Ok(CsrfMultipart { user, multipart })
     }
 }
+
+/// The check of the forms citizens post without a session (the queue's kiosk and join forms, the
+/// survey's form): a post from another site's page is refused. The browser names the page's
+/// origin, which must be ours: the public URL's, or the host asked (a proxy that rewrites the Host
+/// header still passes the public URL's origin).
+pub fn same_origin(state: &AppState, headers: &axum::http::HeaderMap) -> Result<(), AppError> {
+    use axum::http::header;
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return Ok(()) };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
+    if origin == state.settings.public_url || origin_host == host { Ok(()) } else { Err(AppError::Forbidden) }
+}

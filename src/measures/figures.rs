@@ -12,6 +12,10 @@ use crate::thai::FiscalYear;
 pub const FIGURES: &[(&str, &str)] = &[
     ("lending.summary", "สถิติการยืม-คืนพัสดุตามคู่มือในปีงบประมาณ (จากระบบยืม-คืนพัสดุ)"),
     ("queue.summary", "สถิติบัตรคิวในปีงบประมาณ: ให้บริการภายในเวลามาตรฐาน เวลารอ และการเรียกนอกลำดับ (จากระบบบัตรคิว)"),
+    (
+        "survey.summary",
+        "ผลการประเมินความพึงพอใจของผู้รับบริการในปีงบประมาณ: ค่าเฉลี่ย ระดับ และจำนวนผู้ตอบ (จากระบบแบบประเมินความพึงพอใจ)",
+    ),
 ];
 
 /// The cited figures of a year's measures: (measure, code).
@@ -66,6 +70,7 @@ pub fn is_printed_line(figure: &str, line: &str) -> bool {
     match figure {
         "lending.summary" => line.starts_with("ยืม-คืนพัสดุตามคู่มือในปีงบประมาณ ") && line.contains(" ครั้ง"),
         "queue.summary" => line.starts_with("ให้บริการตามบัตรคิว ") && line.contains(" เรียกนอกลำดับ "),
+        "survey.summary" => line.starts_with(crate::survey::results::SUMMARY_PREFIX),
         _ => false,
     }
 }
@@ -82,6 +87,10 @@ pub async fn render(db: &Db, org: &Org, year: i64, figure: &str) -> anyhow::Resu
         "queue.summary" => {
             let fy = FiscalYear::new(year as i32).map_err(|e| anyhow::anyhow!("{e}"))?;
             crate::queue::stats::summary_for(db, org, fy.start(), fy.end()).await
+        }
+        "survey.summary" => {
+            let fy = FiscalYear::new(year as i32).map_err(|e| anyhow::anyhow!("{e}"))?;
+            crate::survey::results::summary_line(db, org, fy).await
         }
         other => anyhow::bail!("unknown figure {other}"),
     }

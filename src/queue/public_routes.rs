@@ -19,6 +19,7 @@ use super::{PointId, now_ms};
 use crate::app::AppState;
 use crate::docs::typeset::DocSize;
 use crate::http::client::ClientIp;
+use crate::http::csrf::same_origin;
 use crate::http::extract::cookie;
 use crate::http::{AppError, download, page, see_other};
 use crate::orgs::Org;
@@ -49,16 +50,6 @@ fn static_file(content_type: &'static str, body: &'static str) -> Response {
 
 async fn org_of(state: &AppState, slug: &str) -> Result<Org, AppError> {
     crate::orgs::store::find_by_slug(&state.db, slug).await?.ok_or(AppError::NotFound)
-}
-
-/// A cross-site form post (a page elsewhere posting into the kiosk or join form) is refused: the
-/// browser names the page's origin, which must be ours: the public URL's, or the host asked
-/// (a proxy that rewrites the Host header still passes the public URL's origin).
-fn same_origin(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return Ok(()) };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
-    if origin == state.settings.public_url || origin_host == host { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 #[derive(Template)]
@@ -269,6 +260,8 @@ struct StatusPage {
     cancellable: bool,
     /// Why a cancel was refused.
     error: Option<String>,
+    /// Served: the page offers the satisfaction survey for this visit (`survey::visits`).
+    survey: bool,
 }
 
 fn cancellable(t: &Ticket) -> bool {
@@ -286,7 +279,16 @@ async fn status_page(
         t.day == super::thai_day(now_ms()) && matches!(t.status, Status::Waiting | Status::Called | Status::Serving);
     let scope = Scope::Org(org.id.0);
     let cancellable = cancellable(&t);
-    let mut response = page(StatusPage { org, point, ticket, code, live, cancellable, error: None })?;
+    let mut response = page(StatusPage {
+        survey: t.status == Status::Done,
+        org,
+        point,
+        ticket,
+        code,
+        live,
+        cancellable,
+        error: None,
+    })?;
     if live {
         // The browser reloads it (no script needed); the cache renders it again after each change.
         response.headers_mut().insert("refresh", axum::http::HeaderValue::from_static("15"));
@@ -318,7 +320,16 @@ async fn cancel(
     let Some(error) = refused else { return Ok(see_other(&format!("/o/{}/queue/t/{code}", org.slug))) };
     let (ticket, _) = ticket_view(&state, &org, &t).await?;
     let cancellable = cancellable(&t);
-    let mut response = page(StatusPage { org, point, ticket, code, live: false, cancellable, error: Some(error) })?;
+    let mut response = page(StatusPage {
+        survey: t.status == Status::Done,
+        org,
+        point,
+        ticket,
+        code,
+        live: false,
+        cancellable,
+        error: Some(error),
+    })?;
     *response.status_mut() = StatusCode::CONFLICT;
     Ok(response)
 }

@@ -35,14 +35,15 @@ fn figure(tally: &Tally, scale: Scale, digits: Digits) -> String {
     }
 }
 
-/// The chart of `bars`, titled `title`, levels read by `scale`.
-pub fn svg(title: &str, bars: &[Bar], scale: Scale, digits: Digits) -> String {
+/// The chart of `bars`, titled `title`, levels read by `scale`. `id` names its title and
+/// description, unique on the page that holds several charts.
+pub fn svg(id: &str, title: &str, bars: &[Bar], scale: Scale, digits: Digits) -> String {
     let height = TOP + ROW * bars.len() as f64 + 24.0;
     let described: Vec<String> =
         bars.iter().map(|b| format!("{}: {}", b.label, figure(&b.tally, scale, digits))).collect();
     let mut out = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" aria-labelledby="chart-title chart-desc" font-family="Sarabun, sans-serif">
-<title id="chart-title">{t}</title><desc id="chart-desc">{d}</desc>
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc" font-family="Sarabun, sans-serif">
+<title id="{id}-title">{t}</title><desc id="{id}-desc">{d}</desc>
 <text x="{LEFT}" y="20" font-size="15" font-weight="bold">{t}</text>
 "#,
         t = escape(title),
@@ -110,7 +111,7 @@ mod tests {
                 label: "ด้านที่ยังไม่มีผู้ตอบ".into(), tally: Tally::default()
             },
         ];
-        let svg = svg("ค่าเฉลี่ยความพึงพอใจรายด้าน", &bars, Scale::EqualWidth, Digits::Thai);
+        let svg = svg("chart", "ค่าเฉลี่ยความพึงพอใจรายด้าน", &bars, Scale::EqualWidth, Digits::Thai);
         let doc = roxmltree::Document::parse(&svg).expect("the chart is well-formed XML");
         let texts = |class: &str| -> Vec<String> {
             doc.descendants()
@@ -137,7 +138,7 @@ mod tests {
     fn the_level_follows_the_chosen_scale() {
         let bars = [Bar { label: "ภาพรวม".into(), tally: tally([0, 0, 0, 7, 3]) }];
         // 4.30: มากที่สุด by the 0.80 bands, มาก by the nearest level.
-        assert!(svg("ภาพรวม", &bars, Scale::EqualWidth, Digits::Arabic).contains(">4.30 มากที่สุด<"));
-        assert!(svg("ภาพรวม", &bars, Scale::NearestLevel, Digits::Arabic).contains(">4.30 มาก<"));
+        assert!(svg("chart", "ภาพรวม", &bars, Scale::EqualWidth, Digits::Arabic).contains(">4.30 มากที่สุด<"));
+        assert!(svg("chart", "ภาพรวม", &bars, Scale::NearestLevel, Digits::Arabic).contains(">4.30 มาก<"));
     }
 }

@@ -35,6 +35,14 @@ pub enum Level {
 }
 
 impl Level {
+    /// From น้อยที่สุด (1) to มากที่สุด (5).
+    pub const ALL: [Level; 5] = [Level::Least, Level::Less, Level::Moderate, Level::More, Level::Most];
+
+    /// The level's score as the form posts it, "1" to "5".
+    pub fn digit(self) -> &'static str {
+        ["1", "2", "3", "4", "5"][self as usize - 1]
+    }
+
     /// The word the reports print: "มากที่สุด", "มาก", …
     pub fn label_th(self) -> &'static str {
         match self {

@@ -100,11 +100,21 @@ pub async fn find(db: &Db, org: OrgId, id: SurveyId) -> anyhow::Result<Option<Su
             .bind(id.0)
             .fetch_optional(&db.pool)
             .await?;
-    Ok(row.map(|(id, name, scale)| Survey {
-        id: SurveyId(id),
-        name,
-        scale: Scale::from_code(&scale).unwrap_or_default(),
-    }))
+    Ok(row.map(survey_of_row))
+}
+
+fn survey_of_row((id, name, scale): (i64, String, String)) -> Survey {
+    Survey { id: SurveyId(id), name, scale: Scale::from_code(&scale).unwrap_or_default() }
+}
+
+/// Whether the survey is the organization's, read inside a write.
+pub async fn exists_in(tx: &mut crate::db::Tx, org: OrgId, survey: SurveyId) -> Result<bool, sqlx::Error> {
+    let known: Option<i64> = sqlx::query_scalar("SELECT id FROM surveys WHERE org_id = $1 AND id = $2")
+        .bind(org.0)
+        .bind(survey.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(known.is_some())
 }
 
 /// Publishes `questionnaire` as the survey's next version, if it passes its checks and differs
@@ -121,12 +131,7 @@ pub async fn publish(
         return Ok(Err(SurveyRefusal::Invalid(faults)));
     }
     let mut tx = db.write(org).await?;
-    let known: Option<i64> = sqlx::query_scalar("SELECT id FROM surveys WHERE org_id = $1 AND id = $2")
-        .bind(org.0)
-        .bind(survey.0)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if known.is_none() {
+    if !exists_in(&mut tx, org, survey).await? {
         return Ok(Err(SurveyRefusal::NoSuchSurvey));
     }
     let last: Option<(i64, String)> = sqlx::query_as(
@@ -193,4 +198,32 @@ pub async fn version_numbers(db: &Db, org: OrgId, survey: SurveyId) -> anyhow::R
         .bind(survey.0)
         .fetch_all(&db.pool)
         .await?)
+}
+
+/// The organization's surveys, oldest first.
+pub async fn list(db: &Db, org: OrgId) -> anyhow::Result<Vec<Survey>> {
+    let rows: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, name, scale FROM surveys WHERE org_id = $1 ORDER BY id")
+            .bind(org.0)
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(rows.into_iter().map(survey_of_row).collect())
+}
+
+/// The survey a visit without its own (a queue ticket) is asked: the organization's first survey
+/// with a published version.
+pub async fn main_survey(db: &Db, org: OrgId) -> anyhow::Result<Option<Survey>> {
+    let row: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT s.id, s.name, s.scale FROM surveys s
+         WHERE s.org_id = $1 AND EXISTS (SELECT 1 FROM survey_versions v WHERE v.org_id = s.org_id AND v.survey_id = s.id)
+         ORDER BY s.id LIMIT 1",
+    )
+    .bind(org.0)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(id, name, scale)| Survey {
+        id: SurveyId(id),
+        name,
+        scale: Scale::from_code(&scale).unwrap_or_default(),
+    }))
 }

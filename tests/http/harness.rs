@@ -485,3 +485,21 @@ fn served(mut settings: Settings) -> Settings {
     settings.render_worker = Some(env!("CARGO_BIN_EXE_prongsai").into());
     settings
 }
+
+/// Every QR code in a PDF, decoded by zbarimg from its pages rendered at 150 dpi by pdftoppm.
+pub fn qr_codes_in_pdf(pdf: &std::path::Path) -> Vec<String> {
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let status =
+        Command::new("pdftoppm").args(["-r", "150", "-png"]).arg(pdf).arg(dir.path().join("page")).status().unwrap();
+    assert!(status.success());
+    let mut pages: Vec<std::path::PathBuf> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    pages.sort();
+    let mut decoded = Vec::new();
+    for path in pages.iter().filter(|p| p.extension().is_some_and(|e| e == "png")) {
+        let out = Command::new("zbarimg").args(["--quiet", "--raw"]).arg(path).output().expect("zbar-tools installed");
+        decoded.extend(String::from_utf8(out.stdout).unwrap().lines().map(str::to_string));
+    }
+    decoded
+}

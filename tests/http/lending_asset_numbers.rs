@@ -29,19 +29,7 @@ fn decode_labels(app: &TestApp, public_url: &str) -> Vec<String> {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let status =
-        Command::new("pdftoppm").args(["-r", "200", "-png"]).arg(&pdf).arg(dir.path().join("page")).status().unwrap();
-    assert!(status.success());
-    let mut decoded = Vec::new();
-    for entry in std::fs::read_dir(dir.path()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "png") {
-            let out =
-                Command::new("zbarimg").args(["--quiet", "--raw"]).arg(&path).output().expect("zbar-tools installed");
-            decoded.extend(String::from_utf8(out.stdout).unwrap().lines().map(str::to_string));
-        }
-    }
-    decoded
+    crate::harness::qr_codes_in_pdf(&pdf)
 }
 
 crate::on_both_databases! {

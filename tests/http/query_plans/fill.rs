@@ -84,6 +84,9 @@ const MORE_ROWS: &[&str] = &[
     "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 20)
      INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at)
      SELECT 'fill-' || u.id || '-' || k.n, u.id, 'fill', k.n, k.n * 1000, k.n FROM users u CROSS JOIN k",
+    "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 200)
+     INSERT INTO survey_tokens (org_id, survey_id, token_hash, source, created_by, created_at, expires_at)
+     SELECT s.org_id, s.id, 'fill-' || s.id || '-' || k.n, 'receipt', 'fill', 0, 0 FROM surveys s CROSS JOIN k",
     "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 2000)
      INSERT INTO login_throttle (subject, failures, window_start, lockouts, locked_until)
      SELECT 'fill-' || k.n, 1, 0, 0, 0 FROM k",

@@ -35,7 +35,12 @@ pub async fn visit_everything(app: &mut TestApp) {
         crawl(app, START_PAGES).await;
     }
     app.client = crate::harness::new_client();
-    crawl(app, &["/", &format!("/o/{}/", prongsai::demo::SLUG)]).await;
+    let satisfaction = format!(
+        "/o/{}/ita/{}/satisfaction",
+        prongsai::demo::SLUG,
+        prongsai::thai::FiscalYear::of(prongsai::thai::today_in_thailand()).be() - 1
+    );
+    crawl(app, &["/", &format!("/o/{}/", prongsai::demo::SLUG), &satisfaction]).await;
 }
 
 /// A step of the tour that must work: a redirect after a write, or a page.
@@ -66,6 +71,48 @@ async fn writes(app: &mut TestApp) {
     measures(app).await;
     accounts(app).await;
     lending(app).await;
+    surveys(app).await;
+}
+
+/// A survey made by staff, answered by a visit's token, the open poster and a served ticket.
+async fn surveys(app: &mut TestApp) {
+    let csrf = app.login(DEMO_ADMIN).await;
+    let r = done(
+        "a survey",
+        app.post_form("/app/survey", &csrf, &[("name", "แบบประเมินทัวร์"), ("scale", "nearest_level")]).await,
+    )
+    .await;
+    let survey = id_in_location(&r, "/app/survey/");
+    let page = done(
+        "a visit's link",
+        app.post_form(
+            &format!("/app/survey/{survey}/tokens"),
+            &csrf,
+            &[("source", "receipt"), ("source_ref", "ใบเสร็จ 1")],
+        )
+        .await,
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    let slug = prongsai::demo::SLUG;
+    let marker = format!("/o/{slug}/survey/v/");
+    let at = page.find(&marker).expect("the page shows the link");
+    let token: String = page[at + marker.len()..].chars().take_while(char::is_ascii_hexdigit).collect();
+    let answer = crate::survey_answers::full_form(&[4, 5]);
+    let citizen = crate::harness::new_client();
+    for path in [format!("/o/{slug}/survey/v/{token}"), format!("/o/{slug}/survey/{survey}")] {
+        assert_eq!(citizen.get(app.url(&path)).send().await.unwrap().status(), StatusCode::OK, "{path}");
+        done(&path, citizen.post(app.url(&path)).form(&answer).send().await.unwrap()).await;
+    }
+    let (code,): (String,) = sqlx::query_as("SELECT code FROM queue_tickets WHERE status = 'done' ORDER BY id LIMIT 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let path = format!("/o/{slug}/survey/ticket/{code}");
+    assert_eq!(citizen.get(app.url(&path)).send().await.unwrap().status(), StatusCode::OK, "{path}");
+    done(&path, citizen.post(app.url(&path)).form(&answer).send().await.unwrap()).await;
 }
 
 async fn measures(app: &mut TestApp) {

@@ -1,0 +1,324 @@
+//! Storing answers: one writer task per process takes the answers waiting and writes them in one
+//! transaction per organization (group commit), then tells each sender. A sender hears "saved"
+//! only after its answer's COMMIT returned, so an acknowledged answer survives a kill; answers
+//! that arrive while a batch commits wait for the next one, so the commit's fsync is paid once
+//! per batch, not once per answer.
+//!
+//! The rules that need the answers already stored run inside that transaction, in arrival order,
+//! so two answers racing for one visit or one device's last allowance are decided once:
+//! - a visit (`ticket:ID`, `token:ID`) is answered once (the unique key; the second is told so);
+//! - an answer from the open poster is refused past [`POSTER_PER_DEVICE_PER_DAY`] from one device
+//!   (its cookie) or [`POSTER_PER_ADDRESS_PER_HOUR`] from one address;
+//! - it is flagged as a burst when its address already sent [`BURST_ANSWERS`] in the last
+//!   [`BURST_SECONDS`]: kept and counted, and shown as such in every report.
+//!
+//! Each batch of an organization is one audit entry naming the answers' ids and the SHA-256 of
+//! their content, so an answer edited or deleted later shows against the chain.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+use sha2::{Digest, Sha256};
+use tokio::sync::{mpsc, oneshot};
+
+use super::store::SurveyId;
+use crate::db::Db;
+use crate::orgs::OrgId;
+
+/// Open-poster answers one device may give in a day (Thai day).
+pub const POSTER_PER_DEVICE_PER_DAY: i64 = 3;
+/// Open-poster answers one address may give in an hour (an office's Wi-Fi is one address).
+pub const POSTER_PER_ADDRESS_PER_HOUR: i64 = 30;
+/// Answers from one address within [`BURST_SECONDS`] after which the next is flagged a burst.
+pub const BURST_ANSWERS: i64 = 10;
+pub const BURST_SECONDS: i64 = 600;
+/// Most answers written in one transaction.
+const MAX_BATCH: usize = 1024;
+
+/// How the answer came.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    /// The open QR poster at a service point.
+    Poster,
+    /// A queue ticket's page after the service.
+    Ticket,
+    /// A token printed by staff (receipt, loan return).
+    Token,
+}
+
+impl Channel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Poster => "poster",
+            Channel::Ticket => "ticket",
+            Channel::Token => "token",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Channel> {
+        match code {
+            "poster" => Some(Channel::Poster),
+            "ticket" => Some(Channel::Ticket),
+            "token" => Some(Channel::Token),
+            _ => None,
+        }
+    }
+
+    pub fn label_th(self) -> &'static str {
+        match self {
+            Channel::Poster => "QR ที่จุดบริการ",
+            Channel::Ticket => "บัตรคิว",
+            Channel::Token => "ลิงก์เฉพาะครั้ง (ใบรับ/การคืนพัสดุ)",
+        }
+    }
+}
+
+/// An answer to store, checked and resolved by the page (version, visit, where).
+#[derive(Clone, Debug)]
+pub struct NewAnswer {
+    pub org: OrgId,
+    pub survey: SurveyId,
+    pub version: i64,
+    pub channel: Channel,
+    /// `ticket:ID` or `token:ID`; None for the open poster.
+    pub visit: Option<String>,
+    pub point: Option<i64>,
+    pub service: Option<i64>,
+    pub counter: Option<i64>,
+    pub scores: String,
+    pub facts: String,
+    pub comment: String,
+    /// Keyed hashes of the device cookie and of the address ("" when unknown).
+    pub device: String,
+    pub client_key: String,
+    /// Seconds since the epoch.
+    pub at: i64,
+}
+
+/// What became of an answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stored (and committed) with this id; `burst` when flagged.
+    Saved { id: i64, burst: bool },
+    /// The visit was answered before.
+    AlreadyAnswered,
+    /// The poster's limit for this device or address is reached; try after this many seconds.
+    TooMany { retry_after: i64 },
+}
+
+struct Job {
+    answer: NewAnswer,
+    reply: oneshot::Sender<Result<Outcome, String>>,
+}
+
+/// The process's answer writer; started on the first answer.
+pub struct Ingest {
+    db: Db,
+    sender: OnceLock<mpsc::UnboundedSender<Job>>,
+    /// The key of [`Ingest::keyed`], read once.
+    secret: tokio::sync::OnceCell<Vec<u8>>,
+}
+
+impl Ingest {
+    pub fn new(db: Db) -> Self {
+        Ingest { db, sender: OnceLock::new(), secret: tokio::sync::OnceCell::new() }
+    }
+
+    /// The keyed hash kept of a device cookie or an address: enough to count its answers, not to
+    /// recover it.
+    pub async fn keyed(&self, what: &str) -> Result<String, sqlx::Error> {
+        let secret =
+            self.secret.get_or_try_init(|| crate::auth::secrets::get_or_create(&self.db, "survey_client")).await?;
+        Ok(hex::encode(crate::auth::secrets::hmac_sha256(secret, what.as_bytes())))
+    }
+
+    /// Stores `answer` and returns once it is committed (or refused, or failed: nothing stored).
+    pub async fn submit(&self, answer: NewAnswer) -> anyhow::Result<Outcome> {
+        let sender = self.sender.get_or_init(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(run(self.db.clone(), rx));
+            tx
+        });
+        let (reply, heard) = oneshot::channel();
+        sender.send(Job { answer, reply }).map_err(|_| anyhow::anyhow!("the answer writer has stopped"))?;
+        match heard.await {
+            Ok(Ok(outcome)) => Ok(outcome),
+            Ok(Err(e)) => Err(anyhow::anyhow!(e)),
+            Err(_) => Err(anyhow::anyhow!("the answer writer stopped before answering")),
+        }
+    }
+}
+
+async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Job>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let mut by_org: BTreeMap<i64, Vec<Job>> = BTreeMap::new();
+        for job in batch.drain(..) {
+            by_org.entry(job.answer.org.0).or_default().push(job);
+        }
+        for (org, jobs) in by_org {
+            let answers: Vec<&NewAnswer> = jobs.iter().map(|j| &j.answer).collect();
+            match write_batch(&db, OrgId(org), &answers).await {
+                Ok(outcomes) => {
+                    for (job, outcome) in jobs.into_iter().zip(outcomes) {
+                        let _ = job.reply.send(Ok(outcome));
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, org, answers = answers.len(), "survey answers not stored");
+                    let message = format!("{e:#}");
+                    for job in jobs {
+                        let _ = job.reply.send(Err(message.clone()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Seconds from `at` until the poster allows this device or address again (a day's allowance
+/// ends at Thai midnight).
+fn retry_after_day(at: i64) -> i64 {
+    let thai = at + 7 * 3600;
+    86_400 - thai.rem_euclid(86_400)
+}
+
+/// The first second of `at`'s Thai day.
+pub fn thai_day_start(at: i64) -> i64 {
+    at - (at + 7 * 3600).rem_euclid(86_400)
+}
+
+async fn count_since(
+    tx: &mut crate::db::Tx,
+    org: OrgId,
+    column: &str,
+    key: &str,
+    since: i64,
+) -> Result<i64, sqlx::Error> {
+    // `column` is one of two names written below, never input.
+    let sql = format!(
+        "SELECT COUNT(*) FROM survey_answers WHERE org_id = $1 AND {column} = $2 AND answered_at >= $3 AND channel = 'poster'"
+    );
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(org.0).bind(key).bind(since).fetch_one(&mut **tx).await
+}
+
+/// Writes one organization's answers in one transaction, in order; one outcome per answer.
+pub async fn write_batch(db: &Db, org: OrgId, answers: &[&NewAnswer]) -> anyhow::Result<Vec<Outcome>> {
+    let mut tx = db.write(org).await?;
+    let mut outcomes = Vec::with_capacity(answers.len());
+    let mut ids = Vec::new();
+    let mut digest = Sha256::new();
+    for a in answers {
+        let mut burst = false;
+        if a.channel == Channel::Poster {
+            if !a.device.is_empty()
+                && count_since(&mut tx, org, "device", &a.device, thai_day_start(a.at)).await?
+                    >= POSTER_PER_DEVICE_PER_DAY
+            {
+                outcomes.push(Outcome::TooMany { retry_after: retry_after_day(a.at) });
+                continue;
+            }
+            if !a.client_key.is_empty() {
+                if count_since(&mut tx, org, "client_key", &a.client_key, a.at - 3600).await?
+                    >= POSTER_PER_ADDRESS_PER_HOUR
+                {
+                    outcomes.push(Outcome::TooMany { retry_after: 3600 });
+                    continue;
+                }
+                burst = count_since(&mut tx, org, "client_key", &a.client_key, a.at - BURST_SECONDS).await?
+                    >= BURST_ANSWERS;
+            }
+        }
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO survey_answers (org_id, survey_id, version, channel, visit, point_id, service_id, counter_id,
+                 scores, facts, comment, device, client_key, burst, answered_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+             ON CONFLICT (org_id, visit) DO NOTHING RETURNING id",
+        )
+        .bind(org.0)
+        .bind(a.survey.0)
+        .bind(a.version)
+        .bind(a.channel.code())
+        .bind(a.visit.as_deref())
+        .bind(a.point)
+        .bind(a.service)
+        .bind(a.counter)
+        .bind(&a.scores)
+        .bind(&a.facts)
+        .bind(&a.comment)
+        .bind(&a.device)
+        .bind(&a.client_key)
+        .bind(i64::from(burst))
+        .bind(a.at)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match id {
+            Some(id) => {
+                ids.push(id);
+                digest.update(content_line(id, a, burst).as_bytes());
+                outcomes.push(Outcome::Saved { id, burst });
+            }
+            None => outcomes.push(Outcome::AlreadyAnswered),
+        }
+    }
+    if ids.is_empty() {
+        // Nothing stored: nothing to audit or commit (dropping rolls back).
+        return Ok(outcomes);
+    }
+    let after = serde_json::json!({
+        "answers": ids.len(),
+        "ids": ids,
+        "sha256": hex::encode(digest.finalize()),
+    });
+    let first = ids.first().copied().unwrap_or_default();
+    crate::audit::record(&mut tx, org, "citizen", "answer", "survey_answers", &first.to_string(), None, Some(&after))
+        .await?;
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// The line of an answer that the batch's audit digest covers (also what a check recomputes).
+pub fn content_line(id: i64, a: &NewAnswer, burst: bool) -> String {
+    format!(
+        "{id}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+        a.survey.0,
+        a.version,
+        a.channel.code(),
+        a.visit.as_deref().unwrap_or(""),
+        a.point.unwrap_or(0),
+        a.service.unwrap_or(0),
+        a.counter.unwrap_or(0),
+        a.scores,
+        a.facts,
+        a.comment.replace(['\t', '\n'], " "),
+        i64::from(burst),
+        a.at
+    )
+}
+
+/// Shared by the state and the handlers.
+pub type SharedIngest = Arc<Ingest>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_allowance_ends_at_thai_midnight() {
+        // 2026-12-01 23:30 in Thailand = 16:30 UTC.
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-01T16:30:00Z").unwrap().timestamp();
+        assert_eq!(retry_after_day(at), 30 * 60);
+        assert_eq!(
+            thai_day_start(at),
+            chrono::DateTime::parse_from_rfc3339("2026-11-30T17:00:00Z").unwrap().timestamp()
+        );
+    }
+
+    #[test]
+    fn channels_round_trip_their_codes() {
+        for c in [Channel::Poster, Channel::Ticket, Channel::Token] {
+            assert_eq!(Channel::from_code(c.code()), Some(c));
+        }
+        assert_eq!(Channel::from_code("web"), None);
+    }
+}
