@@ -634,6 +634,8 @@ fn error_code(status: StatusCode) -> &'static str {
 struct LoanPage {
     me: CurrentUser,
     loan: LoanRow,
+    /// Returned: staff may print the borrower a link to the satisfaction survey (`survey::visits`).
+    survey_link: bool,
     /// Who must act now, by duty and name.
     waiting_for: Option<String>,
     /// Why the request went to the head of the agency, when it did.
@@ -794,6 +796,7 @@ async fn loan_view_full(
             detail: detail.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect(),
             actions,
             can_follow_up: loan.status == LoanStatus::HandedOver && me.user.role.can_edit(),
+            survey_link: loan.status == LoanStatus::Returned && me.user.role.can_edit(),
             history,
             damage: Damage::ALL.iter().map(|x| (x.code(), x.label_th())).collect(),
             settlements: loan.damage.settlements().iter().map(|x| (x.code(), x.label_th())).collect(),

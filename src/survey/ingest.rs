@@ -6,7 +6,8 @@
 //!
 //! The rules that need the answers already stored run inside that transaction, in arrival order,
 //! so two answers racing for one visit or one device's last allowance are decided once:
-//! - a visit (`ticket:ID`, `token:ID`) is answered once (the unique key; the second is told so);
+//! - a visit (`ticket:ID`, `loan:ID`, `receipt:NUMBER`, `token:ID`) is answered once (the unique
+//!   key; the second is told so);
 //! - an answer from the open poster is refused past [`POSTER_PER_DEVICE_PER_DAY`] from one device
 //!   (its cookie) or [`POSTER_PER_ADDRESS_PER_HOUR`] from one address;
 //! - it is flagged as a burst when its address already sent [`BURST_ANSWERS`] in the last
@@ -80,7 +81,7 @@ pub struct NewAnswer {
     pub survey: SurveyId,
     pub version: i64,
     pub channel: Channel,
-    /// `ticket:ID` or `token:ID`; None for the open poster.
+    /// The visit's key (`survey::visits::Visit::key`); None for the open poster.
     pub visit: Option<String>,
     pub point: Option<i64>,
     pub service: Option<i64>,

@@ -12,6 +12,7 @@ pub mod answers;
 pub mod chart;
 pub mod demo;
 pub mod documents;
+pub mod editor;
 pub mod ingest;
 pub mod questionnaire;
 pub mod report_view;

@@ -9,8 +9,11 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use std::collections::{BTreeSet, HashMap};
+
 use super::documents::build::{self, Format};
 use super::documents::poster::{self, Paper};
+use super::editor::{self, EditorForm};
 use super::report_view::ReportView;
 use super::results_routes::{parse_year, report};
 use super::scale::Scale;
@@ -27,6 +30,98 @@ pub fn router() -> Router<AppState> {
         .route("/app/survey/{id}/report/{file}", get(report_download))
         .route("/app/survey/{id}/poster.pdf", get(poster_pdf))
         .route("/app/survey/{id}/tokens", post(new_token))
+        .route("/app/survey/{id}/edit", get(edit_page).post(publish_edit))
+        .route("/app/survey/loan/{loan}", post(loan_token))
+}
+
+/// A returned loan's link to the organization's main survey: one answer for that loan's visit.
+async fn loan_token(
+    State(state): State<AppState>,
+    Path(loan): Path<i64>,
+    form: CsrfForm<TokenForm>,
+) -> Result<Response, AppError> {
+    let me = form.user;
+    me.require_editor()?;
+    let found = crate::lending::loans::find(&state.db, me.org_id(), crate::lending::LoanId(loan))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if found.status != crate::lending::workflow::LoanStatus::Returned {
+        return Err(AppError::Conflict("ออกลิงก์ประเมินได้เมื่อรับคืนพัสดุเรียบร้อยแล้ว".into()));
+    }
+    let survey = store::main_survey(&state.db, me.org_id())
+        .await?
+        .ok_or_else(|| AppError::Conflict("หน่วยงานยังไม่มีแบบประเมินที่เผยแพร่ เพิ่มได้ที่เมนูแบบประเมินความพึงพอใจ".into()))?;
+    let reference = loan.to_string();
+    let token = visits::create_token(
+        &state.db,
+        me.org_id(),
+        survey.id,
+        Source::Loan,
+        &reference,
+        Place::default(),
+        &me.actor(),
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let url = format!("{}/o/{}/survey/v/{token}", state.settings.public_url.trim_end_matches('/'), me.org.slug);
+    results_page(&state, me, survey, this_year(), url).await
+}
+
+#[derive(Template)]
+#[template(path = "survey/editor.html")]
+struct EditorPage {
+    me: CurrentUser,
+    survey: Survey,
+    /// The version the form starts from.
+    version: i64,
+    form: EditorForm,
+    errors: Vec<String>,
+}
+
+async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, AppError> {
+    me.require_editor()?;
+    let survey = survey_of(&state, &me, id).await?;
+    let latest = store::version(&state.db, me.org_id(), survey.id, None).await?;
+    let (version, form) = match &latest {
+        Some(v) => (v.number, editor::form_of(&v.questionnaire)),
+        None => (0, editor::form_of(&super::questionnaire::default_questionnaire())),
+    };
+    page(EditorPage { me, survey, version, form, errors: Vec::new() })
+}
+
+/// Publishes the edited questionnaire as the next version; a refused one comes back as typed.
+async fn publish_edit(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    form: CsrfForm<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let (me, fields) = (form.user, form.form);
+    me.require_editor()?;
+    let survey = survey_of(&state, &me, id).await?;
+    let typed = editor::read_form(&fields);
+    let versions = super::results::versions(&state.db, me.org_id(), survey.id).await?;
+    let used: BTreeSet<String> = versions
+        .values()
+        .flat_map(|q| {
+            q.aspects
+                .iter()
+                .flat_map(|a| std::iter::once(a.key.clone()).chain(a.items.iter().map(|i| i.key.clone())))
+                .chain(q.facts.iter().map(|f| f.key.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let questionnaire = editor::questionnaire_of(&typed, &used);
+    match store::publish(&state.db, me.org_id(), survey.id, &questionnaire, &me.actor()).await? {
+        Ok(_) => Ok(see_other(&format!("/app/survey/{}?published=1", survey.id))),
+        Err(refusal) => {
+            let errors = match refusal {
+                store::SurveyRefusal::Invalid(faults) => faults.iter().map(|f| me.org.digits.apply(f)).collect(),
+                other => vec![other.to_string()],
+            };
+            let version = versions.keys().last().copied().unwrap_or(0);
+            crate::http::form_page(EditorPage { me, survey, version, form: typed, errors }, true)
+        }
+    }
 }
 
 struct SurveyRow {

@@ -44,7 +44,7 @@ impl Source {
 pub struct Visit {
     pub survey: SurveyId,
     pub channel: Channel,
-    /// The answer's unique visit key: `ticket:ID` or `token:ID`.
+    /// The answer's unique visit key: `ticket:ID`, `loan:ID`, `receipt:NUMBER` or `token:ID`.
     pub key: String,
     pub point: Option<i64>,
     pub service: Option<i64>,
@@ -72,7 +72,7 @@ pub struct Place {
 }
 
 /// Makes a token for one visit; returns it (kept nowhere else). `source_ref` names the receipt or
-/// loan for staff (never shown to the public).
+/// loan (never shown to the public); tokens made again for the same one share its one answer.
 pub async fn create_token(
     db: &Db,
     org: OrgId,
@@ -118,8 +118,8 @@ pub async fn create_token(
     Ok(Some(token))
 }
 
-/// id, survey, point, service, counter, expiry.
-type TokenRow = (i64, i64, Option<i64>, Option<i64>, Option<i64>, i64);
+/// id, survey, source, source_ref, point, service, counter, expiry.
+type TokenRow = (i64, i64, String, String, Option<i64>, Option<i64>, Option<i64>, i64);
 
 /// The visit of a token, in this organization (None: no such token, or another organization's).
 pub async fn by_token(db: &Db, org: OrgId, token: &str) -> Result<Option<Visit>, sqlx::Error> {
@@ -127,22 +127,29 @@ pub async fn by_token(db: &Db, org: OrgId, token: &str) -> Result<Option<Visit>,
         return Ok(None);
     }
     let row: Option<TokenRow> = sqlx::query_as(
-        "SELECT id, survey_id, point_id, service_id, counter_id, expires_at FROM survey_tokens
+        "SELECT id, survey_id, source, source_ref, point_id, service_id, counter_id, expires_at FROM survey_tokens
          WHERE token_hash = $1 AND org_id = $2",
     )
     .bind(token_hash(&token.to_ascii_lowercase()))
     .bind(org.0)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.map(|(id, survey, point, service, counter, expires_at)| Visit {
+    Ok(row.map(|(id, survey, source, source_ref, point, service, counter, expires_at)| Visit {
         survey: SurveyId(survey),
         channel: Channel::Token,
-        key: format!("token:{id}"),
+        key: token_visit_key(id, &source, &source_ref),
         point,
         service,
         counter,
         expires_at,
     }))
+}
+
+/// A token's visit: its receipt or loan when staff named one, so that two links printed for one
+/// visit still take one answer; else the token itself.
+fn token_visit_key(id: i64, source: &str, source_ref: &str) -> String {
+    let reference = source_ref.trim();
+    if reference.is_empty() { format!("token:{id}") } else { format!("{source}:{reference}") }
 }
 
 /// Why a ticket cannot be answered for yet, in Thai; None when it can.

@@ -30,7 +30,7 @@ pub async fn new_survey(app: &TestApp, org: prongsai::orgs::OrgId, name: &str, s
 }
 
 pub async fn token(app: &TestApp, org: prongsai::orgs::OrgId, survey: SurveyId, place: Place) -> String {
-    visits::create_token(&app.db, org, survey, Source::Receipt, "ใบเสร็จ 123", place, "admin").await.unwrap().unwrap()
+    visits::create_token(&app.db, org, survey, Source::Receipt, "", place, "admin").await.unwrap().unwrap()
 }
 
 on_both_databases! {
@@ -197,5 +197,123 @@ on_both_databases! {
             let cells: Vec<&str> = first.split("<td>").skip(1).take(5).map(|c| c.split('<').next().unwrap()).collect();
             assert_eq!(cells, ["๓", "๔.๓๓", "๐.๕๘", first_item_level, "๑๐๐.๐%"], "{section}");
         }
+    }
+
+    async fn links_printed_twice_for_one_loan_or_receipt_take_one_answer(app: TestApp) {
+        let org = app.org_a.clone();
+        let (loan,): (i64,) = sqlx::query_as("SELECT id FROM loans WHERE org_id = $1 AND status = 'returned' ORDER BY id LIMIT 1")
+            .bind(org.id.0)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        let (handed,): (i64,) = sqlx::query_as("SELECT id FROM loans WHERE org_id = $1 AND status = 'handed_over' ORDER BY id LIMIT 1")
+            .bind(org.id.0)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        let csrf = app.login(crate::harness::DEMO_ADMIN).await;
+        assert!(app.get_text(&format!("/app/lending/loans/{loan}")).await.contains(&format!("/app/survey/loan/{loan}")));
+        let mut links = Vec::new();
+        for _ in 0..2 {
+            let page = app.post_form(&format!("/app/survey/loan/{loan}"), &csrf, &[]).await;
+            assert_eq!(page.status(), StatusCode::OK);
+            let page = page.text().await.unwrap();
+            let marker = format!("/o/{}/survey/v/", org.slug);
+            let at = page.find(&marker).unwrap() + marker.len();
+            links.push(page[at..at + 32].to_string());
+        }
+        assert_ne!(links[0], links[1]);
+        let post = |t: &str| app.client.post(app.url(&format!("/o/{}/survey/v/{t}", org.slug))).form(&full_form(&[5])).send();
+        assert_eq!(post(&links[0]).await.unwrap().status(), StatusCode::SEE_OTHER);
+        assert_eq!(post(&links[1]).await.unwrap().status(), StatusCode::CONFLICT, "the same loan's second link");
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM survey_answers WHERE visit = 'loan:{loan}'")).await, 1);
+        // A loan still out has no link yet; another organization's loan is not found.
+        assert_eq!(app.post_form(&format!("/app/survey/loan/{handed}"), &csrf, &[]).await.status(), StatusCode::CONFLICT);
+        // Receipts: two links for one receipt number share its answer; another number is another visit.
+        let survey = new_survey(&app, org.id, "แบบประเมินงานคลัง", Scale::EqualWidth).await;
+        let mut receipts = Vec::new();
+        for number in ["บร 12/2569", "บร 12/2569", "บร 13/2569"] {
+            receipts.push(visits::create_token(&app.db, org.id, survey, Source::Receipt, number, Place::default(), "admin").await.unwrap().unwrap());
+        }
+        let statuses: Vec<StatusCode> = [
+            post(&receipts[0]).await.unwrap().status(),
+            post(&receipts[1]).await.unwrap().status(),
+            post(&receipts[2]).await.unwrap().status(),
+        ]
+        .into();
+        assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT, StatusCode::SEE_OTHER]);
+        app.login(crate::harness::OTHER_ADMIN).await;
+        let csrf = crate::harness::csrf_in(&app.get_text("/app/survey").await);
+        assert_eq!(app.post_form(&format!("/app/survey/loan/{loan}"), &csrf, &[]).await.status(), StatusCode::NOT_FOUND);
+    }
+
+    async fn staff_edit_the_questionnaire_and_an_open_form_keeps_its_version(app: TestApp) {
+        let org = app.org_a.clone();
+        let survey = new_survey(&app, org.id, "แบบประเมินที่แก้ไข", Scale::EqualWidth).await;
+        // A citizen opened the form of version 1 before the edit.
+        let t = token(&app, org.id, survey, Place::default()).await;
+        let csrf = app.login(crate::harness::DEMO_ADMIN).await;
+        let page = app.get_text(&format!("/app/survey/{survey}/edit")).await;
+        assert!(page.contains("ฉบับที่ ๒") || page.contains("ฉบับที่ 2"), "{page}");
+        // The form as shown, with the first item removed and one added to the first aspect.
+        let q = default_questionnaire();
+        let mut fields: Vec<(String, String)> = vec![
+            ("title".into(), q.title.clone()),
+            ("intro".into(), q.intro.clone()),
+            ("comment_prompt".into(), q.comment_prompt.clone()),
+        ];
+        for (a, aspect) in q.aspects.iter().enumerate() {
+            fields.push((format!("a{a}_key"), aspect.key.clone()));
+            fields.push((format!("a{a}_title"), aspect.title.clone()));
+            for (i, item) in aspect.items.iter().enumerate() {
+                let text = if a == 0 && i == 0 { String::new() } else { item.text.clone() };
+                fields.push((format!("a{a}_{i}_key"), item.key.clone()));
+                fields.push((format!("a{a}_{i}_text"), text));
+            }
+            if a == 0 {
+                let n = aspect.items.len();
+                fields.push((format!("a{a}_{n}_key"), String::new()));
+                fields.push((format!("a{a}_{n}_text"), "ยื่นคำขอทางออนไลน์ได้สะดวก".into()));
+            }
+        }
+        for (f, fact) in q.facts.iter().enumerate() {
+            fields.push((format!("f{f}_key"), fact.key.clone()));
+            fields.push((format!("f{f}_question"), fact.question.clone()));
+            fields.push((format!("f{f}_options"), fact.options.join("\r\n")));
+        }
+        let mut refused = fields.clone();
+        refused[0].1 = String::new();
+        let with_csrf = |f: &[(String, String)]| {
+            let mut all = vec![("_csrf".to_string(), csrf.clone())];
+            all.extend_from_slice(f);
+            all
+        };
+        let r = app.client.post(app.url(&format!("/app/survey/{survey}/edit"))).form(&with_csrf(&refused)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("ชื่อแบบประเมิน: ยังไม่ได้กรอก"));
+        assert_eq!(store::version_numbers(&app.db, org.id, survey).await.unwrap(), vec![1]);
+        let r = app.client.post(app.url(&format!("/app/survey/{survey}/edit"))).form(&with_csrf(&fields)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let v2 = store::version(&app.db, org.id, survey, None).await.unwrap().unwrap();
+        assert_eq!((v2.number, v2.questionnaire.item_count()), (2, q.item_count()));
+        assert_eq!(v2.questionnaire.aspects[0].items[0].key, q.aspects[0].items[1].key);
+        assert!(q.items().all(|(_, i)| i.key != v2.questionnaire.aspects[0].items.last().unwrap().key));
+        // The form opened before: its answer is stored under version 1.
+        let citizen = new_client();
+        let r = citizen.post(app.url(&format!("/o/{}/survey/v/{t}", org.slug))).form(&full_form(&[5])).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let sql = format!("SELECT version FROM survey_answers WHERE survey_id = {survey}");
+        assert_eq!(app.count(&sql).await, 1);
+        // A new visit gets version 2, with the new item.
+        let t2 = token(&app, org.id, survey, Place::default()).await;
+        let form = app.get_text(&format!("/o/{}/survey/v/{t2}", org.slug)).await;
+        assert!(form.contains(r#"name="v" value="2""#) && form.contains("ยื่นคำขอทางออนไลน์ได้สะดวก"));
+        // The other organization's admin cannot open it; the executive cannot edit.
+        app.login(crate::harness::OTHER_ADMIN).await;
+        assert_eq!(app.get(&format!("/app/survey/{survey}/edit")).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&format!("/app/survey/{survey}")).await.status(), StatusCode::NOT_FOUND);
+        app.login(crate::harness::DEMO_EXECUTIVE).await;
+        assert_eq!(app.get(&format!("/app/survey/{survey}/edit")).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(app.get(&format!("/app/survey/{survey}")).await.status(), StatusCode::OK);
     }
 }

