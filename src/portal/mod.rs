@@ -98,6 +98,8 @@ struct HomePage {
     years: Vec<(i64, String)>,
     /// The audit chain head: entries (in the org's digits) and the last hash.
     audit: Option<(String, String)>,
+    /// Satisfaction results by fiscal year (this year and the last): (year, label).
+    satisfaction: Vec<(i32, String)>,
 }
 
 async fn home(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
@@ -110,8 +112,15 @@ async fn home(State(state): State<AppState>, Path(slug): Path<String>) -> Result
         .collect();
     let audit =
         crate::audit::head(&state.db, org.id).await?.map(|(n, h)| (crate::thai::format_grouped(n, org.digits), h));
+    let satisfaction = if crate::survey::store::main_survey(&state.db, org.id).await?.is_some() {
+        let now = crate::thai::FiscalYear::of(crate::thai::today_in_thailand());
+        [now.be(), now.be() - 1].into_iter().map(|y| (y, crate::thai::format_year_be(y, org.digits))).collect()
+    } else {
+        Vec::new()
+    };
     let scope = Scope::Org(org.id.0);
-    Ok(cacheable(page(HomePage { org, years, audit })?, scope))
+    // The fiscal years offered move with the date.
+    Ok(crate::portal::cache::cacheable_today(page(HomePage { org, years, audit, satisfaction })?, scope))
 }
 
 #[derive(Template)]

@@ -44,7 +44,10 @@ pub struct ItemFigures {
 pub struct AspectFigures {
     pub key: String,
     pub title: String,
+    /// Every answer to every item of the aspect.
     pub tally: Tally,
+    /// The answers that gave a level to at least one of its items (what a table's n is).
+    pub respondents: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,6 +91,7 @@ pub fn analyse(versions: &BTreeMap<i64, Questionnaire>, rows: &[Row], month_of: 
                     key: aspect.key.clone(),
                     title: aspect.title.clone(),
                     tally: Tally::default(),
+                    respondents: 0,
                 });
                 a.aspects.len() - 1
             });
@@ -125,12 +129,17 @@ pub fn analyse(versions: &BTreeMap<i64, Questionnaire>, rows: &[Row], month_of: 
         a.bursts += u64::from(row.burst);
         *a.by_channel.entry(row.channel.clone()).or_default() += 1;
         let mut mine = Tally::default();
+        let mut aspects_answered = std::collections::BTreeSet::new();
         for (index, (item, aspect)) in layout.iter().enumerate() {
             if let Some(level) = row.scores.level(index) {
                 a.items[*item].tally.add(level);
                 a.aspects[*aspect].tally.add(level);
+                aspects_answered.insert(*aspect);
                 mine.add(level);
             }
+        }
+        for aspect in aspects_answered {
+            a.aspects[aspect].respondents += 1;
         }
         a.overall.merge(&mine);
         if !row.burst {
@@ -219,6 +228,7 @@ mod tests {
         assert_eq!(means, [Some(400), Some(400), Some(300)]);
         assert_eq!(a.aspects[0].tally.mean_hundredths(), Some(400));
         assert_eq!(a.aspects[0].tally.n(), 6);
+        assert_eq!(a.aspects[0].respondents, 3);
         assert_eq!(a.overall.mean_hundredths(), Some(367));
         assert_eq!(Scale::EqualWidth.level(367), Level::More);
         assert_eq!(Scale::NearestLevel.level(367), Level::More);

@@ -148,7 +148,7 @@ pub fn build(
             format_int(ai as i64 + 1, digits),
             &aspect.title,
             &aspect.tally,
-            aspect.tally.n(),
+            aspect.respondents,
             scale,
             digits,
             true,

@@ -87,9 +87,9 @@ pub async fn poster_pdf(
     pages: Vec<PosterPage>,
     paper: Paper,
 ) -> Result<Vec<u8>, RenderError> {
-    let name = org.name.clone();
+    let (name, digits) = (org.name.clone(), org.digits);
     let size = DocSize::of(pages.len(), "หน้าโปสเตอร์", &pages.iter().map(|p| &p.url).collect::<Vec<_>>());
-    pdf.pdf("survey_poster", size, move |engine| poster::pdf(engine, &name, &pages, paper)).await
+    pdf.pdf("survey_poster", size, move |engine| poster::pdf(engine, &name, &pages, paper, digits)).await
 }
 
 /// The year's report in `format`.

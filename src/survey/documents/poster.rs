@@ -63,7 +63,7 @@ pub const STEPS: [&str; 4] = [
     "แบบประเมินไม่ถามชื่อหรือเลขประจำตัวประชาชน ผลการประเมินเผยแพร่ต่อสาธารณะบนเว็บไซต์ของหน่วยงาน",
 ];
 
-pub fn data(org: &str, pages: &[PosterPage], paper: Paper) -> Value {
+pub fn data(org: &str, pages: &[PosterPage], paper: Paper, digits: crate::thai::Digits) -> Value {
     let mut keep: Vec<String> = KEEP_TOGETHER.iter().map(|k| k.to_string()).collect();
     keep.extend(known_names(&[org]));
     let line = |s: &str| Value::from(line_items(s, &keep));
@@ -72,16 +72,22 @@ pub fn data(org: &str, pages: &[PosterPage], paper: Paper) -> Value {
         "org": line(org),
         "heading": line("ประเมินความพึงพอใจต่อการให้บริการ"),
         "scan": line("สแกน QR Code เพื่อประเมินความพึงพอใจ"),
-        "steps": STEPS.iter().map(|s| line(s)).collect::<Vec<_>>(),
+        "steps": STEPS.iter().map(|s| line(&digits.apply(s))).collect::<Vec<_>>(),
         "paper": paper.code(),
         "pages": pages.iter().map(|p| json!({ "place": line(&p.place), "url": p.url })).collect::<Vec<_>>(),
     })
 }
 
-pub fn pdf(engine: &PdfEngine, org: &str, pages: &[PosterPage], paper: Paper) -> anyhow::Result<Vec<u8>> {
+pub fn pdf(
+    engine: &PdfEngine,
+    org: &str,
+    pages: &[PosterPage],
+    paper: Paper,
+    digits: crate::thai::Digits,
+) -> anyhow::Result<Vec<u8>> {
     let names: Vec<String> = (0..pages.len()).map(|i| format!("qr-{i}.svg")).collect();
     let files: Vec<(&str, Vec<u8>)> = names.iter().zip(pages).map(|(n, p)| (n.as_str(), qr_svg(&p.url))).collect();
-    engine.render_with_files(TEMPLATE, &data(org, pages, paper), &files)
+    engine.render_with_files(TEMPLATE, &data(org, pages, paper, digits), &files)
 }
 
 #[cfg(test)]
