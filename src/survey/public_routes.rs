@@ -187,10 +187,8 @@ async fn place_words(
     Ok(parts.join(" · "))
 }
 
-async fn latest_version(state: &AppState, org: &Org, survey: &Survey) -> Result<Version, AppError> {
-    store::version(&state.db, org.id, survey.id, None)
-        .await?
-        .ok_or_else(|| AppError::NotYet("แบบประเมินนี้ยังไม่เปิดให้ตอบ".into()))
+fn not_open() -> AppError {
+    AppError::NotYet("แบบประเมินนี้ยังไม่เปิดให้ตอบ".into())
 }
 
 #[derive(Deserialize, Default)]
@@ -208,8 +206,8 @@ pub(super) fn optional_id(s: &str) -> Result<Option<i64>, std::num::ParseIntErro
 }
 
 async fn poster_target(state: &AppState, org: &Org, id: i64, point: &str, service: &str) -> Result<Target, AppError> {
-    let survey = store::find(&state.db, org.id, SurveyId(id)).await?.ok_or(AppError::NotFound)?;
-    let version = latest_version(state, org, &survey).await?;
+    let (survey, version) = store::with_latest(&state.db, org.id, SurveyId(id)).await?.ok_or(AppError::NotFound)?;
+    let version = version.ok_or_else(not_open)?;
     let id = |s: &str| optional_id(s).map_err(|_| AppError::NotFound);
     let (point, service) = (id(point)?, id(service)?);
     let place = place_words(state, org, point, service).await?;
@@ -310,6 +308,9 @@ async fn store_answer(
     let filled = match answers::check(&target.version.questionnaire, fields) {
         Ok(f) => f,
         Err(faults) => {
+            if target.place.is_empty() {
+                target.place = place_words(state, &org, target.point, target.service).await.unwrap_or_default();
+            }
             let mut response = page(form_view(org, &target, fields, faults))?;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             return Ok(no_store(response));
@@ -373,23 +374,35 @@ fn expired(org: Org) -> Result<Response, AppError> {
 }
 
 /// The form of a visit (ticket or token), or why it cannot be answered.
+/// Whether a visit's form is being shown (so it says when it was answered and names the place) or
+/// stored (the unique key decides, and the place is named only if the form comes back).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Show,
+    Store,
+}
+
 async fn visit_target(
     state: &AppState,
     org: &Org,
     visit: Visit,
     action: String,
+    purpose: Purpose,
 ) -> Result<Result<Target, Response>, AppError> {
     if visit.expired(crate::db::now()) {
         return Ok(Err(expired(org.clone())?));
     }
-    if visits::answered(&state.db, org.id, &visit.key).await? {
+    if purpose == Purpose::Show && visits::answered(&state.db, org.id, &visit.key).await? {
         let mut response = already_answered(org.clone())?;
         *response.status_mut() = StatusCode::OK;
         return Ok(Err(response));
     }
-    let survey = store::find(&state.db, org.id, visit.survey).await?.ok_or(AppError::NotFound)?;
-    let version = latest_version(state, org, &survey).await?;
-    let place = place_words(state, org, visit.point, visit.service).await.unwrap_or_default();
+    let (survey, version) = store::with_latest(&state.db, org.id, visit.survey).await?.ok_or(AppError::NotFound)?;
+    let version = version.ok_or_else(not_open)?;
+    let place = match purpose {
+        Purpose::Show => place_words(state, org, visit.point, visit.service).await.unwrap_or_default(),
+        Purpose::Store => String::new(),
+    };
     Ok(Ok(Target {
         survey,
         version,
@@ -403,7 +416,12 @@ async fn visit_target(
     }))
 }
 
-async fn token_visit(state: &AppState, org: &Org, token: &str) -> Result<Result<Target, Response>, AppError> {
+async fn token_visit(
+    state: &AppState,
+    org: &Org,
+    token: &str,
+    purpose: Purpose,
+) -> Result<Result<Target, Response>, AppError> {
     let Some(visit) = visits::by_token(&state.db, org.id, token).await? else {
         return Ok(Err(notice(
             org.clone(),
@@ -412,7 +430,7 @@ async fn token_visit(state: &AppState, org: &Org, token: &str) -> Result<Result<
             "ลิงก์ประเมินความพึงพอใจนี้ไม่ถูกต้อง กรุณาสแกน QR บนใบรับอีกครั้ง หรือประเมินที่ QR ณ จุดบริการ",
         )?));
     };
-    visit_target(state, org, visit, format!("/o/{}/survey/v/{token}", org.slug)).await
+    visit_target(state, org, visit, format!("/o/{}/survey/v/{token}", org.slug), purpose).await
 }
 
 async fn token_form(
@@ -420,7 +438,7 @@ async fn token_form(
     Path((slug, token)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let org = org_of(&state, &slug).await?;
-    match token_visit(&state, &org, &token).await? {
+    match token_visit(&state, &org, &token, Purpose::Show).await? {
         Ok(target) => Ok(no_store(page(form_view(org, &target, &[], Vec::new()))?)),
         Err(response) => Ok(response),
     }
@@ -434,11 +452,11 @@ async fn token_answer(
 ) -> Result<Response, AppError> {
     same_origin(&state, &headers)?;
     let org = org_of(&state, &slug).await?;
-    let target = token_visit(&state, &org, &token).await?;
+    let target = token_visit(&state, &org, &token, Purpose::Store).await?;
     answer_visit(&state, org, target, &fields).await
 }
 
-/// A visit's answer: stored once, or why not (a visit answered before is a 409 here).
+/// A visit's answer: stored once, or why not (expired; answered before is the writer's 409).
 async fn answer_visit(
     state: &AppState,
     org: Org,
@@ -447,12 +465,16 @@ async fn answer_visit(
 ) -> Result<Response, AppError> {
     match target {
         Ok(target) => store_answer(state, org, target, fields, String::new(), String::new()).await,
-        Err(response) if response.status() == StatusCode::OK => already_answered(org),
         Err(response) => Ok(response),
     }
 }
 
-async fn ticket_visit(state: &AppState, org: &Org, code: &str) -> Result<Result<Target, Response>, AppError> {
+async fn ticket_visit(
+    state: &AppState,
+    org: &Org,
+    code: &str,
+    purpose: Purpose,
+) -> Result<Result<Target, Response>, AppError> {
     let t = crate::queue::tickets::find_by_code(&state.db, org.id, code).await?.ok_or(AppError::NotFound)?;
     if let Some(why) = visits::ticket_not_ready(&t) {
         return Ok(Err(notice(org.clone(), StatusCode::CONFLICT, "ยังประเมินไม่ได้", why)?));
@@ -460,7 +482,8 @@ async fn ticket_visit(state: &AppState, org: &Org, code: &str) -> Result<Result<
     let survey = store::main_survey(&state.db, org.id)
         .await?
         .ok_or_else(|| AppError::NotYet("หน่วยงานยังไม่ได้เปิดแบบประเมินความพึงพอใจ".into()))?;
-    visit_target(state, org, visits::of_ticket(&t, survey.id), format!("/o/{}/survey/ticket/{code}", org.slug)).await
+    let action = format!("/o/{}/survey/ticket/{code}", org.slug);
+    visit_target(state, org, visits::of_ticket(&t, survey.id), action, purpose).await
 }
 
 async fn ticket_form(
@@ -468,7 +491,7 @@ async fn ticket_form(
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let org = org_of(&state, &slug).await?;
-    match ticket_visit(&state, &org, &code).await? {
+    match ticket_visit(&state, &org, &code, Purpose::Show).await? {
         Ok(target) => Ok(no_store(page(form_view(org, &target, &[], Vec::new()))?)),
         Err(response) => Ok(response),
     }
@@ -482,7 +505,7 @@ async fn ticket_answer(
 ) -> Result<Response, AppError> {
     same_origin(&state, &headers)?;
     let org = org_of(&state, &slug).await?;
-    let target = ticket_visit(&state, &org, &code).await?;
+    let target = ticket_visit(&state, &org, &code, Purpose::Store).await?;
     answer_visit(&state, org, target, &fields).await
 }
 

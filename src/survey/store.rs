@@ -227,3 +227,30 @@ pub async fn main_survey(db: &Db, org: OrgId) -> anyhow::Result<Option<Survey>> 
         scale: Scale::from_code(&scale).unwrap_or_default(),
     }))
 }
+
+/// The survey with its latest version, in one read (the answer's path).
+pub async fn with_latest(db: &Db, org: OrgId, survey: SurveyId) -> anyhow::Result<Option<(Survey, Option<Version>)>> {
+    type Row = (i64, String, String, Option<i64>, Option<String>, Option<String>, Option<i64>);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT s.id, s.name, s.scale, v.number, v.definition, v.published_by, v.published_at
+         FROM surveys s LEFT JOIN survey_versions v ON v.org_id = s.org_id AND v.survey_id = s.id
+         WHERE s.org_id = $1 AND s.id = $2 ORDER BY v.number DESC LIMIT 1",
+    )
+    .bind(org.0)
+    .bind(survey.0)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some((id, name, scale, number, definition, published_by, published_at)) = row else { return Ok(None) };
+    let found = survey_of_row((id, name, scale));
+    let version = match (number, definition) {
+        (Some(number), Some(definition)) => Some(Version {
+            survey,
+            number,
+            questionnaire: serde_json::from_str(&definition)?,
+            published_by: published_by.unwrap_or_default(),
+            published_at: published_at.unwrap_or_default(),
+        }),
+        _ => None,
+    };
+    Ok(Some((found, version)))
+}
