@@ -24,8 +24,9 @@ CREATE INDEX survey_tokens_org ON survey_tokens (org_id, created_at);
 
 -- scores: one digit per item of the version answered, in the questionnaire's order (1–5; 0 when
 -- the item was left out). facts: the chosen option's index per fact, JSON. device and client_key
--- are keyed hashes (a cookie, the address): enough to count, not to identify. burst: the answer
--- came in a burst from one address or device and is shown as such in the reports, never dropped.
+-- are keyed hashes (a cookie, the address; IPv6 by its /64): enough to count, not to identify.
+-- burst: the answer came in a burst from one address and is shown as such in the reports, never
+-- dropped.
 CREATE TABLE survey_answers (
     id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     org_id        BIGINT  NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,

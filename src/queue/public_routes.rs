@@ -264,6 +264,11 @@ struct StatusPage {
     survey: bool,
 }
 
+/// A served ticket's page offers the satisfaction survey when the organization has one.
+async fn offers_survey(state: &AppState, org: &Org, t: &Ticket) -> Result<bool, AppError> {
+    Ok(t.status == Status::Done && crate::survey::store::main_survey(&state.db, org.id).await?.is_some())
+}
+
 fn cancellable(t: &Ticket) -> bool {
     t.status != Status::Cancelled && tickets::holder_cancel_refusal(t, now_ms()).is_none()
 }
@@ -279,16 +284,8 @@ async fn status_page(
         t.day == super::thai_day(now_ms()) && matches!(t.status, Status::Waiting | Status::Called | Status::Serving);
     let scope = Scope::Org(org.id.0);
     let cancellable = cancellable(&t);
-    let mut response = page(StatusPage {
-        survey: t.status == Status::Done,
-        org,
-        point,
-        ticket,
-        code,
-        live,
-        cancellable,
-        error: None,
-    })?;
+    let survey = offers_survey(&state, &org, &t).await?;
+    let mut response = page(StatusPage { survey, org, point, ticket, code, live, cancellable, error: None })?;
     if live {
         // The browser reloads it (no script needed); the cache renders it again after each change.
         response.headers_mut().insert("refresh", axum::http::HeaderValue::from_static("15"));
@@ -320,16 +317,9 @@ async fn cancel(
     let Some(error) = refused else { return Ok(see_other(&format!("/o/{}/queue/t/{code}", org.slug))) };
     let (ticket, _) = ticket_view(&state, &org, &t).await?;
     let cancellable = cancellable(&t);
-    let mut response = page(StatusPage {
-        survey: t.status == Status::Done,
-        org,
-        point,
-        ticket,
-        code,
-        live: false,
-        cancellable,
-        error: Some(error),
-    })?;
+    let survey = offers_survey(&state, &org, &t).await?;
+    let mut response =
+        page(StatusPage { survey, org, point, ticket, code, live: false, cancellable, error: Some(error) })?;
     *response.status_mut() = StatusCode::CONFLICT;
     Ok(response)
 }

@@ -69,7 +69,7 @@ pub async fn load(db: &Db, org: &Org) -> anyhow::Result<()> {
             // Spread evenly over the year, during office hours (08:30–16:30 Thai time).
             let day = from + (to - from) * i as i64 / count as i64;
             let day = day - (day + 7 * 3600).rem_euclid(86_400);
-            let at = day + 90 * 60 + 3600 + rng.next(8 * 3600) as i64;
+            let at = day + 8 * 3600 + 30 * 60 + rng.next(8 * 3600) as i64;
             let scores: String = (0..questionnaire.item_count()).map(|_| level(&mut rng, mood)).collect();
             let facts = serde_json::json!({
                 "age": rng.next(4), "sex": rng.next(3), "occupation": rng.next(6),

@@ -19,6 +19,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
+use futures_util::FutureExt as _;
 use sha2::{Digest, Sha256};
 use tokio::sync::{mpsc, oneshot};
 
@@ -35,6 +36,8 @@ pub const BURST_ANSWERS: i64 = 10;
 pub const BURST_SECONDS: i64 = 600;
 /// Most answers written in one transaction.
 const MAX_BATCH: usize = 1024;
+/// A batch's transaction gives up after this long (its answers get an error, not a "saved").
+const BATCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// How the answer came.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,11 +121,18 @@ pub struct Ingest {
     sender: OnceLock<mpsc::UnboundedSender<Job>>,
     /// The key of [`Ingest::keyed`], read once.
     secret: tokio::sync::OnceCell<Vec<u8>>,
+    /// The versions answers are checked against.
+    pub versions: super::store::VersionCache,
 }
 
 impl Ingest {
     pub fn new(db: Db) -> Self {
-        Ingest { db, sender: OnceLock::new(), secret: tokio::sync::OnceCell::new() }
+        Ingest {
+            db,
+            sender: OnceLock::new(),
+            secret: tokio::sync::OnceCell::new(),
+            versions: super::store::VersionCache::default(),
+        }
     }
 
     /// The keyed hash kept of a device cookie or an address: enough to count its answers, not to
@@ -159,19 +169,29 @@ async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Job>) {
         }
         for (org, jobs) in by_org {
             let answers: Vec<&NewAnswer> = jobs.iter().map(|j| &j.answer).collect();
-            match write_batch(&db, OrgId(org), &answers).await {
-                Ok(outcomes) => {
+            // A batch that waits too long (another process holding the organization's lock) or
+            // panics fails its own answers only; the writer goes on with the next. A dropped
+            // transaction rolls back, so nothing of it was acknowledged or stored.
+            let written = std::panic::AssertUnwindSafe(tokio::time::timeout(
+                BATCH_TIMEOUT,
+                write_batch(&db, OrgId(org), &answers),
+            ))
+            .catch_unwind()
+            .await;
+            let failure = match written {
+                Ok(Ok(Ok(outcomes))) => {
                     for (job, outcome) in jobs.into_iter().zip(outcomes) {
                         let _ = job.reply.send(Ok(outcome));
                     }
+                    continue;
                 }
-                Err(e) => {
-                    tracing::error!(error = %e, org, answers = answers.len(), "survey answers not stored");
-                    let message = format!("{e:#}");
-                    for job in jobs {
-                        let _ = job.reply.send(Err(message.clone()));
-                    }
-                }
+                Ok(Ok(Err(e))) => format!("{e:#}"),
+                Ok(Err(_)) => format!("the batch did not finish within {BATCH_TIMEOUT:?}"),
+                Err(_) => "the batch's write panicked".to_string(),
+            };
+            tracing::error!(error = %failure, org, answers = answers.len(), "survey answers not stored");
+            for job in jobs {
+                let _ = job.reply.send(Err(failure.clone()));
             }
         }
     }
@@ -201,6 +221,51 @@ async fn count_since(
         "SELECT COUNT(*) FROM survey_answers WHERE org_id = $1 AND {column} = $2 AND answered_at >= $3 AND channel = 'poster'"
     );
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(org.0).bind(key).bind(since).fetch_one(&mut **tx).await
+}
+
+/// The poster's limits read outside any transaction: a flood from one phone or address is turned
+/// away before it queues for the organization's write lock. The check inside the batch stays
+/// the last word (two answers may pass here together). Some(seconds to wait) when over a limit.
+pub async fn poster_limit_reached(
+    db: &Db,
+    org: OrgId,
+    device: &str,
+    client_key: &str,
+    at: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let count = |column: &'static str, key: String, since: i64| async move {
+        let sql = format!(
+            "SELECT COUNT(*) FROM survey_answers WHERE org_id = $1 AND {column} = $2 AND answered_at >= $3 AND channel = 'poster'"
+        );
+        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+            .bind(org.0)
+            .bind(key)
+            .bind(since)
+            .fetch_one(&db.pool)
+            .await
+    };
+    if !device.is_empty() && count("device", device.to_string(), thai_day_start(at)).await? >= POSTER_PER_DEVICE_PER_DAY
+    {
+        return Ok(Some(retry_after_day(at)));
+    }
+    if !client_key.is_empty()
+        && count("client_key", client_key.to_string(), at - 3600).await? >= POSTER_PER_ADDRESS_PER_HOUR
+    {
+        return Ok(Some(3600));
+    }
+    Ok(None)
+}
+
+/// The address an answer is counted under: an IPv4 address, or an IPv6 address's /64 (a phone on
+/// a mobile network holds a whole /64 and could take a new address for every post).
+pub fn address_key(ip: std::net::IpAddr) -> String {
+    match ip.to_canonical() {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
 }
 
 /// Writes one organization's answers in one transaction, in order; one outcome per answer.
@@ -278,23 +343,27 @@ pub async fn write_batch(db: &Db, org: OrgId, answers: &[&NewAnswer]) -> anyhow:
     Ok(outcomes)
 }
 
-/// The line of an answer that the batch's audit digest covers (also what a check recomputes).
+/// The line of an answer that the batch's audit digest covers: every stored column, as JSON (so
+/// that an edit of any of them, a comment's line breaks included, shows against the chain).
 pub fn content_line(id: i64, a: &NewAnswer, burst: bool) -> String {
-    format!(
-        "{id}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+    let line = serde_json::json!([
+        id,
         a.survey.0,
         a.version,
         a.channel.code(),
-        a.visit.as_deref().unwrap_or(""),
-        a.point.unwrap_or(0),
-        a.service.unwrap_or(0),
-        a.counter.unwrap_or(0),
+        a.visit,
+        a.point,
+        a.service,
+        a.counter,
         a.scores,
         a.facts,
-        a.comment.replace(['\t', '\n'], " "),
-        i64::from(burst),
-        a.at
-    )
+        a.comment,
+        a.device,
+        a.client_key,
+        burst,
+        a.at,
+    ]);
+    format!("{line}\n")
 }
 
 /// Shared by the state and the handlers.
@@ -313,6 +382,17 @@ mod tests {
             thai_day_start(at),
             chrono::DateTime::parse_from_rfc3339("2026-11-30T17:00:00Z").unwrap().timestamp()
         );
+    }
+
+    #[test]
+    fn an_ipv6_phone_is_counted_by_its_64_block() {
+        let a: std::net::IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: std::net::IpAddr = "2001:db8:1:2:bbbb:cccc:dddd:eeee".parse().unwrap();
+        let c: std::net::IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(address_key(a), address_key(b));
+        assert_ne!(address_key(a), address_key(c));
+        let mapped: std::net::IpAddr = "::ffff:203.0.113.9".parse().unwrap();
+        assert_eq!(address_key(mapped), "203.0.113.9");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! One page, whole from the server (no JavaScript), with the PDPA notice; a refused form comes
 //! back as typed with each missing item named.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -15,7 +17,7 @@ use serde::Deserialize;
 use super::answers::{self, Fault};
 use super::ingest::{Channel, NewAnswer, Outcome};
 use super::scale::Level;
-use super::store::{self, Survey, SurveyId, Version};
+use super::store::{self, SurveyId, Version};
 use super::visits::{self, Visit};
 use crate::app::AppState;
 use crate::http::client::ClientIp;
@@ -99,8 +101,8 @@ fn notice(org: Org, status: StatusCode, title: &str, message: &str) -> Result<Re
 
 /// Where the form is answered, and what the answer will carry.
 struct Target {
-    survey: Survey,
-    version: Version,
+    survey: SurveyId,
+    version: Arc<Version>,
     place: String,
     action: String,
     hidden: Vec<(&'static str, String)>,
@@ -220,8 +222,8 @@ async fn poster_target(state: &AppState, org: &Org, id: i64, point: &str, servic
     }
     Ok(Target {
         action: format!("/o/{}/survey/{}", org.slug, survey.id),
-        survey,
-        version,
+        survey: survey.id,
+        version: Arc::new(version),
         place,
         hidden,
         visit: None,
@@ -281,7 +283,12 @@ async fn poster_answer(
         Some(c) => state.surveys.keyed(&format!("device:{c}")).await?,
         None => String::new(),
     };
-    let client_key = state.surveys.keyed(&format!("addr:{}", ip.to_canonical())).await?;
+    let client_key = state.surveys.keyed(&format!("addr:{}", super::ingest::address_key(ip))).await?;
+    if let Some(retry_after) =
+        super::ingest::poster_limit_reached(&state.db, org.id, &device, &client_key, crate::db::now()).await?
+    {
+        return too_many(org, retry_after);
+    }
     store_answer(&state, org, target, &fields, device, client_key).await
 }
 
@@ -297,13 +304,9 @@ async fn store_answer(
     let posted = answers::version_of(fields);
     if posted != Some(target.version.number) {
         // The form answered an earlier version (published while it was open): the answer keeps it.
-        let Some(number) = posted else {
-            return Err(AppError::Invalid("แบบฟอร์มไม่ครบ กรุณาเปิดแบบประเมินใหม่".into()));
-        };
-        target.version = store::version(&state.db, org.id, target.survey.id, Some(number))
-            .await?
-            .filter(|v| v.number == number)
-            .ok_or_else(|| AppError::Invalid("ไม่พบฉบับของแบบประเมินที่ส่งมา กรุณาเปิดแบบประเมินใหม่".into()))?;
+        let Some(number) = posted else { return Err(form_incomplete()) };
+        target.version =
+            state.surveys.versions.get(&state.db, org.id, target.survey, number).await?.ok_or_else(no_such_version)?;
     }
     let filled = match answers::check(&target.version.questionnaire, fields) {
         Ok(f) => f,
@@ -322,7 +325,7 @@ async fn store_answer(
     };
     let answer = NewAnswer {
         org: org.id,
-        survey: target.survey.id,
+        survey: target.survey,
         version: target.version.number,
         channel,
         visit,
@@ -339,20 +342,23 @@ async fn store_answer(
     match state.surveys.submit(answer).await? {
         Outcome::Saved { .. } => Ok(see_other(&format!("/o/{}/survey/thanks", org.slug))),
         Outcome::AlreadyAnswered => already_answered(org),
-        Outcome::TooMany { retry_after } => {
-            let hours = (retry_after + 3599) / 3600;
-            let message = format!(
-                "อุปกรณ์หรือเครือข่ายนี้ส่งแบบประเมินครบจำนวนที่รับได้แล้ว (เครื่องละ {} ครั้งต่อวัน และเครือข่ายละ {} ครั้งต่อชั่วโมง) กรุณาลองใหม่ในอีกประมาณ {} ชั่วโมง ขอบคุณที่ให้ความเห็น",
-                super::ingest::POSTER_PER_DEVICE_PER_DAY,
-                super::ingest::POSTER_PER_ADDRESS_PER_HOUR,
-                hours
-            );
-            let message = org.digits.apply(&message);
-            let mut response = notice(org, StatusCode::TOO_MANY_REQUESTS, "ส่งแบบประเมินครบจำนวนแล้ว", &message)?;
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-            Ok(response)
-        }
+        Outcome::TooMany { retry_after } => too_many(org, retry_after),
     }
+}
+
+/// The poster's limit is reached: what and how long, with Retry-After.
+fn too_many(org: Org, retry_after: i64) -> Result<Response, AppError> {
+    let hours = (retry_after + 3599) / 3600;
+    let message = format!(
+        "อุปกรณ์หรือเครือข่ายนี้ส่งแบบประเมินครบจำนวนที่รับได้แล้ว (เครื่องละ {} ครั้งต่อวัน และเครือข่ายละ {} ครั้งต่อชั่วโมง) กรุณาลองใหม่ในอีกประมาณ {} ชั่วโมง ขอบคุณที่ให้ความเห็น",
+        super::ingest::POSTER_PER_DEVICE_PER_DAY,
+        super::ingest::POSTER_PER_ADDRESS_PER_HOUR,
+        hours
+    );
+    let message = org.digits.apply(&message);
+    let mut response = notice(org, StatusCode::TOO_MANY_REQUESTS, "ส่งแบบประเมินครบจำนวนแล้ว", &message)?;
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    Ok(response)
 }
 
 fn already_answered(org: Org) -> Result<Response, AppError> {
@@ -379,7 +385,16 @@ fn expired(org: Org) -> Result<Response, AppError> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Purpose {
     Show,
-    Store,
+    /// The version the form says it answers (`v`).
+    Store(Option<i64>),
+}
+
+fn form_incomplete() -> AppError {
+    AppError::Invalid("แบบฟอร์มไม่ครบ กรุณาเปิดแบบประเมินใหม่".into())
+}
+
+fn no_such_version() -> AppError {
+    AppError::Invalid("ไม่พบฉบับของแบบประเมินที่ส่งมา กรุณาเปิดแบบประเมินใหม่".into())
 }
 
 async fn visit_target(
@@ -397,14 +412,21 @@ async fn visit_target(
         *response.status_mut() = StatusCode::OK;
         return Ok(Err(response));
     }
-    let (survey, version) = store::with_latest(&state.db, org.id, visit.survey).await?.ok_or(AppError::NotFound)?;
-    let version = version.ok_or_else(not_open)?;
-    let place = match purpose {
-        Purpose::Show => place_words(state, org, visit.point, visit.service).await.unwrap_or_default(),
-        Purpose::Store => String::new(),
+    let (version, place) = match purpose {
+        Purpose::Show => {
+            let (_, version) = store::with_latest(&state.db, org.id, visit.survey).await?.ok_or(AppError::NotFound)?;
+            let place = place_words(state, org, visit.point, visit.service).await.unwrap_or_default();
+            (Arc::new(version.ok_or_else(not_open)?), place)
+        }
+        // The version answered, read once per process: a version never changes.
+        Purpose::Store(number) => {
+            let number = number.ok_or_else(form_incomplete)?;
+            let version = state.surveys.versions.get(&state.db, org.id, visit.survey, number).await?;
+            (version.ok_or_else(no_such_version)?, String::new())
+        }
     };
     Ok(Ok(Target {
-        survey,
+        survey: visit.survey,
         version,
         place,
         action,
@@ -452,7 +474,7 @@ async fn token_answer(
 ) -> Result<Response, AppError> {
     same_origin(&state, &headers)?;
     let org = org_of(&state, &slug).await?;
-    let target = token_visit(&state, &org, &token, Purpose::Store).await?;
+    let target = token_visit(&state, &org, &token, Purpose::Store(answers::version_of(&fields))).await?;
     answer_visit(&state, org, target, &fields).await
 }
 
@@ -505,7 +527,7 @@ async fn ticket_answer(
 ) -> Result<Response, AppError> {
     same_origin(&state, &headers)?;
     let org = org_of(&state, &slug).await?;
-    let target = ticket_visit(&state, &org, &code, Purpose::Store).await?;
+    let target = ticket_visit(&state, &org, &code, Purpose::Store(answers::version_of(&fields))).await?;
     answer_visit(&state, org, target, &fields).await
 }
 

@@ -211,18 +211,22 @@ pub fn build(
     let facts = a
         .facts
         .iter()
-        .map(|f| FactRow {
-            question: f.question.clone(),
-            options: f
-                .options
-                .iter()
-                .map(|(o, n)| (o.clone(), format_int(*n as i64, digits), percent(*n, a.answers, digits)))
-                .chain(std::iter::once((
-                    "ไม่ระบุ".to_string(),
-                    format_int(f.unsaid as i64, digits),
-                    percent(f.unsaid, a.answers, digits),
-                )))
-                .collect(),
+        .map(|f| {
+            // Of the answers whose version asked it (a fact added mid-year was not asked before).
+            let asked = f.options.iter().map(|(_, n)| n).sum::<u64>() + f.unsaid;
+            FactRow {
+                question: f.question.clone(),
+                options: f
+                    .options
+                    .iter()
+                    .map(|(o, n)| (o.clone(), format_int(*n as i64, digits), percent(*n, asked, digits)))
+                    .chain(std::iter::once((
+                        "ไม่ระบุ".to_string(),
+                        format_int(f.unsaid as i64, digits),
+                        percent(f.unsaid, asked, digits),
+                    )))
+                    .collect(),
+            }
         })
         .collect();
     let mut summary = vec![("จำนวนผู้ตอบ".to_string(), format!("{} คน", format_int(a.answers as i64, digits)))];

@@ -51,7 +51,8 @@ async fn loan_token(
     let survey = store::main_survey(&state.db, me.org_id())
         .await?
         .ok_or_else(|| AppError::Conflict("หน่วยงานยังไม่มีแบบประเมินที่เผยแพร่ เพิ่มได้ที่เมนูแบบประเมินความพึงพอใจ".into()))?;
-    let reference = loan.to_string();
+    // "#ID": the loan's row, apart from a number staff type on the survey page's form.
+    let reference = format!("#{loan}");
     let token = visits::create_token(
         &state.db,
         me.org_id(),

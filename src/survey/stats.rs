@@ -58,9 +58,11 @@ impl Tally {
         if n < 2 {
             return None;
         }
-        // n·Σx² − (Σx)² is exact in integers; only the last division and root are not.
-        let spread = (n * self.sum_of_squares()) as f64 - (self.sum() as f64).powi(2);
-        Some((spread / (n * (n - 1)) as f64).sqrt())
+        // n·Σx² − (Σx)² is exact in integers (u128: no overflow at any count); only the last
+        // division and root are not.
+        let (n, sum, squares) = (u128::from(n), u128::from(self.sum()), u128::from(self.sum_of_squares()));
+        let spread = n * squares - sum * sum;
+        Some((spread as f64 / (n * (n - 1)) as f64).sqrt())
     }
 
     /// The share of answers at มาก or มากที่สุด (4–5), in tenths of a percent rounded half up.

@@ -254,3 +254,38 @@ pub async fn with_latest(db: &Db, org: OrgId, survey: SurveyId) -> anyhow::Resul
     };
     Ok(Some((found, version)))
 }
+
+/// Published versions by organization, survey and number. A version never changes, so once read
+/// it is kept (a few KB each; the whole map is dropped past [`VersionCache::MAX`] entries).
+#[derive(Default)]
+pub struct VersionCache {
+    map: std::sync::Mutex<std::collections::HashMap<(i64, i64, i64), std::sync::Arc<Version>>>,
+}
+
+impl VersionCache {
+    const MAX: usize = 20_000;
+
+    /// Version `number` of the organization's survey, if published.
+    pub async fn get(
+        &self,
+        db: &Db,
+        org: OrgId,
+        survey: SurveyId,
+        number: i64,
+    ) -> anyhow::Result<Option<std::sync::Arc<Version>>> {
+        let key = (org.0, survey.0, number);
+        if let Some(v) = self.map.lock().expect("the version cache's lock").get(&key) {
+            return Ok(Some(v.clone()));
+        }
+        let Some(v) = version(db, org, survey, Some(number)).await?.filter(|v| v.number == number) else {
+            return Ok(None);
+        };
+        let v = std::sync::Arc::new(v);
+        let mut map = self.map.lock().expect("the version cache's lock");
+        if map.len() >= Self::MAX {
+            map.clear();
+        }
+        map.insert(key, v.clone());
+        Ok(Some(v))
+    }
+}

@@ -226,7 +226,7 @@ on_both_databases! {
         let post = |t: &str| app.client.post(app.url(&format!("/o/{}/survey/v/{t}", org.slug))).form(&full_form(&[5])).send();
         assert_eq!(post(&links[0]).await.unwrap().status(), StatusCode::SEE_OTHER);
         assert_eq!(post(&links[1]).await.unwrap().status(), StatusCode::CONFLICT, "the same loan's second link");
-        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM survey_answers WHERE visit = 'loan:{loan}'")).await, 1);
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM survey_answers WHERE visit = 'loan:#{loan}'")).await, 1);
         // A loan still out has no link yet; another organization's loan is not found.
         assert_eq!(app.post_form(&format!("/app/survey/loan/{handed}"), &csrf, &[]).await.status(), StatusCode::CONFLICT);
         // Receipts: two links for one receipt number share its answer; another number is another visit.

@@ -65,6 +65,10 @@ crate::on_both_databases! {
             if i == 0 {
                 form.push(("comment".into(), "ขอบคุณเจ้าหน้าที่งานทะเบียน".into()));
             }
+            if i == 1 {
+                // What a spreadsheet would run as a formula.
+                form.push(("comment".into(), "=1+1".into()));
+            }
             let r = app.client.post(app.url(&format!("/o/{}/survey/v/{t}", org.slug))).form(&form).send().await.unwrap();
             assert_eq!(r.status(), StatusCode::SEE_OTHER);
             sum_first += i64::from(levels[0]);
@@ -104,6 +108,7 @@ crate::on_both_databases! {
         let summed: i64 = rows.iter().map(|r| r[first_item].parse::<i64>().unwrap()).sum();
         assert_eq!(summed, sum_first);
         assert!(rows.iter().any(|r| r.iter().any(|c| c == "ขอบคุณเจ้าหน้าที่งานทะเบียน")));
+        assert!(rows.iter().any(|r| r.iter().any(|c| c == "=1+1")), "the XLSX keeps a comment as text, not a formula");
 
         let csv_out = dir.path().join("answers-export.csv");
         cli_ok(&prongsai_cli(&app.db_url, &["survey", "report", "--org", &org.slug, "--year", &year, "--format", "csv", "--out", csv_out.to_str().unwrap()]));
@@ -111,6 +116,7 @@ crate::on_both_databases! {
         assert!(ours.starts_with('\u{feff}'), "a BOM for Excel");
         assert_eq!(ours.lines().count(), 5);
         assert!(!ours.contains(&"f".repeat(8)), "no device or address hashes");
+        assert!(ours.contains(",'=1+1,"), "a comment that would be a formula is written as text");
         // A wrong format is refused, naming it.
         let out = prongsai_cli(&app.db_url, &["survey", "report", "--org", &org.slug, "--year", &year, "--format", "docx", "--out", "/tmp/x"]);
         assert!(!out.status.success());

@@ -94,7 +94,7 @@ pub fn csv(table: &Table) -> anyhow::Result<Vec<u8>> {
         w.write_record(&table.header)?;
         for row in &table.rows {
             w.write_record(row.iter().map(|c| match c {
-                Cell::Text(t) => t.clone(),
+                Cell::Text(t) => formula_safe(t),
                 Cell::Number(n) => n.to_string(),
                 Cell::Empty => String::new(),
             }))?;
@@ -102,6 +102,13 @@ pub fn csv(table: &Table) -> anyhow::Result<Vec<u8>> {
         w.flush()?;
     }
     Ok(out)
+}
+
+/// A text cell as a spreadsheet will not run it: a citizen's comment beginning with `=`, `+`,
+/// `-` or `@` would otherwise be read as a formula when the CSV is opened (the XLSX stores text as
+/// text). The leading apostrophe is what Excel and LibreOffice show for such cells.
+fn formula_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() }
 }
 
 pub fn xlsx(table: &Table) -> anyhow::Result<Vec<u8>> {
@@ -117,4 +124,17 @@ pub fn xlsx(table: &Table) -> anyhow::Result<Vec<u8>> {
         Sheet { name: "คำตอบ".into(), rows: answers },
         Sheet { name: "สรุปรายข้อ".into(), rows: summary },
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_csv_cell_that_would_be_a_formula_is_kept_as_text() {
+        assert_eq!(formula_safe("=HYPERLINK(\"http://x\",\"ผล\")"), "'=HYPERLINK(\"http://x\",\"ผล\")");
+        assert_eq!(formula_safe("- ที่จอดรถน้อย"), "'- ที่จอดรถน้อย");
+        assert_eq!(formula_safe("@x"), "'@x");
+        assert_eq!(formula_safe("บริการดี = 5"), "บริการดี = 5");
+    }
 }
