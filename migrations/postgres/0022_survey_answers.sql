@@ -3,9 +3,9 @@
 -- A per-visit link is a queue ticket's code (the ticket's page offers the survey once served) or a
 -- token printed by staff on a receipt or at a loan's return (survey_tokens, kept only as its
 -- SHA-256). An answer names its visit ('ticket:ID'; for a token its receipt or loan, 'receipt:NUMBER'
--- or 'loan:ID', else 'token:ID'), unique per organization, so a visit is answered once; answers
--- from the open poster QR have no visit and are limited per device and address instead
--- (survey::ingest). Answers are never updated or deleted by the product.
+-- or 'loan:ID', else 'token:ID'), unique per organization, so a visit is answered once; an answer
+-- from the open poster QR has a key of its own ('poster:' and 16 random hex digits) and is limited
+-- per device and address instead (survey::ingest). Answers are never updated or deleted by the product.
 CREATE TABLE survey_tokens (
     id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     org_id        BIGINT  NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,

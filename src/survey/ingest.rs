@@ -13,8 +13,9 @@
 //! - it is flagged as a burst when its address already sent [`BURST_ANSWERS`] in the last
 //!   [`BURST_SECONDS`]: kept and counted, and shown as such in every report.
 //!
-//! Each batch of an organization is one audit entry naming the answers' ids and the SHA-256 of
-//! their content, so an answer edited or deleted later shows against the chain.
+//! An organization's batch is inserted by one statement per hundred answers (rows found again by
+//! their keys), and is one audit entry naming the answers' ids and the SHA-256 of their content, so
+//! an answer edited or deleted later shows against the chain.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -84,7 +85,8 @@ pub struct NewAnswer {
     pub survey: SurveyId,
     pub version: i64,
     pub channel: Channel,
-    /// The visit's key (`survey::visits::Visit::key`); None for the open poster.
+    /// The visit's key (`survey::visits::Visit::key`); None for the open poster (the answer then
+    /// gets a key of its own).
     pub visit: Option<String>,
     pub point: Option<i64>,
     pub service: Option<i64>,
@@ -268,65 +270,121 @@ pub fn address_key(ip: std::net::IpAddr) -> String {
     }
 }
 
+fn device_of(a: &NewAnswer) -> &str {
+    &a.device
+}
+
+fn address_of(a: &NewAnswer) -> &str {
+    &a.client_key
+}
+
+/// Rows of one INSERT statement at the most (15 values a row, within both engines' limits).
+const ROWS_PER_INSERT: usize = 100;
+
 /// Writes one organization's answers in one transaction, in order; one outcome per answer.
 pub async fn write_batch(db: &Db, org: OrgId, answers: &[&NewAnswer]) -> anyhow::Result<Vec<Outcome>> {
     let mut tx = db.write(org).await?;
-    let mut outcomes = Vec::with_capacity(answers.len());
-    let mut ids = Vec::new();
-    let mut digest = Sha256::new();
-    for a in answers {
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; answers.len()];
+    // The answers to insert: (index in `answers`, its key, burst).
+    let mut accepted: Vec<(usize, String, bool)> = Vec::with_capacity(answers.len());
+    let mut visits_in_batch = std::collections::HashSet::new();
+    for (index, a) in answers.iter().enumerate() {
+        // Accepted earlier in this batch (not yet in the table): (key, time) of the same device
+        // or address.
+        let earlier = |key: &str, column: fn(&NewAnswer) -> &str, since: i64| {
+            accepted
+                .iter()
+                .filter(|(i, _, _)| {
+                    let b = answers[*i];
+                    b.channel == Channel::Poster && column(b) == key && b.at >= since
+                })
+                .count() as i64
+        };
         let mut burst = false;
         if a.channel == Channel::Poster {
+            let day = thai_day_start(a.at);
             if !a.device.is_empty()
-                && count_since(&mut tx, org, "device", &a.device, thai_day_start(a.at)).await?
+                && count_since(&mut tx, org, "device", &a.device, day).await? + earlier(&a.device, device_of, day)
                     >= POSTER_PER_DEVICE_PER_DAY
             {
-                outcomes.push(Outcome::TooMany { retry_after: retry_after_day(a.at) });
+                outcomes[index] = Some(Outcome::TooMany { retry_after: retry_after_day(a.at) });
                 continue;
             }
             if !a.client_key.is_empty() {
-                if count_since(&mut tx, org, "client_key", &a.client_key, a.at - 3600).await?
+                let hour = a.at - 3600;
+                if count_since(&mut tx, org, "client_key", &a.client_key, hour).await?
+                    + earlier(&a.client_key, address_of, hour)
                     >= POSTER_PER_ADDRESS_PER_HOUR
                 {
-                    outcomes.push(Outcome::TooMany { retry_after: 3600 });
+                    outcomes[index] = Some(Outcome::TooMany { retry_after: 3600 });
                     continue;
                 }
-                burst = count_since(&mut tx, org, "client_key", &a.client_key, a.at - BURST_SECONDS).await?
+                let window = a.at - BURST_SECONDS;
+                burst = count_since(&mut tx, org, "client_key", &a.client_key, window).await?
+                    + earlier(&a.client_key, address_of, window)
                     >= BURST_ANSWERS;
             }
         }
-        let id: Option<i64> = sqlx::query_scalar(
+        // Each answer has a key: its visit's, or one of its own from the open poster.
+        let key = match &a.visit {
+            Some(visit) => visit.clone(),
+            None => poster_key(),
+        };
+        if !visits_in_batch.insert(key.clone()) {
+            outcomes[index] = Some(Outcome::AlreadyAnswered);
+            continue;
+        }
+        accepted.push((index, key, burst));
+    }
+    let mut ids = Vec::new();
+    let mut digest = Sha256::new();
+    for chunk in accepted.chunks(ROWS_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let p: Vec<String> = (1..=15).map(|c| format!("${}", r * 15 + c)).collect();
+                format!("({})", p.join(", "))
+            })
+            .collect();
+        let sql = format!(
             "INSERT INTO survey_answers (org_id, survey_id, version, channel, visit, point_id, service_id, counter_id,
                  scores, facts, comment, device, client_key, burst, answered_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-             ON CONFLICT (org_id, visit) DO NOTHING RETURNING id",
-        )
-        .bind(org.0)
-        .bind(a.survey.0)
-        .bind(a.version)
-        .bind(a.channel.code())
-        .bind(a.visit.as_deref())
-        .bind(a.point)
-        .bind(a.service)
-        .bind(a.counter)
-        .bind(&a.scores)
-        .bind(&a.facts)
-        .bind(&a.comment)
-        .bind(&a.device)
-        .bind(&a.client_key)
-        .bind(i64::from(burst))
-        .bind(a.at)
-        .fetch_optional(&mut *tx)
-        .await?;
-        match id {
-            Some(id) => {
-                ids.push(id);
-                digest.update(content_line(id, a, burst).as_bytes());
-                outcomes.push(Outcome::Saved { id, burst });
-            }
-            None => outcomes.push(Outcome::AlreadyAnswered),
+             VALUES {} ON CONFLICT (org_id, visit) DO NOTHING RETURNING id, visit",
+            values.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
+        for (index, key, burst) in chunk {
+            let a = answers[*index];
+            query = query
+                .bind(org.0)
+                .bind(a.survey.0)
+                .bind(a.version)
+                .bind(a.channel.code())
+                .bind(key.as_str())
+                .bind(a.point)
+                .bind(a.service)
+                .bind(a.counter)
+                .bind(&a.scores)
+                .bind(&a.facts)
+                .bind(&a.comment)
+                .bind(&a.device)
+                .bind(&a.client_key)
+                .bind(i64::from(*burst))
+                .bind(a.at);
+        }
+        let inserted: std::collections::HashMap<String, i64> =
+            query.fetch_all(&mut *tx).await?.into_iter().map(|(id, visit)| (visit, id)).collect();
+        for (index, key, burst) in chunk {
+            outcomes[*index] = Some(match inserted.get(key) {
+                Some(&id) => {
+                    ids.push(id);
+                    digest.update(content_line(id, answers[*index], key, *burst).as_bytes());
+                    Outcome::Saved { id, burst: *burst }
+                }
+                None => Outcome::AlreadyAnswered,
+            });
         }
     }
+    let outcomes = outcomes.into_iter().map(|o| o.expect("every answer has its outcome")).collect();
     if ids.is_empty() {
         // Nothing stored: nothing to audit or commit (dropping rolls back).
         return Ok(outcomes);
@@ -343,15 +401,24 @@ pub async fn write_batch(db: &Db, org: OrgId, answers: &[&NewAnswer]) -> anyhow:
     Ok(outcomes)
 }
 
+/// The key of an answer from the open poster: one of its own (`poster:` and 16 random hex
+/// digits), so that every stored answer is found by its key.
+fn poster_key() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 8];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("poster:{}", hex::encode(bytes))
+}
+
 /// The line of an answer that the batch's audit digest covers: every stored column, as JSON (so
 /// that an edit of any of them, a comment's line breaks included, shows against the chain).
-pub fn content_line(id: i64, a: &NewAnswer, burst: bool) -> String {
+pub fn content_line(id: i64, a: &NewAnswer, key: &str, burst: bool) -> String {
     let line = serde_json::json!([
         id,
         a.survey.0,
         a.version,
         a.channel.code(),
-        a.visit,
+        key,
         a.point,
         a.service,
         a.counter,

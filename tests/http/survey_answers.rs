@@ -247,6 +247,56 @@ on_both_databases! {
         assert_eq!(app.post_form(&format!("/app/survey/loan/{loan}"), &csrf, &[]).await.status(), StatusCode::NOT_FOUND);
     }
 
+    async fn one_batch_decides_its_own_duplicates_and_limits_in_arrival_order(app: TestApp) {
+        use prongsai::survey::ingest::{Channel, NewAnswer, Outcome, write_batch};
+        let org = app.org_b.id;
+        let survey = new_survey(&app, org, "แบบประเมินชุดเดียว", Scale::EqualWidth).await;
+        let at = prongsai::db::now();
+        let answer = |channel: Channel, visit: Option<&str>, device: &str| NewAnswer {
+            org,
+            survey,
+            version: 1,
+            channel,
+            visit: visit.map(str::to_string),
+            point: None,
+            service: None,
+            counter: None,
+            scores: "5".repeat(13),
+            facts: "{}".into(),
+            comment: String::new(),
+            device: device.into(),
+            client_key: format!("addr-{device}"),
+            at,
+        };
+        let batch = [
+            answer(Channel::Token, Some("receipt:1"), ""),
+            answer(Channel::Token, Some("receipt:1"), ""),
+            answer(Channel::Poster, None, "phone"),
+            answer(Channel::Poster, None, "phone"),
+            answer(Channel::Poster, None, "phone"),
+            answer(Channel::Poster, None, "phone"),
+            answer(Channel::Poster, None, "other"),
+        ];
+        let refs: Vec<&NewAnswer> = batch.iter().collect();
+        let outcomes = write_batch(&app.db, org, &refs).await.unwrap();
+        let kinds: Vec<&str> = outcomes
+            .iter()
+            .map(|o| match o {
+                Outcome::Saved { .. } => "saved",
+                Outcome::AlreadyAnswered => "answered",
+                Outcome::TooMany { .. } => "too many",
+            })
+            .collect();
+        assert_eq!(kinds, ["saved", "answered", "saved", "saved", "saved", "too many", "saved"]);
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM survey_answers WHERE survey_id = {survey}")).await, 5);
+        // The same visit in a later batch is answered already.
+        let again = write_batch(&app.db, org, &[&batch[0]]).await.unwrap();
+        assert_eq!(again, [Outcome::AlreadyAnswered]);
+        // One audit entry for the first batch (the second stored nothing).
+        let sql = format!("SELECT COUNT(*) FROM audit_log WHERE org_id = {} AND entity = 'survey_answers'", org.0);
+        assert_eq!(app.count(&sql).await, 1);
+    }
+
     async fn staff_edit_the_questionnaire_and_an_open_form_keeps_its_version(app: TestApp) {
         let org = app.org_a.clone();
         let survey = new_survey(&app, org.id, "แบบประเมินที่แก้ไข", Scale::EqualWidth).await;
