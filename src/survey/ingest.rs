@@ -101,6 +101,35 @@ pub struct NewAnswer {
     pub at: i64,
 }
 
+impl NewAnswer {
+    /// The answer of a visit (ticket or token): where it happened comes from the visit; no device
+    /// or address is kept.
+    pub fn of_visit(
+        org: OrgId,
+        visit: &super::visits::Visit,
+        version: i64,
+        filled: super::answers::Filled,
+        at: i64,
+    ) -> Self {
+        NewAnswer {
+            org,
+            survey: visit.survey,
+            version,
+            channel: visit.channel,
+            visit: Some(visit.key.clone()),
+            point: visit.point,
+            service: visit.service,
+            counter: visit.counter,
+            facts: filled.facts_json(),
+            scores: filled.scores.0,
+            comment: filled.comment,
+            device: String::new(),
+            client_key: String::new(),
+            at,
+        }
+    }
+}
+
 /// What became of an answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {

@@ -109,7 +109,6 @@ struct Target {
     visit: Option<Visit>,
     point: Option<i64>,
     service: Option<i64>,
-    counter: Option<i64>,
 }
 
 fn form_view(org: Org, target: &Target, fields: &[(String, String)], errors: Vec<Fault>) -> FormPage {
@@ -229,7 +228,6 @@ async fn poster_target(state: &AppState, org: &Org, id: i64, point: &str, servic
         visit: None,
         point,
         service,
-        counter: None,
     })
 }
 
@@ -319,25 +317,25 @@ async fn store_answer(
             return Ok(no_store(response));
         }
     };
-    let (channel, visit) = match &target.visit {
-        Some(v) => (v.channel, Some(v.key.clone())),
-        None => (Channel::Poster, None),
-    };
-    let answer = NewAnswer {
-        org: org.id,
-        survey: target.survey,
-        version: target.version.number,
-        channel,
-        visit,
-        point: target.point,
-        service: target.service,
-        counter: target.counter,
-        facts: filled.facts_json(),
-        scores: filled.scores.0,
-        comment: filled.comment,
-        device,
-        client_key,
-        at: crate::db::now(),
+    let at = crate::db::now();
+    let answer = match &target.visit {
+        Some(visit) => NewAnswer::of_visit(org.id, visit, target.version.number, filled, at),
+        None => NewAnswer {
+            org: org.id,
+            survey: target.survey,
+            version: target.version.number,
+            channel: Channel::Poster,
+            visit: None,
+            point: target.point,
+            service: target.service,
+            counter: None,
+            facts: filled.facts_json(),
+            scores: filled.scores.0,
+            comment: filled.comment,
+            device,
+            client_key,
+            at,
+        },
     };
     match state.surveys.submit(answer).await? {
         Outcome::Saved { .. } => Ok(see_other(&format!("/o/{}/survey/thanks", org.slug))),
@@ -433,7 +431,6 @@ async fn visit_target(
         hidden: Vec::new(),
         point: visit.point,
         service: visit.service,
-        counter: visit.counter,
         visit: Some(visit),
     }))
 }
@@ -473,6 +470,20 @@ async fn token_answer(
     axum::Form(fields): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     same_origin(&state, &headers)?;
+    // The common case in one read and no page: a valid answer to a live link, stored.
+    if let Some((org_id, visit)) = visits::by_slug_and_token(&state.db, &slug, &token).await?
+        && !visit.expired(crate::db::now())
+        && let Some(number) = answers::version_of(&fields)
+        && let Some(version) = state.surveys.versions.get(&state.db, org_id, visit.survey, number).await?
+        && let Ok(filled) = answers::check(&version.questionnaire, &fields)
+    {
+        let answer = NewAnswer::of_visit(org_id, &visit, number, filled, crate::db::now());
+        return match state.surveys.submit(answer).await? {
+            Outcome::Saved { .. } => Ok(see_other(&format!("/o/{slug}/survey/thanks"))),
+            _ => already_answered(org_of(&state, &slug).await?),
+        };
+    }
+    // Everything else has a page to show: the organization, the form with its faults, or why not.
     let org = org_of(&state, &slug).await?;
     let target = token_visit(&state, &org, &token, Purpose::Store(answers::version_of(&fields))).await?;
     answer_visit(&state, org, target, &fields).await

@@ -123,7 +123,7 @@ type TokenRow = (i64, i64, String, String, Option<i64>, Option<i64>, Option<i64>
 
 /// The visit of a token, in this organization (None: no such token, or another organization's).
 pub async fn by_token(db: &Db, org: OrgId, token: &str) -> Result<Option<Visit>, sqlx::Error> {
-    if token.len() != TOKEN_BYTES * 2 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !token_shaped(token) {
         return Ok(None);
     }
     let row: Option<TokenRow> = sqlx::query_as(
@@ -134,7 +134,35 @@ pub async fn by_token(db: &Db, org: OrgId, token: &str) -> Result<Option<Visit>,
     .bind(org.0)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.map(|(id, survey, source, source_ref, point, service, counter, expires_at)| Visit {
+    Ok(row.map(visit_of_row))
+}
+
+/// The organization and visit of a token under the organization's address, in one read (the
+/// answer's path: the organization itself is read only for a page).
+pub async fn by_slug_and_token(db: &Db, slug: &str, token: &str) -> Result<Option<(OrgId, Visit)>, sqlx::Error> {
+    if !token_shaped(token) {
+        return Ok(None);
+    }
+    type Row = (i64, i64, i64, String, String, Option<i64>, Option<i64>, Option<i64>, i64);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT t.org_id, t.id, t.survey_id, t.source, t.source_ref, t.point_id, t.service_id, t.counter_id, t.expires_at
+         FROM survey_tokens t JOIN orgs o ON o.id = t.org_id WHERE t.token_hash = $1 AND o.slug = $2",
+    )
+    .bind(token_hash(&token.to_ascii_lowercase()))
+    .bind(slug)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(org, id, survey, source, source_ref, point, service, counter, expires_at)| {
+        (OrgId(org), visit_of_row((id, survey, source, source_ref, point, service, counter, expires_at)))
+    }))
+}
+
+fn token_shaped(token: &str) -> bool {
+    token.len() == TOKEN_BYTES * 2 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn visit_of_row((id, survey, source, source_ref, point, service, counter, expires_at): TokenRow) -> Visit {
+    Visit {
         survey: SurveyId(survey),
         channel: Channel::Token,
         key: token_visit_key(id, &source, &source_ref),
@@ -142,7 +170,7 @@ pub async fn by_token(db: &Db, org: OrgId, token: &str) -> Result<Option<Visit>,
         service,
         counter,
         expires_at,
-    }))
+    }
 }
 
 /// A token's visit: its receipt or loan when staff named one, so that two links printed for one
