@@ -11,7 +11,7 @@ use crate::text::{self, Lines};
 /// Fields that keep line breaks (textareas whose lines mean something). Other fields are one line:
 /// a pasted line separator becomes a space. (The measure title is a textarea too, but its rule
 /// joins its lines into one.)
-const MULTILINE: [&str; 15] = [
+const MULTILINE: [&str; 16] = [
     "methods",
     "results",
     "outcomes",
@@ -28,7 +28,16 @@ const MULTILINE: [&str; 15] = [
     "complaints",
     "remarks",
     "pasted",
+    // The citizen's comment on a survey (survey/answers.rs reads it with the same rule).
+    "comment",
 ];
+
+/// The survey editor's respondent facts: `f0_options`, `f1_options`, … (one option a line).
+const MULTILINE_SUFFIX: &str = "_options";
+
+fn is_multiline(name: &str) -> bool {
+    MULTILINE.contains(&name) || name.ends_with(MULTILINE_SUFFIX)
+}
 
 /// Secrets are left exactly as typed: changing a password's characters would lock its owner out.
 const UNTOUCHED: [&str; 5] = ["_csrf", "password", "current", "new", "repeat"];
@@ -129,7 +138,7 @@ pub fn clean_field<'a>(name: &str, value: &'a str) -> Result<Cow<'a, str>, AppEr
     if UNTOUCHED.contains(&name) {
         return Ok(Cow::Borrowed(value));
     }
-    let lines = if MULTILINE.contains(&name) { Lines::Many } else { Lines::One };
+    let lines = if is_multiline(name) { Lines::Many } else { Lines::One };
     text::clean(value, lines).map_err(|bad| {
         let place = if lines == Lines::Many {
             format!(" บรรทัดที่ {} ตำแหน่งที่ {}", bad.line, bad.column)
@@ -233,11 +242,13 @@ mod tests {
         for (_, html) in crate::source_files::under("templates") {
             for tag in html.split("<textarea").skip(1) {
                 let name = tag.split("name=\"").nth(1).and_then(|s| s.split('"').next()).unwrap();
+                // A numbered field (`f{{ fi }}_options`) stands for its suffix.
+                let name = if name.ends_with(MULTILINE_SUFFIX) { MULTILINE_SUFFIX } else { name };
                 textareas.insert(name.to_string());
             }
         }
         let expected: std::collections::BTreeSet<String> =
-            MULTILINE.iter().chain(&["title"]).map(|s| s.to_string()).collect();
+            MULTILINE.iter().chain(&["title", MULTILINE_SUFFIX]).map(|s| s.to_string()).collect();
         assert_eq!(textareas, expected);
     }
 }

@@ -1,7 +1,7 @@
 //! The demo organization's survey: the default questionnaire published as version 1, and answers
-//! made by a deterministic generator over the last whole fiscal year (a few hundred) and the year
-//! before (fewer, a little less satisfied), at the demo's service point, so that the results page,
-//! the comparison and the reports show something plausible.
+//! made by a deterministic generator over the last whole fiscal year (a few hundred), the year
+//! before (fewer, a little less satisfied) and this year so far, at the demo's service point, so
+//! that the results page, the comparison and the reports show something plausible.
 
 use super::ingest::{self, Channel, NewAnswer};
 use super::questionnaire::default_questionnaire;
@@ -14,7 +14,8 @@ use crate::thai::FiscalYear;
 
 /// The demo survey's name.
 pub const NAME: &str = "ความพึงพอใจต่อการให้บริการ ณ ศูนย์บริการร่วม";
-/// Answers in the last whole fiscal year, and in the year before it.
+/// Answers in the last whole fiscal year, and in the year before it; this year's so far come at
+/// the last year's pace (one a working day or so) up to yesterday.
 pub const LAST_YEAR_ANSWERS: usize = 360;
 pub const YEAR_BEFORE_ANSWERS: usize = 120;
 
@@ -59,12 +60,18 @@ pub async fn load(db: &Db, org: &Org) -> anyhow::Result<()> {
         .map_err(|r| anyhow::anyhow!("demo survey: {r}"))?;
     let point = crate::queue::store::points(db, org.id).await?.first().map(|p| p.id.0);
     let services: Vec<i64> = crate::services::store::list(db, org.id, false).await?.iter().map(|s| s.id.0).collect();
-    let last = FiscalYear::of(crate::thai::today_in_thailand());
+    // The fiscal year now running; the demo's whole years are the two before it.
+    let now_year = FiscalYear::of(crate::thai::today_in_thailand());
     let mut rng = Lcg(2566);
     let mut answers = Vec::new();
-    for (back, count, mood) in [(2, YEAR_BEFORE_ANSWERS, 0), (1, LAST_YEAR_ANSWERS, 1)] {
-        let Ok(year) = FiscalYear::new(last.be() - back) else { continue };
+    let (this_year_from, _) = span(now_year);
+    let today_start = super::ingest::thai_day_start(crate::db::now());
+    let so_far = ((today_start - this_year_from).max(0) * LAST_YEAR_ANSWERS as i64 / (365 * 86_400)) as usize;
+    for (back, count, mood) in [(2, YEAR_BEFORE_ANSWERS, 0), (1, LAST_YEAR_ANSWERS, 1), (0, so_far, 1)] {
+        let Ok(year) = FiscalYear::new(now_year.be() - back) else { continue };
         let (from, to) = span(year);
+        // This year: up to the start of today.
+        let to = if back == 0 { today_start } else { to };
         for i in 0..count {
             // Spread evenly over the year, during office hours (08:30–16:30 Thai time).
             let day = from + (to - from) * i as i64 / count as i64;

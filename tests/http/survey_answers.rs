@@ -347,6 +347,7 @@ on_both_databases! {
         let v2 = store::version(&app.db, org.id, survey, None).await.unwrap().unwrap();
         assert_eq!((v2.number, v2.questionnaire.item_count()), (2, q.item_count()));
         assert_eq!(v2.questionnaire.aspects[0].items[0].key, q.aspects[0].items[1].key);
+        assert_eq!(v2.questionnaire.facts, q.facts, "the facts' options, one a line, came through the form");
         assert!(q.items().all(|(_, i)| i.key != v2.questionnaire.aspects[0].items.last().unwrap().key));
         // The form opened before: its answer is stored under version 1.
         let citizen = new_client();
