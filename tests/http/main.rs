@@ -9,6 +9,7 @@ mod browser_lending;
 mod browser_measures;
 mod browser_queue;
 mod browser_report;
+mod browser_survey;
 mod cli;
 mod collation;
 mod cut_and_empty;
