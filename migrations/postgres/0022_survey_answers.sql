@@ -4,7 +4,7 @@
 -- token printed by staff on a receipt or at a loan's return (survey_tokens, kept only as its
 -- SHA-256). An answer names its visit ('ticket:ID'; for a token its receipt or loan, 'receipt:NUMBER'
 -- or 'loan:ID', else 'token:ID'), unique per organization, so a visit is answered once; an answer
--- from the open poster QR has a key of its own ('poster:' and 16 random hex digits) and is limited
+-- from the open poster QR has a key of its own ('poster:' and 32 random hex digits) and is limited
 -- per device and address instead (survey::ingest). Answers are never updated or deleted by the product.
 CREATE TABLE survey_tokens (
     id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

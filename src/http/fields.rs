@@ -36,7 +36,11 @@ const MULTILINE: [&str; 16] = [
 const MULTILINE_SUFFIX: &str = "_options";
 
 fn is_multiline(name: &str) -> bool {
-    MULTILINE.contains(&name) || name.ends_with(MULTILINE_SUFFIX)
+    let numbered_option = name
+        .strip_suffix(MULTILINE_SUFFIX)
+        .and_then(|n| n.strip_prefix('f'))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    MULTILINE.contains(&name) || numbered_option
 }
 
 /// Secrets are left exactly as typed: changing a password's characters would lock its owner out.

@@ -203,21 +203,27 @@ async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Job>) {
             // A batch that waits too long (another process holding the organization's lock) or
             // panics fails its own answers only; the writer goes on with the next. A dropped
             // transaction rolls back, so nothing of it was acknowledged or stored.
-            let written = std::panic::AssertUnwindSafe(tokio::time::timeout(
-                BATCH_TIMEOUT,
-                write_batch(&db, OrgId(org), &answers),
-            ))
+            let written = std::panic::AssertUnwindSafe(async {
+                // The commit is never cut short: an answer whose COMMIT went through must not be
+                // reported as failed (a poster answer sent again would be stored twice).
+                let (tx, outcomes) = tokio::time::timeout(BATCH_TIMEOUT, stage_batch(&db, OrgId(org), &answers))
+                    .await
+                    .map_err(|_| anyhow::anyhow!("the batch did not finish within {BATCH_TIMEOUT:?}"))??;
+                if let Some(tx) = tx {
+                    tx.commit().await?;
+                }
+                anyhow::Ok(outcomes)
+            })
             .catch_unwind()
             .await;
             let failure = match written {
-                Ok(Ok(Ok(outcomes))) => {
+                Ok(Ok(outcomes)) => {
                     for (job, outcome) in jobs.into_iter().zip(outcomes) {
                         let _ = job.reply.send(Ok(outcome));
                     }
                     continue;
                 }
-                Ok(Ok(Err(e))) => format!("{e:#}"),
-                Ok(Err(_)) => format!("the batch did not finish within {BATCH_TIMEOUT:?}"),
+                Ok(Err(e)) => format!("{e:#}"),
                 Err(_) => "the batch's write panicked".to_string(),
             };
             tracing::error!(error = %failure, org, answers = answers.len(), "survey answers not stored");
@@ -312,6 +318,20 @@ const ROWS_PER_INSERT: usize = 100;
 
 /// Writes one organization's answers in one transaction, in order; one outcome per answer.
 pub async fn write_batch(db: &Db, org: OrgId, answers: &[&NewAnswer]) -> anyhow::Result<Vec<Outcome>> {
+    let (tx, outcomes) = stage_batch(db, org, answers).await?;
+    if let Some(tx) = tx {
+        tx.commit().await?;
+    }
+    Ok(outcomes)
+}
+
+/// Everything of a batch but its COMMIT: the transaction to commit (None when nothing was
+/// stored), and one outcome per answer, true once committed.
+async fn stage_batch(
+    db: &Db,
+    org: OrgId,
+    answers: &[&NewAnswer],
+) -> anyhow::Result<(Option<crate::db::WriteTx>, Vec<Outcome>)> {
     let mut tx = db.write(org).await?;
     let mut outcomes: Vec<Option<Outcome>> = vec![None; answers.len()];
     // The answers to insert: (index in `answers`, its key, burst).
@@ -416,7 +436,7 @@ pub async fn write_batch(db: &Db, org: OrgId, answers: &[&NewAnswer]) -> anyhow:
     let outcomes = outcomes.into_iter().map(|o| o.expect("every answer has its outcome")).collect();
     if ids.is_empty() {
         // Nothing stored: nothing to audit or commit (dropping rolls back).
-        return Ok(outcomes);
+        return Ok((None, outcomes));
     }
     let after = serde_json::json!({
         "answers": ids.len(),
@@ -426,15 +446,14 @@ pub async fn write_batch(db: &Db, org: OrgId, answers: &[&NewAnswer]) -> anyhow:
     let first = ids.first().copied().unwrap_or_default();
     crate::audit::record(&mut tx, org, "citizen", "answer", "survey_answers", &first.to_string(), None, Some(&after))
         .await?;
-    tx.commit().await?;
-    Ok(outcomes)
+    Ok((Some(tx), outcomes))
 }
 
-/// The key of an answer from the open poster: one of its own (`poster:` and 16 random hex
+/// The key of an answer from the open poster: one of its own (`poster:` and 32 random hex
 /// digits), so that every stored answer is found by its key.
 fn poster_key() -> String {
     use rand::RngCore;
-    let mut bytes = [0u8; 8];
+    let mut bytes = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     format!("poster:{}", hex::encode(bytes))
 }

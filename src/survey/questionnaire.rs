@@ -130,6 +130,14 @@ impl Questionnaire {
         faults
     }
 
+    /// Every key it uses: aspects, items and facts.
+    pub fn keys(&self) -> impl Iterator<Item = String> + '_ {
+        self.aspects
+            .iter()
+            .flat_map(|a| std::iter::once(a.key.clone()).chain(a.items.iter().map(|i| i.key.clone())))
+            .chain(self.facts.iter().map(|f| f.key.clone()))
+    }
+
     pub fn item_count(&self) -> usize {
         self.aspects.iter().map(|a| a.items.len()).sum()
     }

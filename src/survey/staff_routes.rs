@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use super::documents::build::{self, Format};
 use super::documents::poster::{self, Paper};
@@ -100,26 +100,24 @@ async fn publish_edit(
     me.require_editor()?;
     let survey = survey_of(&state, &me, id).await?;
     let typed = editor::read_form(&fields);
-    let versions = super::results::versions(&state.db, me.org_id(), survey.id).await?;
-    let used: BTreeSet<String> = versions
-        .values()
-        .flat_map(|q| {
-            q.aspects
-                .iter()
-                .flat_map(|a| std::iter::once(a.key.clone()).chain(a.items.iter().map(|i| i.key.clone())))
-                .chain(q.facts.iter().map(|f| f.key.clone()))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let questionnaire = editor::questionnaire_of(&typed, &used);
-    match store::publish(&state.db, me.org_id(), survey.id, &questionnaire, &me.actor()).await? {
+    let based_on = fields.get("based_on").and_then(|v| v.trim().parse::<i64>().ok());
+    let published = store::publish_built(
+        &state.db,
+        me.org_id(),
+        survey.id,
+        Some(based_on.unwrap_or(0)),
+        |used| editor::questionnaire_of(&typed, used),
+        &me.actor(),
+    )
+    .await?;
+    match published {
         Ok(_) => Ok(see_other(&format!("/app/survey/{}?published=1", survey.id))),
         Err(refusal) => {
             let errors = match refusal {
                 store::SurveyRefusal::Invalid(faults) => faults.iter().map(|f| me.org.digits.apply(f)).collect(),
-                other => vec![other.to_string()],
+                other => vec![me.org.digits.apply(&other.to_string())],
             };
-            let version = versions.keys().last().copied().unwrap_or(0);
+            let version = based_on.unwrap_or(0);
             crate::http::form_page(EditorPage { me, survey, version, form: typed, errors }, true)
         }
     }

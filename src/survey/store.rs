@@ -48,6 +48,8 @@ pub enum SurveyRefusal {
     Invalid(Vec<String>),
     #[error("ไม่มีอะไรเปลี่ยนจากฉบับที่ {0} ที่เผยแพร่แล้ว")]
     Unchanged(i64),
+    #[error("มีผู้เผยแพร่ฉบับที่ {0} หลังจากท่านเปิดแบบฟอร์มนี้ กรุณาเปิดหน้าแก้ไขใหม่ เพื่อไม่ให้ทับสิ่งที่เขาแก้")]
+    Stale(i64),
 }
 
 /// Longest survey name, in characters.
@@ -126,28 +128,53 @@ pub async fn publish(
     questionnaire: &Questionnaire,
     actor: &str,
 ) -> anyhow::Result<Result<Version, SurveyRefusal>> {
-    let faults = questionnaire.check();
-    if !faults.is_empty() {
-        return Ok(Err(SurveyRefusal::Invalid(faults)));
-    }
+    publish_built(db, org, survey, None, |_| questionnaire.clone(), actor).await
+}
+
+/// Publishes the questionnaire `build` makes from every key the survey's versions used, read under
+/// the organization's write lock (so two editors publishing at once never give one new key to two
+/// items). `based_on`: the version the editor's form started from; a later one published meanwhile
+/// refuses it (the form would silently undo it).
+pub async fn publish_built(
+    db: &Db,
+    org: OrgId,
+    survey: SurveyId,
+    based_on: Option<i64>,
+    build: impl FnOnce(&std::collections::BTreeSet<String>) -> Questionnaire,
+    actor: &str,
+) -> anyhow::Result<Result<Version, SurveyRefusal>> {
     let mut tx = db.write(org).await?;
     if !exists_in(&mut tx, org, survey).await? {
         return Ok(Err(SurveyRefusal::NoSuchSurvey));
     }
-    let last: Option<(i64, String)> = sqlx::query_as(
-        "SELECT number, definition FROM survey_versions WHERE org_id = $1 AND survey_id = $2
-         ORDER BY number DESC LIMIT 1",
-    )
-    .bind(org.0)
-    .bind(survey.0)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some((number, definition)) = &last
-        && serde_json::from_str::<Questionnaire>(definition).ok().as_ref() == Some(questionnaire)
-    {
-        return Ok(Err(SurveyRefusal::Unchanged(*number)));
+    let published: Vec<(i64, String)> =
+        sqlx::query_as("SELECT number, definition FROM survey_versions WHERE org_id = $1 AND survey_id = $2")
+            .bind(org.0)
+            .bind(survey.0)
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut versions = std::collections::BTreeMap::new();
+    for (number, definition) in published {
+        versions.insert(number, serde_json::from_str::<Questionnaire>(&definition)?);
     }
-    let number = last.map_or(1, |(n, _)| n + 1);
+    let last = versions.keys().next_back().copied();
+    if let Some(base) = based_on
+        && last.unwrap_or(0) != base
+    {
+        return Ok(Err(SurveyRefusal::Stale(last.unwrap_or(0))));
+    }
+    let used = versions.values().flat_map(Questionnaire::keys).collect();
+    let questionnaire = build(&used);
+    let faults = questionnaire.check();
+    if !faults.is_empty() {
+        return Ok(Err(SurveyRefusal::Invalid(faults)));
+    }
+    if let Some(number) = last
+        && versions.get(&number) == Some(&questionnaire)
+    {
+        return Ok(Err(SurveyRefusal::Unchanged(number)));
+    }
+    let number = last.map_or(1, |n| n + 1);
     let published_at = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO survey_versions (org_id, survey_id, number, definition, published_by, published_at)
@@ -156,7 +183,7 @@ pub async fn publish(
     .bind(org.0)
     .bind(survey.0)
     .bind(number)
-    .bind(serde_json::to_string(questionnaire)?)
+    .bind(serde_json::to_string(&questionnaire)?)
     .bind(actor)
     .bind(published_at)
     .fetch_one(&mut *tx)
@@ -166,13 +193,7 @@ pub async fn publish(
     });
     crate::audit::record(&mut tx, org, actor, "publish", "survey_version", &id.to_string(), None, Some(&after)).await?;
     tx.commit().await?;
-    Ok(Ok(Version {
-        survey,
-        number,
-        questionnaire: questionnaire.clone(),
-        published_by: actor.to_string(),
-        published_at,
-    }))
+    Ok(Ok(Version { survey, number, questionnaire, published_by: actor.to_string(), published_at }))
 }
 
 /// Version `number` of the survey, or its latest when None.

@@ -289,12 +289,35 @@ on_both_databases! {
             .collect();
         assert_eq!(kinds, ["saved", "answered", "saved", "saved", "saved", "too many", "saved"]);
         assert_eq!(app.count(&format!("SELECT COUNT(*) FROM survey_answers WHERE survey_id = {survey}")).await, 5);
+        // A batch of 150 visits (two INSERT statements): each stored once, found again by its key.
+        let many: Vec<NewAnswer> =
+            (0..150).map(|n| answer(Channel::Token, Some(&format!("receipt:many-{n}")), "")).collect();
+        let refs: Vec<&NewAnswer> = many.iter().collect();
+        let outcomes = write_batch(&app.db, org, &refs).await.unwrap();
+        let mut ids: Vec<i64> = outcomes
+            .iter()
+            .map(|o| match o {
+                Outcome::Saved { id, .. } => *id,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        for (n, id) in ids.iter().enumerate() {
+            let (visit,): (String,) = sqlx::query_as("SELECT visit FROM survey_answers WHERE id = $1")
+                .bind(id)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+            assert_eq!(visit, format!("receipt:many-{n}"), "each answer's id is its own row");
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 150);
         // The same visit in a later batch is answered already.
         let again = write_batch(&app.db, org, &[&batch[0]]).await.unwrap();
         assert_eq!(again, [Outcome::AlreadyAnswered]);
-        // One audit entry for the first batch (the second stored nothing).
+        // One audit entry a batch that stored something (the last stored nothing).
         let sql = format!("SELECT COUNT(*) FROM audit_log WHERE org_id = {} AND entity = 'survey_answers'", org.0);
-        assert_eq!(app.count(&sql).await, 1);
+        assert_eq!(app.count(&sql).await, 2);
     }
 
     async fn staff_edit_the_questionnaire_and_an_open_form_keeps_its_version(app: TestApp) {
@@ -308,6 +331,7 @@ on_both_databases! {
         // The form as shown, with the first item removed and one added to the first aspect.
         let q = default_questionnaire();
         let mut fields: Vec<(String, String)> = vec![
+            ("based_on".into(), "1".into()),
             ("title".into(), q.title.clone()),
             ("intro".into(), q.intro.clone()),
             ("comment_prompt".into(), q.comment_prompt.clone()),
@@ -332,7 +356,7 @@ on_both_databases! {
             fields.push((format!("f{f}_options"), fact.options.join("\r\n")));
         }
         let mut refused = fields.clone();
-        refused[0].1 = String::new();
+        refused[1].1 = String::new(); // the title
         let with_csrf = |f: &[(String, String)]| {
             let mut all = vec![("_csrf".to_string(), csrf.clone())];
             all.extend_from_slice(f);
@@ -348,6 +372,11 @@ on_both_databases! {
         assert_eq!((v2.number, v2.questionnaire.item_count()), (2, q.item_count()));
         assert_eq!(v2.questionnaire.aspects[0].items[0].key, q.aspects[0].items[1].key);
         assert_eq!(v2.questionnaire.facts, q.facts, "the facts' options, one a line, came through the form");
+        // The same form again (still based on version 1): refused, it would undo version 2.
+        let r = app.client.post(app.url(&format!("/app/survey/{survey}/edit"))).form(&with_csrf(&fields)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("มีผู้เผยแพร่ฉบับที่ ๒ หลังจากท่านเปิดแบบฟอร์มนี้"));
+        assert_eq!(store::version_numbers(&app.db, org.id, survey).await.unwrap(), vec![1, 2]);
         assert!(q.items().all(|(_, i)| i.key != v2.questionnaire.aspects[0].items.last().unwrap().key));
         // The form opened before: its answer is stored under version 1.
         let citizen = new_client();
