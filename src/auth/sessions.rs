@@ -20,12 +20,18 @@ const TOUCH_AFTER_SECS: i64 = 60;
 pub const COOKIE: &str = "prongsai_session";
 
 fn random_token() -> String {
-    let mut bytes = [0u8; 32];
+    random_hex::<32>()
+}
+
+/// `N` random bytes from the OS as lowercase hex: the secret tokens of links and cookies.
+pub fn random_hex<const N: usize>() -> String {
+    let mut bytes = [0u8; N];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     hex::encode(bytes)
 }
 
-fn token_hash(token: &str) -> String {
+/// What is stored of a secret token: its SHA-256 in hex.
+pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

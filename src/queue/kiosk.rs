@@ -13,10 +13,10 @@
 //! [`QR_WAITING_PER_ADDRESS`]: super::tickets::QR_WAITING_PER_ADDRESS
 //! [`QR_DAILY_PER_ADDRESS`]: super::tickets::QR_DAILY_PER_ADDRESS
 
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::PointId;
+use crate::auth::sessions::token_hash;
 use crate::db::Db;
 use crate::orgs::OrgId;
 
@@ -35,16 +35,9 @@ pub struct Kiosk {
     pub created_at: i64,
 }
 
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
 /// Authorises a screen at a point; returns the token for its cookie (kept nowhere else).
 pub async fn authorise(db: &Db, org: OrgId, point: PointId, name: &str, actor: &str) -> anyhow::Result<Option<String>> {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = crate::auth::sessions::random_hex::<32>();
     let mut tx = db.write(org).await?;
     if super::store::point_in(&mut tx, org, point).await?.is_none() {
         return Ok(None);

@@ -186,11 +186,7 @@ mod tests {
     }
 
     fn used(q: &Questionnaire) -> BTreeSet<String> {
-        q.aspects
-            .iter()
-            .flat_map(|a| std::iter::once(a.key.clone()).chain(a.items.iter().map(|i| i.key.clone())))
-            .chain(q.facts.iter().map(|f| f.key.clone()))
-            .collect()
+        q.keys().collect()
     }
 
     #[test]

@@ -452,10 +452,7 @@ async fn stage_batch(
 /// The key of an answer from the open poster: one of its own (`poster:` and 32 random hex
 /// digits), so that every stored answer is found by its key.
 fn poster_key() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    format!("poster:{}", hex::encode(bytes))
+    format!("poster:{}", crate::auth::sessions::random_hex::<16>())
 }
 
 /// The line of an answer that the batch's audit digest covers: every stored column, as JSON (so

@@ -234,11 +234,10 @@ async fn poster_target(state: &AppState, org: &Org, id: i64, point: &str, servic
 /// A new device cookie when the browser has none (a year; HttpOnly, SameSite=Lax).
 fn with_device_cookie(mut response: Response, headers: &HeaderMap) -> Response {
     if cookie(headers, DEVICE_COOKIE).is_none() {
-        use rand::RngCore;
-        let mut bytes = [0u8; 16];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        let value =
-            format!("{DEVICE_COOKIE}={}; Path=/o/; Max-Age=31536000; HttpOnly; SameSite=Lax", hex::encode(bytes));
+        let value = format!(
+            "{DEVICE_COOKIE}={}; Path=/o/; Max-Age=31536000; HttpOnly; SameSite=Lax",
+            crate::auth::sessions::random_hex::<16>()
+        );
         if let Ok(v) = HeaderValue::from_str(&value) {
             response.headers_mut().append(header::SET_COOKIE, v);
         }

@@ -257,8 +257,8 @@ async fn report_download(
     let survey = survey_of(&state, &me, id).await?;
     let year = year_of(&q)?;
     let format = file.strip_prefix("satisfaction.").and_then(Format::parse).ok_or(AppError::NotFound)?;
-    let org = me.org.clone();
-    let bytes = build::report_file(&state.db, &state.pdf, &org, &survey, year, format).await?;
+    let org = &me.org;
+    let bytes = build::report_file(&state.db, &state.pdf, org, &survey, year, format).await?;
     let name = format!("satisfaction-{}-{}.{}", org.slug, year.be(), format.extension());
     Ok(download(bytes, format.content_type(), &name, format == Format::Pdf))
 }
@@ -271,9 +271,9 @@ async fn poster_pdf(
 ) -> Result<Response, AppError> {
     let survey = survey_of(&state, &me, id).await?;
     let paper = Paper::parse(&q.paper).unwrap_or(Paper::A4);
-    let org = me.org.clone();
-    let pages = build::poster_pages(&state.db, &org, &survey, None, &state.settings.public_url).await?;
-    let bytes = build::poster_pdf(&state.pdf, &org, pages, paper).await?;
+    let org = &me.org;
+    let pages = build::poster_pages(&state.db, org, &survey, None, &state.settings.public_url).await?;
+    let bytes = build::poster_pdf(&state.pdf, org, pages, paper).await?;
     Ok(download(bytes, "application/pdf", &format!("survey-qr-{}.pdf", org.slug), true))
 }
 

@@ -9,10 +9,9 @@
 //!
 //! A link expires [`VISIT_DAYS`] days after the visit.
 
-use sha2::{Digest, Sha256};
-
 use super::ingest::Channel;
 use super::store::SurveyId;
+use crate::auth::sessions::{random_hex, token_hash};
 use crate::db::{Db, now};
 use crate::orgs::OrgId;
 use crate::queue::rules::Status;
@@ -59,10 +58,6 @@ impl Visit {
     }
 }
 
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
 /// Where a token's visit happened.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Place {
@@ -82,10 +77,7 @@ pub async fn create_token(
     place: Place,
     actor: &str,
 ) -> anyhow::Result<Option<String>> {
-    use rand::RngCore;
-    let mut bytes = [0u8; TOKEN_BYTES];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = random_hex::<TOKEN_BYTES>();
     let mut tx = db.write(org).await?;
     if !super::store::exists_in(&mut tx, org, survey).await? {
         return Ok(None);
