@@ -127,6 +127,10 @@ pub enum Command {
         /// Typeset the large registers in a child process, as the server does.
         #[arg(long)]
         worker: bool,
+        /// Write typst's own timings of 5 warm seed renders here (Chrome trace JSON: open it in
+        /// chrome://tracing or Perfetto), to see which part of the layout the time goes to.
+        #[arg(long)]
+        typst_trace: Option<std::path::PathBuf>,
         #[command(subcommand)]
         command: Option<BenchCommand>,
     },
@@ -204,8 +208,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::docs::pdf::worker::serve_one(&mut std::io::stdin().lock(), &mut std::io::stdout().lock())?;
             return Ok(ExitCode::SUCCESS);
         }
-        Command::Bench { iterations, measures, large_iterations, docx_out, worker, command: None } => {
-            let options = crate::docs::bench::BenchOptions { iterations, measures, large_iterations, docx_out, worker };
+        Command::Bench { iterations, measures, large_iterations, docx_out, worker, typst_trace, command: None } => {
+            let options = crate::docs::bench::BenchOptions {
+                iterations,
+                measures,
+                large_iterations,
+                docx_out,
+                worker,
+                typst_trace,
+            };
             return crate::docs::bench::run(options);
         }
         // Before connecting: a backup must not migrate, a restore target must not be created.

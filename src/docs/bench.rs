@@ -59,6 +59,8 @@ pub struct BenchOptions {
     pub docx_out: Option<String>,
     /// Typeset the large registers as the server does: in a child `prongsai render-worker`.
     pub worker: bool,
+    /// Where to write typst's timings of a few warm seed renders (Chrome trace JSON).
+    pub typst_trace: Option<std::path::PathBuf>,
 }
 
 pub fn run(options: BenchOptions) -> anyhow::Result<ExitCode> {
@@ -68,6 +70,9 @@ pub fn run(options: BenchOptions) -> anyhow::Result<ExitCode> {
     println!("at start: {}", memory());
     if options.iterations > 0 {
         seed(options.iterations)?;
+    }
+    if let Some(path) = &options.typst_trace {
+        typst_trace(path)?;
     }
     let worker = match options.worker {
         true => Some(super::pdf::worker::Worker::new(std::env::current_exe()?, Duration::from_secs(3600))),
@@ -114,11 +119,59 @@ fn large(engine: &PdfEngine, n: usize, iterations: u32, docx_out: Option<&str>) 
         stats(&mut times),
         ms(median) / pages.max(1) as f64
     );
+    if !engine.has_worker() {
+        let [data, compile, marks, pdf] = engine.measures_report_stages(&doc)?.map(ms);
+        println!(
+            "{n} measures, one more render by stage: data {data:.0} ms, typst compile {compile:.0} ms, \
+             marks repair {marks:.0} ms, PDF export {pdf:.0} ms"
+        );
+    }
     let seed = MeasuresReportDoc::sample();
     for _ in 0..12 {
         engine.measures_report(&seed)?;
     }
     println!("{n} measures: after 12 more seed renders: {}", memory());
+    Ok(())
+}
+
+/// Typst's own timings of seed renders (Chrome trace JSON at `path`): one from empty caches, then
+/// five warm ones with the introduction changed each time, as when a clerk edits the register.
+/// Prints how many paragraphs typst laid out in each: an edit should lay out what it changed, not
+/// the whole document again (the template's functions must not capture all of `data`).
+fn typst_trace(path: &std::path::Path) -> anyhow::Result<()> {
+    const WARM: usize = 5;
+    let doc = MeasuresReportDoc::sample();
+    let engine = PdfEngine::new();
+    let mut edited = doc.clone();
+    let mut render = |i: usize| {
+        edited.intro = format!("{} ({i})", doc.intro);
+        engine.measures_report(&edited).map(drop)
+    };
+    comemo::evict(0);
+    let paragraphs = |events: &[u8]| -> anyhow::Result<usize> {
+        let events: Vec<serde_json::Value> = serde_json::from_slice(events)?;
+        Ok(events.iter().filter(|e| e["name"] == "prepare" && e["ph"] == "B").count())
+    };
+    let traced = |render: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<Vec<u8>> {
+        typst_timing::enable();
+        let done = render();
+        typst_timing::disable();
+        let mut events = Vec::new();
+        typst_timing::export_json(&mut events, |_| (String::new(), 0)).map_err(anyhow::Error::msg)?;
+        done.map(|()| events)
+    };
+    let cold = traced(&mut || render(0))?;
+    for i in 1..10 {
+        render(i)?;
+    }
+    let warm = traced(&mut || (10..10 + WARM).try_for_each(&mut render))?;
+    std::fs::write(path, &warm)?;
+    println!(
+        "paragraphs typst laid out: {} in a render from empty caches, {} per warm render with the introduction edited",
+        paragraphs(&cold)?,
+        paragraphs(&warm)? / WARM
+    );
+    println!("typst's timings of {WARM} warm seed renders written to {}", path.display());
     Ok(())
 }
 
@@ -142,6 +195,14 @@ fn seed(iterations: u32) -> anyhow::Result<()> {
         let started = Instant::now();
         engine.measures_report(&edited)?;
         warm.push(started.elapsed());
+    }
+    // The same warm render, stage by stage.
+    let mut stages: [Vec<Duration>; 4] = Default::default();
+    for i in 0..iterations {
+        edited.intro = format!("{} ({i}')", doc.intro);
+        for (times, took) in stages.iter_mut().zip(engine.measures_report_stages(&edited)?) {
+            times.push(took);
+        }
     }
     // Word segmentation alone, of every text the report prints (the line-break dictionary against
     // ICU4X's, which the PDFs used before issue 12).
@@ -170,6 +231,9 @@ fn seed(iterations: u32) -> anyhow::Result<()> {
     println!("engine init: {:.1} ms", init.as_secs_f64() * 1000.0);
     println!("PDF cold (first render): {:.1} ms", cold.as_secs_f64() * 1000.0);
     println!("PDF warm, data changed each time: {}", stats(&mut warm));
+    for (name, times) in ["data (word items)", "typst compile", "marks repair", "PDF export"].iter().zip(&mut stages) {
+        println!("  warm stage, {name}: {}", stats(times));
+    }
     println!("DOCX: {}", stats(&mut docx_times));
     let chars: usize = texts.iter().map(|t| t.chars().count()).sum();
     println!("word list load (newmm trie): {:.1} ms", segmenter_init.as_secs_f64() * 1000.0);

@@ -42,6 +42,7 @@ mod measures;
 mod migrate;
 mod ops;
 mod paging;
+mod pdf_edits;
 mod periods;
 mod populate;
 mod public;

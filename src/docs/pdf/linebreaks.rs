@@ -135,7 +135,9 @@ pub fn restore_text(item: &TextItem) -> Option<TextItem> {
     if item.text.contains(BREAK) {
         // Byte offsets move left by the breaks before them; a break's own glyphs (none: typst
         // removes default-ignorable characters when shaping) would get an empty range.
-        let removed_before = |at: u16| item.text[..at as usize].matches(BREAK).count() * BREAK.len_utf8();
+        // Found once per run: counting them again for every glyph made long runs quadratic.
+        let breaks: Vec<usize> = item.text.match_indices(BREAK).map(|(at, _)| at).collect();
+        let removed_before = |at: u16| breaks.partition_point(|&b| b < at as usize) * BREAK.len_utf8();
         for glyph in &mut restored.glyphs {
             let (start, end) = (glyph.range.start, glyph.range.end);
             glyph.range = (start - removed_before(start) as u16)..(end - removed_before(end) as u16);

@@ -163,35 +163,69 @@ impl PdfEngine {
         json: Vec<u8>,
         files: &[(&str, Vec<u8>)],
     ) -> Result<(Vec<u8>, usize), PdfError> {
+        let job = self.job(template, json, files)?;
+        let doc = fix_marks::fix_document(compile(&job)?);
+        let pdf = export(&job, &doc)?;
+        Ok((pdf, doc.pages().len()))
+    }
+
+    /// The world one render compiles in: this engine's library and fonts, the request's files.
+    fn job(&self, template: &str, json: Vec<u8>, files: &[(&str, Vec<u8>)]) -> Result<Job<'_>, PdfError> {
         let id = |name: &str| file_id(name).map_err(|_| PdfError::BadFile(name.to_string()));
         let mut map = HashMap::new();
         map.insert(id("data.json")?, Bytes::new(json));
         for (name, bytes) in files {
             map.insert(id(name)?, Bytes::new(bytes.clone()));
         }
-        let job = Job {
+        Ok(Job {
             library: &self.library,
             book: &self.book,
             fonts: &self.fonts,
             main: Source::new(id("main.typ")?, template.to_string()),
             files: map,
             today: None,
-        };
-
-        let warned = typst::compile::<PagedDocument>(&job);
-        let doc = match warned.output {
-            Ok(doc) if warned.warnings.is_empty() => doc,
-            Ok(_) => return Err(PdfError::Template(describe(&job, &warned.warnings))),
-            Err(errors) => {
-                let all: Vec<_> = errors.iter().chain(&warned.warnings).cloned().collect();
-                return Err(PdfError::Template(describe(&job, &all)));
-            }
-        };
-        let doc = fix_marks::fix_document(doc);
-        let pdf = typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
-            .map_err(|errors| PdfError::Export(describe(&job, &errors)))?;
-        Ok((pdf, doc.pages().len()))
+        })
     }
+
+    /// The measures report's stages timed one by one, for `prongsai bench`: building the data
+    /// (word segmentation), typst's compile (evaluation and layout), the marks' repair, the PDF.
+    pub fn measures_report_stages(&self, doc: &MeasuresReportDoc) -> anyhow::Result<[std::time::Duration; 4]> {
+        let started = std::time::Instant::now();
+        let json = serde_json::to_vec(&measures::data(doc)).expect("a serde_json::Value always serializes");
+        let data = started.elapsed();
+        let started = std::time::Instant::now();
+        let job = self.job(measures::TEMPLATE, json, &[])?;
+        let compiled = compile(&job)?;
+        let compiled_in = started.elapsed();
+        let started = std::time::Instant::now();
+        let fixed = fix_marks::fix_document(compiled);
+        let fixed_in = started.elapsed();
+        let started = std::time::Instant::now();
+        let pdf = export(&job, &fixed);
+        let exported_in = started.elapsed();
+        let result = pdf.map(|pdf| (pdf, fixed.pages().len()));
+        evict_after(&result);
+        result?;
+        Ok([data, compiled_in, fixed_in, exported_in])
+    }
+}
+
+/// typst's compile of a job; a warning fails it too (our templates have none).
+fn compile(job: &Job) -> Result<PagedDocument, PdfError> {
+    let warned = typst::compile::<PagedDocument>(job);
+    match warned.output {
+        Ok(doc) if warned.warnings.is_empty() => Ok(doc),
+        Ok(_) => Err(PdfError::Template(describe(job, &warned.warnings))),
+        Err(errors) => {
+            let all: Vec<_> = errors.iter().chain(&warned.warnings).cloned().collect();
+            Err(PdfError::Template(describe(job, &all)))
+        }
+    }
+}
+
+/// Writes a laid-out document as PDF.
+fn export(job: &Job, doc: &PagedDocument) -> Result<Vec<u8>, PdfError> {
+    typst_pdf::pdf(doc, &typst_pdf::PdfOptions::default()).map_err(|errors| PdfError::Export(describe(job, &errors)))
 }
 
 /// Diagnostics as text: `error: message (main.typ:12:5)` plus hints, one per line.
