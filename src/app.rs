@@ -140,10 +140,13 @@ pub async fn serve(
         });
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)));
         tokio::spawn(async move {
-            let _open = crate::ops::metrics::OpenConnection::start();
+            let open = crate::ops::metrics::OpenConnection::start();
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, %peer, "connection ended with an error");
             }
+            // Counted closed before its slot is given back: the next connection, on another
+            // thread, must not be counted while this one still is (the gauge read 49 of 48).
+            drop(open);
             drop(slot);
         });
     }
