@@ -18,6 +18,7 @@ mod tests;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::time::{Duration, Instant};
 
 use typst::World as _;
 use typst::diag::{Severity, SourceDiagnostic};
@@ -51,11 +52,19 @@ const LARGE_PAGES: usize = 20;
 
 /// Drops typst's cached work after a render, so that a long-running server's memory stays bounded:
 /// entries unused for [`CACHE_MAX_AGE`] renders, or all of them after a large document.
-fn evict_after<E>(result: &Result<(Vec<u8>, usize), E>) {
+fn evict_after<E>(result: &Result<Rendered, E>) {
     match result {
-        Ok((_, pages)) if *pages > LARGE_PAGES => comemo::evict(0),
+        Ok(rendered) if rendered.pages > LARGE_PAGES => comemo::evict(0),
         _ => comemo::evict(CACHE_MAX_AGE),
     }
+}
+
+/// A finished render: the PDF, its pages, and what each stage took (typst's compile, the marks'
+/// repair, the PDF export), for `prongsai bench`.
+struct Rendered {
+    pdf: Vec<u8>,
+    pages: usize,
+    took: [Duration; 3],
 }
 
 /// A failed render. The message is for developers and logs, not for people using the site.
@@ -123,10 +132,18 @@ impl PdfEngine {
 
     /// As [`measures_report`](Self::measures_report), with the number of pages (for benchmarks).
     pub fn measures_report_paged(&self, doc: &MeasuresReportDoc) -> anyhow::Result<(Vec<u8>, usize)> {
-        let json = serde_json::to_vec(&measures::data(doc)).expect("a serde_json::Value always serializes");
-        let result = self.render_inner(measures::TEMPLATE, json, &[]);
-        evict_after(&result);
-        Ok(result?)
+        let rendered = self.render_inner(measures::TEMPLATE, measures_json(doc), &[])?;
+        Ok((rendered.pdf, rendered.pages))
+    }
+
+    /// The measures report's stages timed one by one, for `prongsai bench`: building the data
+    /// (word segmentation), typst's compile (evaluation and layout), the marks' repair, the PDF.
+    pub fn measures_report_stages(&self, doc: &MeasuresReportDoc) -> anyhow::Result<[Duration; 4]> {
+        let started = Instant::now();
+        let json = measures_json(doc);
+        let data = started.elapsed();
+        let [compile, marks, export] = self.render_inner(measures::TEMPLATE, json, &[])?.took;
+        Ok([data, compile, marks, export])
     }
 
     /// Renders a typst `template` that reads its data with `json("data.json")`.
@@ -152,21 +169,26 @@ impl PdfEngine {
     /// Typesets `json` (the data, already serialized) in this process: small documents, and the
     /// render worker's side of large ones.
     pub fn render_here(&self, template: &str, json: Vec<u8>, files: &[(&str, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
-        let result = self.render_inner(template, json, files);
-        evict_after(&result);
-        Ok(result?.0)
+        Ok(self.render_inner(template, json, files)?.pdf)
     }
 
-    fn render_inner(
-        &self,
-        template: &str,
-        json: Vec<u8>,
-        files: &[(&str, Vec<u8>)],
-    ) -> Result<(Vec<u8>, usize), PdfError> {
+    /// Typesets in this process, then lets typst's caches go as [`evict_after`] says.
+    fn render_inner(&self, template: &str, json: Vec<u8>, files: &[(&str, Vec<u8>)]) -> Result<Rendered, PdfError> {
+        let result = self.typeset(template, json, files);
+        evict_after(&result);
+        result
+    }
+
+    fn typeset(&self, template: &str, json: Vec<u8>, files: &[(&str, Vec<u8>)]) -> Result<Rendered, PdfError> {
         let job = self.job(template, json, files)?;
-        let doc = fix_marks::fix_document(compile(&job)?);
+        let started = Instant::now();
+        let compiled = compile(&job)?;
+        let compiled_at = Instant::now();
+        let doc = fix_marks::fix_document(compiled);
+        let fixed_at = Instant::now();
         let pdf = export(&job, &doc)?;
-        Ok((pdf, doc.pages().len()))
+        let took = [compiled_at - started, fixed_at - compiled_at, fixed_at.elapsed()];
+        Ok(Rendered { pdf, pages: doc.pages().len(), took })
     }
 
     /// The world one render compiles in: this engine's library and fonts, the request's files.
@@ -186,28 +208,11 @@ impl PdfEngine {
             today: None,
         })
     }
+}
 
-    /// The measures report's stages timed one by one, for `prongsai bench`: building the data
-    /// (word segmentation), typst's compile (evaluation and layout), the marks' repair, the PDF.
-    pub fn measures_report_stages(&self, doc: &MeasuresReportDoc) -> anyhow::Result<[std::time::Duration; 4]> {
-        let started = std::time::Instant::now();
-        let json = serde_json::to_vec(&measures::data(doc)).expect("a serde_json::Value always serializes");
-        let data = started.elapsed();
-        let started = std::time::Instant::now();
-        let job = self.job(measures::TEMPLATE, json, &[])?;
-        let compiled = compile(&job)?;
-        let compiled_in = started.elapsed();
-        let started = std::time::Instant::now();
-        let fixed = fix_marks::fix_document(compiled);
-        let fixed_in = started.elapsed();
-        let started = std::time::Instant::now();
-        let pdf = export(&job, &fixed);
-        let exported_in = started.elapsed();
-        let result = pdf.map(|pdf| (pdf, fixed.pages().len()));
-        evict_after(&result);
-        result?;
-        Ok([data, compiled_in, fixed_in, exported_in])
-    }
+/// The measures report's `data.json`.
+fn measures_json(doc: &MeasuresReportDoc) -> Vec<u8> {
+    serde_json::to_vec(&measures::data(doc)).expect("a serde_json::Value always serializes")
 }
 
 /// typst's compile of a job; a warning fails it too (our templates have none).
