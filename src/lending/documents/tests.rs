@@ -10,9 +10,12 @@ use crate::docs::pdf::PdfEngine;
 
 static ENGINE: LazyLock<PdfEngine> = LazyLock::new(PdfEngine::new);
 
-/// A fresh directory for one test's files.
+/// A fresh directory for one test's files. Numbered: two tests reading the same PDF at once
+/// would otherwise share (and remove) one directory.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("prongsai-lending-docs-{}-{name}", std::process::id()));
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("prongsai-lending-docs-{}-{n}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
