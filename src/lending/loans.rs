@@ -133,7 +133,7 @@ const SELECT: &str = "SELECT l.id, l.item_id, i.asset_number, i.name AS item_nam
     l.settlement_amount, l.settlement_receipt, l.settlement_day,
     (SELECT u.display_name FROM users u WHERE u.id = l.settled_by) AS settled_by_name,
     i.division_id AS holding_unit, l.delegation_id
-    FROM loans l JOIN items i ON i.id = l.item_id";
+    FROM loans l JOIN items i ON i.id = l.item_id AND i.org_id = l.org_id";
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Loan, sqlx::Error> {
     let text = |c: &str| -> Result<String, sqlx::Error> { r.try_get(c) };
@@ -369,7 +369,7 @@ pub async fn page(db: &Db, org: OrgId, request: &PageRequest) -> Result<(Vec<Loa
     .await?;
     let loans = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
     let (total,): (i64,) = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT COUNT(*) FROM loans l JOIN items i ON i.id = l.item_id WHERE {MATCHES}"
+        "SELECT COUNT(*) FROM loans l JOIN items i ON i.id = l.item_id AND i.org_id = l.org_id WHERE {MATCHES}"
     )))
     .bind(org.0)
     .bind(&request.search)
