@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Does a page of one organization cost the same whatever the others hold? (issue 13, "1,000
+# organizations within 10 %".) Two servers run side by side on the same machine: one on a
+# database holding the demo organization alone, one on a database where `prongsai bench populate`
+# added 1,000 organizations and 300,000 loans, follow-ups and notifications of theirs. For each
+# page, wrk runs against A, then B, then B, then A (so that a drift of the machine over the
+# minutes weighs on both alike), and the table gives each server's mean of its two runs (and
+# each run's figures). Each page is fetched once from both servers before any is measured.
+#
+#   scripts/bench-orgs.sh PATH/TO/prongsai [sqlite|postgres ...]
+#
+# Environment: BENCH_SECONDS (8 per run), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
+# BENCH_ORGS (1000), BENCH_ROWS (300000), BENCH_PORT (18190; B on the next port),
+# BENCH_POSTGRES (postgres://postgres@127.0.0.1:5432: two databases are created and dropped).
+set -euo pipefail
+
+bin=$(realpath "${1:?usage: bench-orgs.sh PATH/TO/prongsai [sqlite|postgres ...]}")
+shift
+engines=("$@")
+[ ${#engines[@]} -gt 0 ] || engines=(sqlite)
+secs=${BENCH_SECONDS:-8}
+conns=${BENCH_CONNECTIONS:-64}
+threads=${BENCH_THREADS:-2}
+orgs=${BENCH_ORGS:-1000}
+rows=${BENCH_ROWS:-300000}
+port_a=${BENCH_PORT:-18190}
+port_b=$((port_a + 1))
+postgres=${BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}
+for tool in wrk curl; do
+    command -v "$tool" >/dev/null || { echo "bench-orgs.sh needs $tool" >&2; exit 1; }
+done
+
+pages=(
+    "report|/o/mae-khatuan/ita/2566/measures|identity"
+    "home|/o/mae-khatuan/|identity"
+    "item (QR)|/o/mae-khatuan/items/416-64-0005|identity"
+    "report PDF|/o/mae-khatuan/ita/2566/measures.pdf|identity"
+)
+
+dir=$(mktemp -d)
+servers=()
+pg_dbs=()
+cleanup() {
+    for pid in "${servers[@]}"; do kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+    for db in "${pg_dbs[@]}"; do psql -q "$postgres/postgres" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; done
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+# start_server URL PORT: serves URL's database on PORT, after its demo load.
+start_server() {
+    local url=$1 port=$2
+    DATABASE_URL=$url PRONGSAI_LOG=warn "$bin" demo load >/dev/null
+    DATABASE_URL=$url PRONGSAI_LOG=warn "$bin" serve --bind "127.0.0.1:$port" >/dev/null 2>>"$dir/serve.log" &
+    servers+=($!)
+    until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null; do
+        kill -0 "${servers[-1]}" 2>/dev/null || { cat "$dir/serve.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    # The demo's published version is printed on its first request and kept: not measured.
+    curl -fs -o /dev/null "http://127.0.0.1:$port/o/mae-khatuan/ita/2566/measures.pdf"
+}
+
+# Waits (at most 3 minutes) until the 1-minute load average is under 1: the populate's writes done.
+settle() {
+    for _ in $(seq 1 180); do
+        awk '{ exit !($1 < 1.0) }' /proc/loadavg && return
+        sleep 1
+    done
+}
+
+# "req/s p99" of one wrk run (p99 in ms).
+run_wrk() {
+    wrk -t"$threads" -c"$conns" -d"${secs}s" --latency -H "Accept-Encoding: $2" "$1" | awk '
+        function ms(v) {
+            if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+            if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+            if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
+            return v
+        }
+        $1 == "99%" { p99 = ms($2) }
+        $1 == "Requests/sec:" { rps = $2 }
+        END { printf "%.0f %.2f\n", rps, p99 }
+    '
+}
+
+bench_engine() {
+    local engine=$1 url_a url_b
+    case $engine in
+        sqlite) url_a="sqlite://$dir/a.db"; url_b="sqlite://$dir/b.db" ;;
+        postgres)
+            pg_dbs+=("prongsai_orgs_a_$$" "prongsai_orgs_b_$$")
+            psql -q "$postgres/postgres" -c "CREATE DATABASE prongsai_orgs_a_$$" >/dev/null
+            psql -q "$postgres/postgres" -c "CREATE DATABASE prongsai_orgs_b_$$" >/dev/null
+            url_a="$postgres/prongsai_orgs_a_$$"; url_b="$postgres/prongsai_orgs_b_$$"
+            ;;
+        *) echo "engine must be sqlite or postgres, not $engine" >&2; exit 1 ;;
+    esac
+    DATABASE_URL=$url_b PRONGSAI_LOG=warn "$bin" demo load >/dev/null
+    echo
+    echo "populate B: $(DATABASE_URL=$url_b PRONGSAI_LOG=warn "$bin" bench populate --orgs "$orgs" --rows "$rows")"
+    start_server "$url_a" "$port_a"
+    start_server "$url_b" "$port_b"
+    # Each page once on each server before measuring: its first render is not what is measured.
+    for page in "${pages[@]}"; do
+        IFS='|' read -r _ path accept <<<"$page"
+        curl -fs -o /dev/null -H "Accept-Encoding: $accept" "http://127.0.0.1:$port_a$path"
+        curl -fs -o /dev/null -H "Accept-Encoding: $accept" "http://127.0.0.1:$port_b$path"
+    done
+    settle
+    echo
+    echo "### $engine: A = 1 organization, B = $((orgs + 1)) organizations; wrk -t$threads -c$conns -d${secs}s, A B B A; $(date -u '+%Y-%m-%d %H:%M UTC'), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    echo "| page | A req/s (runs) | A p99 ms (runs) | B req/s (runs) | B p99 ms (runs) | B/A req/s |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    for page in "${pages[@]}"; do
+        IFS='|' read -r name path accept <<<"$page"
+        local a1 a2 b1 b2 pa1 pa2 pb1 pb2
+        read -r a1 pa1 < <(run_wrk "http://127.0.0.1:$port_a$path" "$accept")
+        read -r b1 pb1 < <(run_wrk "http://127.0.0.1:$port_b$path" "$accept")
+        read -r b2 pb2 < <(run_wrk "http://127.0.0.1:$port_b$path" "$accept")
+        read -r a2 pa2 < <(run_wrk "http://127.0.0.1:$port_a$path" "$accept")
+        awk -v n="$name \`$path\`" -v a1="$a1" -v a2="$a2" -v b1="$b1" -v b2="$b2" \
+            -v pa1="$pa1" -v pa2="$pa2" -v pb1="$pb1" -v pb2="$pb2" 'BEGIN {
+            a = (a1 + a2) / 2; b = (b1 + b2) / 2
+            printf "| %s | %.0f (%s, %s) | %s, %s | %.0f (%s, %s) | %s, %s | %.0f %% |\n", n, a, a1, a2, pa1, pa2, b, b1, b2, pb1, pb2, 100 * b / a
+        }'
+    done
+    for pid in "${servers[@]}"; do kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+    servers=()
+}
+
+echo "# bench-orgs.sh: $(basename "$bin"), $(nproc) cores, commit $(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+for engine in "${engines[@]}"; do
+    bench_engine "$engine"
+done
