@@ -39,6 +39,7 @@ pages=(
     "report|/o/mae-khatuan/ita/2566/measures|identity"
     "report gzip,br|/o/mae-khatuan/ita/2566/measures|gzip, br"
     "home|/o/mae-khatuan/|identity"
+    "document (page)|/o/mae-khatuan/documents/1|identity"
     "item (QR)|/o/mae-khatuan/items/416-64-0005|identity"
     "root /|/|identity"
     "report PDF|/o/mae-khatuan/ita/2566/measures.pdf|identity"

@@ -62,6 +62,10 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     crate::services::demo::load(db, &org).await?;
     crate::queue::demo::load(db, &org).await?;
     crate::survey::demo::load(db, &org).await?;
+    crate::portal::demo::load(db, &org).await?;
+    crate::council::demo::load(db, &org).await?;
+    crate::oit::demo::load(db, &org).await?;
+    crate::participation::demo::load(db, &org).await?;
     println!("demo organization {SLUG} loaded (users {ADMIN_USER}, supplies, executive; password {PASSWORD})");
     Ok(())
 }

@@ -23,6 +23,10 @@ pub fn action_th(code: &str) -> &'static str {
         "escalate" => "ส่งต่อผู้มีอำนาจอนุมัติ",
         "issue" => "ออกเอกสาร",
         "publish" => "เผยแพร่",
+        "unpublish" => "ยกเลิกการเผยแพร่",
+        "register" => "ลงทะเบียน",
+        "check_in" => "ลงชื่อเข้าร่วม",
+        "acknowledge" => "รับทราบ",
         "answer" => "ตอบแบบประเมิน",
         "revoke" => "เพิกถอน",
         "write_off" => "จำหน่ายออกจากบัญชี",
@@ -75,6 +79,18 @@ pub fn entity_th(code: &str) -> &'static str {
         "survey_version" => "ฉบับที่เผยแพร่ของแบบประเมินความพึงพอใจ",
         "survey_answers" => "คำตอบแบบประเมินความพึงพอใจ",
         "survey_token" => "ลิงก์ประเมินเฉพาะครั้ง",
+        "site" => "ข้อมูลติดต่อบนเว็บไซต์",
+        "site_emblem" => "ตราสัญลักษณ์บนเว็บไซต์",
+        "news_post" => "ข่าวและประกาศ",
+        "document" => "เอกสารเผยแพร่",
+        "document_version" => "ไฟล์ฉบับใหม่ของเอกสารเผยแพร่",
+        "council_meeting" => "การประชุมสภา",
+        "oit_link" => "ลิงก์ข้อมูลสาธารณะ (OIT)",
+        "consultation" => "การรับฟังความคิดเห็น",
+        "point_facilities" => "สิ่งอำนวยความสะดวกของจุดบริการ",
+        "point_photo" => "รูปจุดบริการ",
+        "opinion" => "ความคิดเห็นของประชาชน",
+        "council_registration" => "การลงทะเบียนเข้าฟังการประชุมสภา",
         _ => "ข้อมูลอื่น",
     }
 }
@@ -90,7 +106,8 @@ pub fn actor_th(actor: &str) -> &str {
         // holder of a ticket's code (who may cancel it).
         "kiosk" => "ตู้ออกบัตรคิว",
         "qr" => "ผู้รับบัตรคิวทาง QR",
-        "holder" => "ผู้ถือบัตรคิว",
+        "holder" => "ผู้ถือบัตรคิวหรือรหัสยืนยัน",
+        "citizen" => "ประชาชน",
         other => other,
     }
 }

@@ -38,6 +38,11 @@ pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0020_queue_event_indexes", include_str!("../../migrations/sqlite/0020_queue_event_indexes.sql")),
     ("0021_surveys", include_str!("../../migrations/sqlite/0021_surveys.sql")),
     ("0022_survey_answers", include_str!("../../migrations/sqlite/0022_survey_answers.sql")),
+    ("0023_site", include_str!("../../migrations/sqlite/0023_site.sql")),
+    ("0024_council", include_str!("../../migrations/sqlite/0024_council.sql")),
+    ("0025_oit", include_str!("../../migrations/sqlite/0025_oit.sql")),
+    ("0026_participation", include_str!("../../migrations/sqlite/0026_participation.sql")),
+    ("0027_point_facilities", include_str!("../../migrations/sqlite/0027_point_facilities.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/postgres/0001_init.sql")),
@@ -60,6 +65,11 @@ pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0020_queue_event_indexes", include_str!("../../migrations/postgres/0020_queue_event_indexes.sql")),
     ("0021_surveys", include_str!("../../migrations/postgres/0021_surveys.sql")),
     ("0022_survey_answers", include_str!("../../migrations/postgres/0022_survey_answers.sql")),
+    ("0023_site", include_str!("../../migrations/postgres/0023_site.sql")),
+    ("0024_council", include_str!("../../migrations/postgres/0024_council.sql")),
+    ("0025_oit", include_str!("../../migrations/postgres/0025_oit.sql")),
+    ("0026_participation", include_str!("../../migrations/postgres/0026_participation.sql")),
+    ("0027_point_facilities", include_str!("../../migrations/postgres/0027_point_facilities.sql")),
 ];
 
 /// The PostgreSQL advisory lock key of schema changes (any fixed number no one else uses;

@@ -11,7 +11,7 @@ use crate::text::{self, Lines};
 /// Fields that keep line breaks (textareas whose lines mean something). Other fields are one line:
 /// a pasted line separator becomes a space. (The measure title is a textarea too, but its rule
 /// joins its lines into one.)
-const MULTILINE: [&str; 16] = [
+const MULTILINE: [&str; 21] = [
     "methods",
     "results",
     "outcomes",
@@ -30,6 +30,13 @@ const MULTILINE: [&str; 16] = [
     "pasted",
     // The citizen's comment on a survey (survey/answers.rs reads it with the same rule).
     "comment",
+    // The public site (issue 16): an office's address, a news post, a document's description, a
+    // council meeting's agenda, a consultation's description and summary, a citizen's opinion.
+    "address",
+    "body",
+    "description",
+    "agenda",
+    "summary",
 ];
 
 /// The survey editor's respondent facts: `f0_options`, `f1_options`, … (one option a line).
@@ -96,6 +103,20 @@ pub fn label_th(name: &str) -> Cow<'_, str> {
         "pasted" => "ข้อความที่วาง",
         "extra_rules" => "ข้อกำหนดเพิ่มเติม",
         "file_name" => "ชื่อไฟล์",
+        "address" => "ที่อยู่",
+        "phone" => "หมายเลขโทรศัพท์",
+        "office_hours" => "เวลาทำการ",
+        "map_url" => "ลิงก์แผนที่",
+        "name_en" => "ชื่อภาษาอังกฤษ",
+        "body" => "เนื้อหา",
+        "description" => "คำอธิบาย",
+        "issued_on" => "ลงวันที่",
+        "fiscal_year" => "ปีงบประมาณ",
+        "agenda" => "ระเบียบวาระ",
+        "seats" => "จำนวนที่นั่ง",
+        "summary" => "สรุปความคิดเห็น",
+        "contact" => "ช่องทางติดต่อกลับ",
+        "caption" => "คำบรรยายรูป",
         "start" => "วันที่ยืม",
         "due" => "กำหนดส่งคืน",
         "on" => "วันที่",

@@ -23,7 +23,7 @@ use crate::http::{
     AppError, CsrfForm, CsrfFormKept, CsrfMultipart, CurrentUser, FieldErrors, download, form_page, page,
     read_multipart, see_other,
 };
-use crate::thai::{Digits, format_date_field, format_date_medium, format_date_words, parse_date_field};
+use crate::thai::{Digits, format_date_field, format_date_medium, parse_date_field};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -463,7 +463,7 @@ async fn item_view_full(
 
 /// A typed date in words ("วันพฤหัสบดีที่ ๑๐ ธันวาคม พ.ศ. ๒๕๖๙") when it reads, else nothing.
 fn date_echo(typed: &str, digits: Digits) -> String {
-    parse_date_field(typed).map(|d| format_date_words(d, digits)).unwrap_or_default()
+    crate::thai::date_field::echo(typed, digits)
 }
 
 async fn item_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, AppError> {

@@ -16,7 +16,12 @@ pub const FIGURES: &[(&str, &str)] = &[
         "survey.summary",
         "ผลการประเมินความพึงพอใจของผู้รับบริการในปีงบประมาณ: ค่าเฉลี่ย ระดับ และจำนวนผู้ตอบ (จากระบบแบบประเมินความพึงพอใจ)",
     ),
+    ("council.attendance", "ประชาชนที่เข้าฟังการประชุมสภาในปีงบประมาณ (จากการลงทะเบียนและลงชื่อเข้าร่วม)"),
+    ("documents.acknowledged", "จำนวนเจ้าหน้าที่ที่อ่านและรับทราบคู่มือที่กำหนด (จากเอกสารเผยแพร่)"),
 ];
+
+/// The start of what `council.attendance` prints.
+const COUNCIL_PREFIX: &str = "ประชาชนเข้าฟังการประชุมสภา ";
 
 /// The cited figures of a year's measures: (measure, code).
 pub async fn cited(db: &Db, org: OrgId, year: i64) -> Result<Vec<(MeasureId, String)>, sqlx::Error> {
@@ -71,6 +76,8 @@ pub fn is_printed_line(figure: &str, line: &str) -> bool {
         "lending.summary" => line.starts_with("ยืม-คืนพัสดุตามคู่มือในปีงบประมาณ ") && line.contains(" ครั้ง"),
         "queue.summary" => line.starts_with("ให้บริการตามบัตรคิว ") && line.contains(" เรียกนอกลำดับ "),
         "survey.summary" => line.starts_with(crate::survey::results::SUMMARY_PREFIX),
+        "council.attendance" => line.starts_with(COUNCIL_PREFIX) && line.contains(" คน"),
+        "documents.acknowledged" => line.starts_with(crate::documents::acks::SUMMARY_PREFIX),
         _ => false,
     }
 }
@@ -92,6 +99,20 @@ pub async fn render(db: &Db, org: &Org, year: i64, figure: &str) -> anyhow::Resu
             let fy = FiscalYear::new(year as i32).map_err(|e| anyhow::anyhow!("{e}"))?;
             crate::survey::results::summary_line(db, org, fy).await
         }
+        "council.attendance" => {
+            let fy = FiscalYear::new(year as i32).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let from = crate::council::routes::thai_instant(fy.start(), chrono::NaiveTime::MIN);
+            let to = crate::council::routes::thai_instant(fy.end() + chrono::Days::new(1), chrono::NaiveTime::MIN);
+            let (meetings, people) = crate::council::store::attendance(db, org.id, from, to).await?;
+            let n = |v: i64| crate::thai::format_int(v, org.digits);
+            Ok(format!(
+                "{COUNCIL_PREFIX}{} คน จากการประชุม {} ครั้งในปีงบประมาณ พ.ศ. {} (ลงทะเบียนและลงชื่อเข้าร่วมที่หน้าห้องประชุม)",
+                n(people),
+                n(meetings),
+                crate::thai::format_year_be(year as i32, org.digits)
+            ))
+        }
+        "documents.acknowledged" => crate::documents::acks::summary_line(db, org).await,
         other => anyhow::bail!("unknown figure {other}"),
     }
 }

@@ -1,8 +1,13 @@
 //! The organization's public transparency site: open to every citizen, no login.
 
 pub mod cache;
+pub mod demo;
 mod directory;
+pub mod frame;
 mod reports;
+pub mod search;
+mod settings_routes;
+mod site_pages;
 
 use askama::Template;
 use axum::Router;
@@ -45,7 +50,13 @@ pub fn router() -> Router<AppState> {
         .route("/static/unsaved.js", get(|| async { script(UNSAVED_JS) }))
         .route("/static/fonts/Sarabun-Regular.ttf", get(|| async { font(SARABUN_REGULAR) }))
         .route("/static/fonts/Sarabun-Bold.ttf", get(|| async { font(SARABUN_BOLD) }))
-        .route("/o/{slug}/", get(home))
+        .route("/static/site.js", get(|| async { script(SITE_JS) }))
+        .route("/o/{slug}/", get(site_pages::home))
+        .route("/o/{slug}/ita", get(site_pages::ita))
+        .route("/o/{slug}/contact", get(site_pages::contact))
+        .route("/o/{slug}/audit", get(site_pages::audit))
+        .route("/o/{slug}/emblem/{sha}", get(site_pages::emblem))
+        .route("/o/{slug}/search", get(search::search))
         .route(
             "/o/{slug}",
             get(|Path(slug): Path<String>| async move { crate::http::see_other(&format!("/o/{slug}/")) }),
@@ -55,6 +66,7 @@ pub fn router() -> Router<AppState> {
         .route("/o/{slug}/items/{asset_number}", get(item_page))
         .route("/o/{slug}/lending/manual.pdf", get(lending_manual))
         .merge(reports::router())
+        .merge(settings_routes::router())
 }
 
 const APP_CSS: &str = include_str!("../../assets/static/app.css");
@@ -63,6 +75,8 @@ const REPORT_CSS: &str = include_str!("../../assets/static/report.css");
 const THAI_DATE_JS: &str = include_str!("../../assets/static/thai-date.js");
 /// The warning before leaving a form with unsaved typing (progressive: forms work without it).
 const UNSAVED_JS: &str = include_str!("../../assets/static/unsaved.js");
+/// The public site's view switches remembered between pages (progressive: they work without it).
+const SITE_JS: &str = include_str!("../../assets/static/site.js");
 
 /// The shipped Thai font, so pages read the same as the PDF on machines without a Thai font.
 const SARABUN_REGULAR: &[u8] = include_bytes!("../../assets/fonts/Sarabun-Regular.ttf");
@@ -89,38 +103,6 @@ async fn org_of(state: &AppState, slug: &str) -> Result<Org, AppError> {
 
 fn parse_year(year: &str) -> Result<i64, AppError> {
     year.parse::<FiscalYear>().map(|y| y.be() as i64).map_err(|_| AppError::NotFound)
-}
-
-#[derive(Template)]
-#[template(path = "portal/home.html")]
-struct HomePage {
-    org: Org,
-    years: Vec<(i64, String)>,
-    /// The audit chain head: entries (in the org's digits) and the last hash.
-    audit: Option<(String, String)>,
-    /// Satisfaction results by fiscal year (this year and the last): (year, label).
-    satisfaction: Vec<(i32, String)>,
-}
-
-async fn home(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
-    let org = org_of(&state, &slug).await?;
-    // Only years with a published version: a draft is not public.
-    let years = crate::measures::publication::store::published_years(&state.db, org.id)
-        .await?
-        .into_iter()
-        .map(|y| (y, crate::thai::format_year_be(y as i32, org.digits)))
-        .collect();
-    let audit =
-        crate::audit::head(&state.db, org.id).await?.map(|(n, h)| (crate::thai::format_grouped(n, org.digits), h));
-    let satisfaction = if crate::survey::store::main_survey(&state.db, org.id).await?.is_some() {
-        let now = crate::thai::FiscalYear::of(crate::thai::today_in_thailand());
-        [now.be(), now.be() - 1].into_iter().map(|y| (y, crate::thai::format_year_be(y, org.digits))).collect()
-    } else {
-        Vec::new()
-    };
-    let scope = Scope::Org(org.id.0);
-    // The fiscal years offered move with the date.
-    Ok(crate::portal::cache::cacheable_today(page(HomePage { org, years, audit, satisfaction })?, scope))
 }
 
 #[derive(Template)]
@@ -186,7 +168,7 @@ async fn evidence_file(
 #[derive(Template)]
 #[template(path = "portal/item.html")]
 struct ItemPage {
-    org: Org,
+    frame: frame::Frame,
     item: crate::lending::items::Item,
     class: &'static str,
     /// Whether it is on the shelf and how many units are free, from `lending::availability`.
@@ -199,6 +181,7 @@ async fn item_page(
     Path((slug, asset)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let org = org_of(&state, &slug).await?;
+    let frame = frame::Frame::of(&state.db, org.clone(), frame::Section::Other).await?;
     let item =
         crate::lending::items::find_by_asset_number(&state.db, org.id, &asset).await?.ok_or(AppError::NotFound)?;
     // The same answer as the booking check and the staff pages: lending's availability.
@@ -206,7 +189,7 @@ async fn item_page(
     let scope = Scope::Org(org.id.0);
     // It shows what is free today: kept until a change or the end of the day.
     Ok(cacheable_today(
-        page(ItemPage { class: item.class.label_th(), status: shelf.label_th(org.digits), item, org })?,
+        page(ItemPage { class: item.class.label_th(), status: shelf.label_th(org.digits), item, frame })?,
         scope,
     ))
 }

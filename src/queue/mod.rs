@@ -9,6 +9,8 @@
 
 pub mod board;
 pub mod demo;
+pub mod facilities;
+mod facilities_routes;
 pub mod fairness;
 pub mod kiosk;
 pub mod rules;
@@ -31,6 +33,7 @@ use crate::app::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(admin_routes::router())
+        .merge(facilities_routes::router())
         .merge(counter_routes::router())
         .merge(public_routes::router())
         .merge(stats_routes::router())

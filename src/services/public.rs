@@ -61,6 +61,7 @@ struct Entry {
 #[derive(Template)]
 #[template(path = "services/public_list.html")]
 struct CataloguePage {
+    frame: crate::portal::frame::Frame,
     org: Org,
     entries: Vec<Entry>,
 }
@@ -89,7 +90,10 @@ async fn catalogue(State(state): State<AppState>, Path(slug): Path<String>) -> R
         })
         .collect();
     let scope = Scope::Org(org.id.0);
-    Ok(cacheable(page(CataloguePage { org, entries })?, scope))
+    let frame = crate::portal::frame::Frame::of(&state.db, org.clone(), crate::portal::frame::Section::Services)
+        .await?
+        .crumb(format!("/o/{slug}/services"), "งานบริการ");
+    Ok(cacheable(page(CataloguePage { frame, org, entries })?, scope))
 }
 
 /// A step as the page's table shows it.
@@ -104,6 +108,9 @@ struct StepView {
 #[derive(Template)]
 #[template(path = "services/public_service.html")]
 struct ServicePage {
+    frame: crate::portal::frame::Frame,
+    /// The points that give it and what each offers while citizens wait: (name, facilities).
+    points: Vec<(String, Vec<&'static str>)>,
     org: Org,
     id: i64,
     m: Manual,
@@ -131,7 +138,19 @@ async fn service_page(
     let d = org.digits;
     let n = |v: i64| format_int(v, d);
     let m = latest.manual.clone();
+    let points = crate::queue::facilities::points_of_service(&state.db, org.id, id.0)
+        .await?
+        .into_iter()
+        .map(|(name, stored)| (name, crate::queue::facilities::labels(&stored)))
+        .collect();
+    let frame = crate::portal::frame::Frame::of(&state.db, org.clone(), crate::portal::frame::Section::Services)
+        .await?
+        .crumb(format!("/o/{slug}/services"), "งานบริการ")
+        .crumb(format!("/o/{slug}/services/{}", id.0), m.name.clone())
+        .updated_at(latest.published_at);
     let view = ServicePage {
+        frame,
+        points,
         id: id.0,
         version: version_th(Some((latest.number, latest.published_at)), d),
         number: latest.number,

@@ -49,6 +49,11 @@ pub fn format_date_words(date: NaiveDate, digits: Digits) -> String {
     )
 }
 
+/// The echo beside a date field: what was typed, in words, when it reads; else nothing.
+pub fn echo(typed: &str, digits: Digits) -> String {
+    parse_date_field(typed).map(|d| format_date_words(d, digits)).unwrap_or_default()
+}
+
 /// Full-width digits and slashes (typed with some Thai input methods) become their ASCII forms;
 /// every run of white space becomes one space.
 fn normalize(s: &str) -> String {

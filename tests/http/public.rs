@@ -51,8 +51,8 @@ crate::on_both_databases! {
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
-        let home = app.get_text("/o/mae-khatuan/").await;
-        assert!(home.contains(&hash));
+        let page = app.get_text("/o/mae-khatuan/audit").await;
+        assert!(page.contains(&hash));
         let head: serde_json::Value = app.get("/o/mae-khatuan/audit/head").await.json().await.unwrap();
         assert_eq!(head["entries"], seq);
         assert_eq!(head["last_hash"], hash.as_str());

@@ -40,7 +40,9 @@ pub async fn visit_everything(app: &mut TestApp) {
         prongsai::demo::SLUG,
         prongsai::thai::FiscalYear::of(prongsai::thai::today_in_thailand()).be() - 1
     );
-    crawl(app, &["/", &format!("/o/{}/", prongsai::demo::SLUG), &satisfaction]).await;
+    let search =
+        format!("/o/{}/search?q=%E0%B8%97%E0%B8%B1%E0%B8%9A%E0%B8%8B%E0%B9%89%E0%B8%AD%E0%B8%99", prongsai::demo::SLUG);
+    crawl(app, &["/", &format!("/o/{}/", prongsai::demo::SLUG), &satisfaction, &search]).await;
 }
 
 /// A step of the tour that must work: a redirect after a write, or a page.
@@ -72,6 +74,65 @@ async fn writes(app: &mut TestApp) {
     accounts(app).await;
     lending(app).await;
     surveys(app).await;
+    site(app).await;
+}
+
+/// The public site's writes: a news post published and withdrawn, a document and its second
+/// version, the site's contact details.
+async fn site(app: &mut TestApp) {
+    use reqwest::multipart::{Form, Part};
+    let csrf = app.login(DEMO_ADMIN).await;
+    let r = done(
+        "news",
+        app.post_form("/app/news/new", &csrf, &[("kind", "news"), ("title", "ข่าวทดสอบแผนการค้น"), ("body", "เนื้อหา")])
+            .await,
+    )
+    .await;
+    let id = id_in_location(&r, "/app/news/");
+    done("publish news", app.post_form(&format!("/app/news/{id}/publish"), &csrf, &[]).await).await;
+    done(
+        "save news",
+        app.post_form(
+            &format!("/app/news/{id}"),
+            &csrf,
+            &[("kind", "announcement"), ("title", "ประกาศ"), ("body", "ข้อความ")],
+        )
+        .await,
+    )
+    .await;
+    done("withdraw news", app.post_form(&format!("/app/news/{id}/unpublish"), &csrf, &[]).await).await;
+    done("publish news again", app.post_form(&format!("/app/news/{id}/publish"), &csrf, &[]).await).await;
+    let form = Form::new()
+        .text("category", "plan")
+        .text("title", "แผนปฏิบัติการป้องกันการทุจริต")
+        .text("issued_on", "1/10/2566")
+        .part("file", Part::bytes(b"%PDF-1.4 plan".to_vec()).file_name("plan.pdf"));
+    let r = app.client.post(app.url(&format!("/app/documents/new?_csrf={csrf}"))).multipart(form).send().await.unwrap();
+    let r = done("document", r).await;
+    let id = id_in_location(&r, "/app/documents/");
+    let form = Form::new()
+        .text("note", "ฉบับแก้ไข")
+        .part("file", Part::bytes(b"%PDF-1.4 plan v2".to_vec()).file_name("plan.pdf"));
+    let r = app
+        .client
+        .post(app.url(&format!("/app/documents/{id}/versions?_csrf={csrf}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    done("document version", r).await;
+    done(
+        "document details",
+        app.post_form(
+            &format!("/app/documents/{id}"),
+            &csrf,
+            &[("category", "plan"), ("title", "แผนปฏิบัติการ"), ("issued_on", "2/10/2566")],
+        )
+        .await,
+    )
+    .await;
+    done("site details", app.post_form("/app/site", &csrf, &[("address", "ที่ทำการ"), ("phone", "054 000 000")]).await)
+        .await;
 }
 
 /// A survey made by staff, answered by a visit's token, the open poster and a served ticket.
