@@ -61,7 +61,7 @@ async fn rename_back(app: &TestApp, slug: &str, to: &str, username_suffix: &str)
 /// Rows the demo has few of, made as many as a few years of use leave: for every full
 /// organization, evidence and cited figures on each measure, a head for each division, follow-ups
 /// on each loan, notices to each user about each loan, sessions of each user (most expired),
-/// and login throttle counts. Each row belongs to its parent's organization.
+/// staff acknowledgments of the manuals, and login throttle counts. Each row belongs to its parent's organization.
 const MORE_ROWS: &[&str] = &[
     "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 3)
      INSERT INTO evidence (org_id, measure_id, title, url, created_at, created_by)
@@ -87,6 +87,11 @@ const MORE_ROWS: &[&str] = &[
     "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 200)
      INSERT INTO survey_tokens (org_id, survey_id, token_hash, source, created_by, created_at, expires_at)
      SELECT s.org_id, s.id, 'fill-' || s.id || '-' || k.n, 'receipt', 'fill', 0, 0 FROM surveys s CROSS JOIN k",
+    // Every user of a full organization has acknowledged the manuals meant for staff.
+    "INSERT INTO document_acks (org_id, user_id, document_id, version, acknowledged_at)
+     SELECT d.org_id, u.id, d.id, d.latest_version, 0 FROM documents d JOIN users u ON u.org_id = d.org_id
+     WHERE d.for_staff = 1 AND NOT EXISTS (SELECT 1 FROM document_acks a
+         WHERE a.org_id = d.org_id AND a.user_id = u.id AND a.document_id = d.id AND a.version = d.latest_version)",
     "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 2000)
      INSERT INTO login_throttle (subject, failures, window_start, lockouts, locked_until)
      SELECT 'fill-' || k.n, 1, 0, 0, 0 FROM k",

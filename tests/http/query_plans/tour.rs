@@ -133,6 +133,43 @@ async fn site(app: &mut TestApp) {
     .await;
     done("site details", app.post_form("/app/site", &csrf, &[("address", "ที่ทำการ"), ("phone", "054 000 000")]).await)
         .await;
+    // The manual meant for staff, acknowledged; a link of the OIT index, added and removed.
+    let manual =
+        app.count(&format!("SELECT MIN(id) FROM documents WHERE org_id = {} AND for_staff = 1", app.org_a.id.0)).await;
+    done("acknowledge", app.post_form(&format!("/app/documents/{manual}/acknowledge"), &csrf, &[]).await).await;
+    let r = app.post_form("/app/oit/2566/O1", &csrf, &[("document_id", &manual.to_string()), ("url", "")]).await;
+    done("OIT link", r).await;
+    let link = app.count("SELECT MAX(id) FROM oit_links").await;
+    done("OIT link removed", app.post_form(&format!("/app/oit/links/{link}/remove"), &csrf, &[]).await).await;
+    // A council meeting: a citizen registers, cancels, registers again, and is checked in.
+    let meeting = app.count(&format!("SELECT MAX(id) FROM council_meetings WHERE org_id = {}", app.org_a.id.0)).await;
+    let citizen = crate::harness::new_client();
+    let register = |phone: &'static str| {
+        citizen
+            .post(app.url(&format!("/o/{}/council/{meeting}/register", prongsai::demo::SLUG)))
+            .form(&[("name", "ผู้เข้าฟัง"), ("phone", phone), ("consent", "1")])
+            .send()
+    };
+    let r = done("register", register("0811112222").await.unwrap()).await;
+    let code = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let cancel = citizen.post(app.url(&format!("/o/{}/council/r/{code}/cancel", prongsai::demo::SLUG))).send();
+    done("cancel", cancel.await.unwrap()).await;
+    let r = done("register again", register("0811112222").await.unwrap()).await;
+    let code = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+    done(
+        "registration",
+        citizen.get(app.url(&format!("/o/{}/council/r/{code}", prongsai::demo::SLUG))).send().await.unwrap(),
+    )
+    .await;
+    done("check-in page", app.get(&format!("/app/council/checkin/{code}")).await).await;
+    done("check in", app.post_form(&format!("/app/council/checkin/{code}"), &csrf, &[]).await).await;
+    // An opinion on the open consultation.
+    let consultation = app.count(&format!("SELECT MIN(id) FROM consultations WHERE org_id = {}", app.org_a.id.0)).await;
+    let opinion = citizen
+        .post(app.url(&format!("/o/{}/participation/{consultation}", prongsai::demo::SLUG)))
+        .form(&[("body", "ขอให้ซ่อมไฟถนน")])
+        .send();
+    done("opinion", opinion.await.unwrap()).await;
 }
 
 /// A survey made by staff, answered by a visit's token, the open poster and a served ticket.
