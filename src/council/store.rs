@@ -142,26 +142,25 @@ pub async fn update(tx: &mut Tx, org: OrgId, id: i64, d: &MeetingDetails, actor:
     Ok(true)
 }
 
-pub async fn find_in(tx: &mut Tx, org: OrgId, id: i64) -> Result<Option<Meeting>, sqlx::Error> {
+/// One meeting of the organization, on `conn` (a pool's connection or a write transaction's).
+async fn find_on(conn: &mut sqlx::AnyConnection, org: OrgId, id: i64) -> Result<Option<Meeting>, sqlx::Error> {
     sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM council_meetings WHERE org_id = $1 AND id = $2")))
         .bind(org.0)
         .bind(id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(conn)
         .await?
         .as_ref()
         .map(meeting)
         .transpose()
 }
 
+pub async fn find_in(tx: &mut Tx, org: OrgId, id: i64) -> Result<Option<Meeting>, sqlx::Error> {
+    find_on(tx, org, id).await
+}
+
 pub async fn find(db: &Db, org: OrgId, id: i64) -> Result<Option<Meeting>, sqlx::Error> {
-    sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM council_meetings WHERE org_id = $1 AND id = $2")))
-        .bind(org.0)
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(meeting)
-        .transpose()
+    let mut conn = db.pool.acquire().await?;
+    find_on(&mut conn, org, id).await
 }
 
 /// Meetings from `from` on (soonest first) or before it (latest first), at most `limit`.

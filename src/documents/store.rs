@@ -248,26 +248,25 @@ fn document(r: &AnyRow) -> Result<Document, sqlx::Error> {
     })
 }
 
-async fn find_in(tx: &mut Tx, org: OrgId, id: i64) -> Result<Option<Document>, sqlx::Error> {
+/// One document of the organization, on `conn` (a pool's connection or a write transaction's).
+async fn find_on(conn: &mut sqlx::AnyConnection, org: OrgId, id: i64) -> Result<Option<Document>, sqlx::Error> {
     sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM documents WHERE org_id = $1 AND id = $2")))
         .bind(org.0)
         .bind(id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(conn)
         .await?
         .as_ref()
         .map(document)
         .transpose()
 }
 
+async fn find_in(tx: &mut Tx, org: OrgId, id: i64) -> Result<Option<Document>, sqlx::Error> {
+    find_on(tx, org, id).await
+}
+
 pub async fn find(db: &Db, org: OrgId, id: i64) -> Result<Option<Document>, sqlx::Error> {
-    sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM documents WHERE org_id = $1 AND id = $2")))
-        .bind(org.0)
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(document)
-        .transpose()
+    let mut conn = db.pool.acquire().await?;
+    find_on(&mut conn, org, id).await
 }
 
 /// One page of documents, newest date first, searched by title; and how many.
@@ -285,6 +284,18 @@ pub async fn page(db: &Db, org: OrgId, request: &PageRequest) -> Result<(Vec<Doc
     let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0);
     let rows = if search.is_empty() { q } else { q.bind(&pattern) }.fetch_all(&db.pool).await?;
     Ok((rows.iter().map(document).collect::<Result<_, _>>()?, total))
+}
+
+/// The newest documents (by their date), at most `limit`.
+pub async fn latest(db: &Db, org: OrgId, limit: i64) -> Result<Vec<Document>, sqlx::Error> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM documents WHERE org_id = $1 ORDER BY issued_on DESC, id DESC LIMIT $2"
+    )))
+    .bind(org.0)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(document).collect()
 }
 
 /// The newest documents of a category, at most `limit`.

@@ -134,27 +134,25 @@ pub async fn set_published(tx: &mut Tx, org: OrgId, id: i64, publish: bool, acto
     Ok(true)
 }
 
-async fn find_in(tx: &mut Tx, org: OrgId, id: i64) -> Result<Option<Post>, sqlx::Error> {
+/// One post of the organization, on `conn` (a pool's connection or a write transaction's).
+async fn find_on(conn: &mut sqlx::AnyConnection, org: OrgId, id: i64) -> Result<Option<Post>, sqlx::Error> {
     sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM news_posts WHERE org_id = $1 AND id = $2")))
         .bind(org.0)
         .bind(id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(conn)
         .await?
         .as_ref()
         .map(post)
         .transpose()
 }
 
-/// Any post of the organization (staff).
+async fn find_in(tx: &mut Tx, org: OrgId, id: i64) -> Result<Option<Post>, sqlx::Error> {
+    find_on(tx, org, id).await
+}
+
 pub async fn find(db: &Db, org: OrgId, id: i64) -> Result<Option<Post>, sqlx::Error> {
-    sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM news_posts WHERE org_id = $1 AND id = $2")))
-        .bind(org.0)
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(post)
-        .transpose()
+    let mut conn = db.pool.acquire().await?;
+    find_on(&mut conn, org, id).await
 }
 
 /// A public post (a draft is not found).

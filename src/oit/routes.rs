@@ -198,13 +198,7 @@ async fn remove_link(
     CsrfForm { user: me, form: Empty {} }: CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     me.require_editor()?;
-    let year_code: Option<(i64, String)> =
-        sqlx::query_as("SELECT fiscal_year, item_code FROM oit_links WHERE org_id = $1 AND id = $2")
-            .bind(me.org_id().0)
-            .bind(id)
-            .fetch_optional(&state.db.pool)
-            .await?;
-    let (year, code) = year_code.ok_or(AppError::NotFound)?;
+    let (year, code) = store::item_of(&state.db, me.org_id(), id).await?.ok_or(AppError::NotFound)?;
     let mut tx = state.db.write(me.org_id()).await?;
     if !store::remove(&mut tx, me.org_id(), id, &me.actor()).await? {
         return Err(AppError::NotFound);

@@ -95,6 +95,15 @@ pub async fn add(
     Ok(Some(id))
 }
 
+/// The fiscal year and item a link answers; None when it is not the organization's.
+pub async fn item_of(db: &Db, org: OrgId, id: i64) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT fiscal_year, item_code FROM oit_links WHERE org_id = $1 AND id = $2")
+        .bind(org.0)
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
 /// Removes a link; false when it is not the organization's.
 pub async fn remove(tx: &mut Tx, org: OrgId, id: i64, actor: &str) -> anyhow::Result<bool> {
     let row =

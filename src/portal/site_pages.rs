@@ -30,11 +30,9 @@ pub async fn home(State(state): State<AppState>, Path(slug): Path<String>) -> Re
     let (org, digits) = (frame.org.id, frame.org.digits);
     let posts = crate::news::store::latest_public(&state.db, org, HOME_ENTRIES).await?;
     let news = posts.iter().map(|p| crate::news::public::listed(&slug, p, digits)).collect();
-    let request = crate::http::paging::PageRequest::first();
-    let (docs, _) = crate::documents::store::page(&state.db, org, &request).await?;
+    let docs = crate::documents::store::latest(&state.db, org, HOME_ENTRIES).await?;
     let documents = docs
         .iter()
-        .take(HOME_ENTRIES as usize)
         .map(|d| crate::documents::public::Listed {
             href: format!("/o/{slug}/documents/{}", d.id),
             title: d.details.title.clone(),
