@@ -7,17 +7,31 @@ use crate::harness::DEMO_ADMIN;
 use crate::on_both_databases;
 use crate::queue_support::DemoQueue;
 
-/// The label of the demo point's newest ticket: the counter page and the board show it as
-/// printed, though the organization writes Thai digits.
-async fn newest_ticket(app: &crate::harness::TestApp, queue: &DemoQueue) -> String {
-    let (label,): (String,) =
-        sqlx::query_as("SELECT label FROM queue_tickets WHERE org_id = $1 AND point_id = $2 ORDER BY id DESC LIMIT 1")
-            .bind(app.org_a.id.0)
-            .bind(queue.point.id.0)
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
-    label
+/// The demo point's newest ticket as (id, label); the counter page and the board show the label
+/// as printed, though the organization writes Thai digits.
+async fn newest_ticket(app: &crate::harness::TestApp, queue: &DemoQueue) -> Option<(i64, String)> {
+    sqlx::query_as("SELECT id, label FROM queue_tickets WHERE org_id = $1 AND point_id = $2 ORDER BY id DESC LIMIT 1")
+        .bind(app.org_a.id.0)
+        .bind(queue.point.id.0)
+        .fetch_optional(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+/// Presses a kiosk button and waits until the server has stored the ticket it issued: the page
+/// that was open before the press also has a body, so the page alone cannot say the press landed.
+async fn take_ticket(b: &Browser, app: &crate::harness::TestApp, queue: &DemoQueue, button: &str) -> String {
+    let before = newest_ticket(app, queue).await.map(|(id, _)| id);
+    b.click(button).await;
+    for _ in 0..100 {
+        if let Some((id, label)) = newest_ticket(app, queue).await {
+            if Some(id) != before {
+                return label;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the kiosk press stored no ticket within 10 s");
 }
 
 on_both_databases! {
@@ -32,9 +46,7 @@ on_both_databases! {
         b.type_into("#kiosk_name", "ตู้หน้าประตู").await;
         b.click("#authorise-kiosk").await;
         let kiosk_button = format!("button.kiosk-service[value='{service}']");
-        b.click(&kiosk_button).await;
-        b.find("body").await;
-        let first = newest_ticket(&app, &queue).await;
+        let first = take_ticket(&b, &app, &queue, &kiosk_button).await;
 
         // The board in its own window, sound on.
         let staff = b.client.window().await.unwrap();
@@ -63,9 +75,7 @@ on_both_databases! {
         app.restart().await;
         b.client.switch_to_window(staff.clone()).await.unwrap();
         b.client.goto(&app.url(&format!("/o/{}/queue/kiosk", app.org_a.slug))).await.unwrap();
-        b.click(&kiosk_button).await;
-        b.find("body").await;
-        let second = newest_ticket(&app, &queue).await;
+        let second = take_ticket(&b, &app, &queue, &kiosk_button).await;
         assert_ne!(second, first);
         b.client.goto(&app.url(&format!("/app/queue/counters/{}", counter.id))).await.unwrap();
         b.click("form[action$='/start'] button").await;
