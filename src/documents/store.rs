@@ -71,6 +71,7 @@ const TYPES: &[FileType] = &[
 pub fn check_file(file_name: &str, bytes: &[u8], limit: usize) -> Result<&'static str, String> {
     file_type(file_name, bytes, limit, TYPES).map_err(|refusal| match refusal {
         FileRefusal::Empty => format!("ไฟล์ \"{file_name}\" ว่างเปล่า"),
+        FileRefusal::CutShort => crate::http::upload::cut_short(file_name),
         FileRefusal::TooLarge { limit_mb } => format!("ไฟล์ใหญ่เกิน {limit_mb} MB"),
         FileRefusal::UnsupportedType => {
             format!("รับเฉพาะไฟล์ PDF, Word, Excel, OpenDocument หรือรูปภาพ PNG/JPEG: ไฟล์ \"{file_name}\" ไม่ใช่ชนิดที่รับ")
@@ -363,9 +364,10 @@ mod tests {
 
     #[test]
     fn a_document_is_taken_by_its_name_and_first_bytes() {
-        assert_eq!(check_file("คู่มือ.pdf", b"%PDF-1.4", 100), Ok("application/pdf"));
+        assert_eq!(check_file("คู่มือ.pdf", b"%PDF-1.4\n%%EOF\n", 100), Ok("application/pdf"));
+        assert!(check_file("คู่มือ.pdf", b"%PDF-1.4\n1 0 obj", 100).unwrap_err().contains("ไม่ครบ"), "cut short");
         assert!(check_file("คู่มือ.pdf", b"MZ\x90\x00", 100).unwrap_err().contains("ไม่ใช่ชนิดที่รับ"));
         assert!(check_file("page.html", b"<html>", 100).is_err());
-        assert!(check_file("scan.JPG", b"\xff\xd8\xff\xe0", 100).is_ok());
+        assert!(check_file("scan.JPG", b"\xff\xd8\xff\xe0\xff\xd9", 100).is_ok());
     }
 }

@@ -36,6 +36,10 @@ pub enum EvidenceError {
         "รับเฉพาะไฟล์ PDF, รูปภาพ PNG/JPEG หรือเอกสาร Word/Excel/OpenDocument: ไฟล์ \"{0}\" ไม่ใช่ชนิดที่รับ (only PDF, PNG/JPEG images and Word/Excel/OpenDocument files are accepted)"
     )]
     UnsupportedType(String),
+    #[error(
+        "ไฟล์ \"{0}\" ไม่ครบ ส่วนท้ายของไฟล์หายไป (อาจดาวน์โหลดหรือคัดลอกไม่เสร็จ) กรุณาเปิดไฟล์ตรวจดูแล้วส่งใหม่ (the file is cut short)"
+    )]
+    CutShort(String),
 }
 
 /// The accepted types: (extension, content type, magic bytes at the start).
@@ -54,6 +58,7 @@ const TYPES: &[FileType] = &[
 pub fn check_file(file_name: &str, bytes: &[u8], limit: usize) -> Result<&'static str, EvidenceError> {
     file_type(file_name, bytes, limit, TYPES).map_err(|refusal| match refusal {
         FileRefusal::Empty => EvidenceError::Empty,
+        FileRefusal::CutShort => EvidenceError::CutShort(file_name.to_string()),
         FileRefusal::TooLarge { limit_mb } => EvidenceError::TooLarge { limit_mb },
         FileRefusal::UnsupportedType => EvidenceError::UnsupportedType(file_name.to_string()),
     })
@@ -210,7 +215,8 @@ mod tests {
 
     #[test]
     fn a_pdf_is_accepted_by_name_and_content() {
-        assert_eq!(check_file("คู่มือ.pdf", b"%PDF-1.7 ...", 1000), Ok("application/pdf"));
+        assert_eq!(check_file("คู่มือ.pdf", b"%PDF-1.7 ...\n%%EOF\n", 1000), Ok("application/pdf"));
+        assert_eq!(check_file("คู่มือ.pdf", b"%PDF-1.7 ...", 1000), Err(EvidenceError::CutShort("คู่มือ.pdf".into())));
     }
 
     #[test]

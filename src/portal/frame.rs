@@ -100,6 +100,7 @@ pub fn check_emblem(file_name: &str, bytes: &[u8]) -> Result<&'static str, Strin
     use crate::http::upload::FileRefusal;
     crate::http::upload::file_type(file_name, bytes, EMBLEM_MAX_BYTES, EMBLEM_TYPES).map_err(|refusal| match refusal {
         FileRefusal::Empty => "ไฟล์ว่างเปล่า".into(),
+        FileRefusal::CutShort => crate::http::upload::cut_short(file_name),
         FileRefusal::TooLarge { .. } => "ไฟล์ตราสัญลักษณ์ใหญ่เกิน 512 KB".into(),
         FileRefusal::UnsupportedType => {
             format!("รับเฉพาะรูปภาพ PNG หรือ JPEG: ไฟล์ \"{file_name}\" ไม่ใช่ชนิดที่รับ")

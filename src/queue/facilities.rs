@@ -59,6 +59,21 @@ pub async fn points_of_service(db: &Db, org: OrgId, service: i64) -> Result<Vec<
     .await
 }
 
+/// The points that give a service and list at least one facility, as a citizen manual prints
+/// them: (point name, Thai facility names).
+pub async fn printed_for_service(
+    db: &Db,
+    org: OrgId,
+    service: i64,
+) -> Result<Vec<(String, Vec<&'static str>)>, sqlx::Error> {
+    Ok(points_of_service(db, org, service)
+        .await?
+        .into_iter()
+        .map(|(name, stored)| (name, labels(&stored)))
+        .filter(|(_, listed)| !listed.is_empty())
+        .collect())
+}
+
 /// Saves the ticked facilities; false when the point is not the organization's.
 pub async fn set(tx: &mut Tx, org: OrgId, point: PointId, ticked: &[String], actor: &str) -> anyhow::Result<bool> {
     let value = stored(ticked);
@@ -122,6 +137,7 @@ pub fn check_photo(file_name: &str, bytes: &[u8], limit: usize) -> Result<&'stat
     use crate::http::upload::FileRefusal;
     crate::http::upload::file_type(file_name, bytes, limit, PHOTO_TYPES).map_err(|refusal| match refusal {
         FileRefusal::Empty => "ไฟล์ว่างเปล่า".into(),
+        FileRefusal::CutShort => crate::http::upload::cut_short(file_name),
         FileRefusal::TooLarge { limit_mb } => format!("รูปใหญ่เกิน {limit_mb} MB"),
         FileRefusal::UnsupportedType => format!("รับเฉพาะรูปภาพ PNG หรือ JPEG: ไฟล์ \"{file_name}\" ไม่ใช่ชนิดที่รับ"),
     })

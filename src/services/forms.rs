@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::ServiceId;
 use crate::db::{Db, Tx, now};
-use crate::http::upload::{FileRefusal, FileType, file_type};
+use crate::http::upload::{FileRefusal, FileType, cut_short, file_type};
 use crate::orgs::OrgId;
 
 /// An uploaded form's record (without its bytes).
@@ -36,6 +36,7 @@ const TYPES: &[FileType] = &[
 pub fn check_file(file_name: &str, bytes: &[u8], limit: usize) -> Result<&'static str, String> {
     file_type(file_name, bytes, limit, TYPES).map_err(|refusal| match refusal {
         FileRefusal::Empty => "ไฟล์ว่างเปล่า".into(),
+        FileRefusal::CutShort => cut_short(file_name),
         FileRefusal::TooLarge { limit_mb } => format!("ไฟล์ใหญ่เกิน {limit_mb} MB"),
         FileRefusal::UnsupportedType => {
             format!("รับเฉพาะแบบฟอร์มที่เป็นไฟล์ PDF, Word, Excel หรือ OpenDocument: ไฟล์ \"{file_name}\" ไม่ใช่ชนิดที่รับ")
@@ -121,7 +122,7 @@ mod tests {
 
     #[test]
     fn a_form_is_accepted_by_its_name_and_its_first_bytes() {
-        assert_eq!(check_file("คำขอ.PDF", b"%PDF-1.7 ...", 100), Ok("application/pdf"));
+        assert_eq!(check_file("คำขอ.PDF", b"%PDF-1.7 ...%%EOF", 100), Ok("application/pdf"));
         assert!(check_file("คำขอ.pdf", b"<html><script>", 100).is_err(), "a page named .pdf");
         assert!(check_file("คำขอ.html", b"%PDF-1.7", 100).is_err(), "a PDF named .html");
         assert!(check_file("a.pdf", b"", 100).unwrap_err().contains("ว่างเปล่า"));

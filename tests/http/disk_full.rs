@@ -61,6 +61,7 @@ async fn upload(app: &TestApp, csrf: &str, measure: i64, title: &str, n: usize) 
     // Distinct contents of 160 KB, so that each upload needs new pages.
     let mut bytes = b"%PDF-1.4\n".to_vec();
     bytes.extend((0..160 * 1024).map(|i: usize| (i.wrapping_mul(31).wrapping_add(n * 7) % 251) as u8));
+    bytes.extend_from_slice(b"\n%%EOF\n");
     app.upload_evidence(csrf, measure, title, "หลักฐาน.pdf", bytes).await
 }
 

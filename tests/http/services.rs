@@ -240,7 +240,7 @@ crate::on_both_databases! {
         let r = upload("คำร้อง.html", b"<html><script>alert(1)</script>").await.unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().await.unwrap().contains("id=\"form_file-error\""));
-        let r = upload("คำร้อง.pdf", b"%PDF-1.4 form").await.unwrap();
+        let r = upload("คำร้อง.pdf", b"%PDF-1.4 form\n%%EOF\n").await.unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let form = draft(&app, id).await.forms[0].id;
         let public = format!("/o/mae-khatuan/services/{id}/forms/{form}");
@@ -251,7 +251,7 @@ crate::on_both_databases! {
         assert_eq!(r.status(), StatusCode::OK);
         assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
         assert_eq!(r.headers()["content-type"], "application/pdf");
-        assert_eq!(r.bytes().await.unwrap().as_ref(), b"%PDF-1.4 form");
+        assert_eq!(r.bytes().await.unwrap().as_ref(), b"%PDF-1.4 form\n%%EOF\n");
         assert!(app.get_text(&format!("/o/mae-khatuan/services/{id}")).await.contains("แบบคำร้องขอใช้น้ำประปา"));
         // Another organization's address does not reach it.
         assert_eq!(app.get(&format!("/o/other-town/services/{id}/forms/{form}")).await.status(), StatusCode::NOT_FOUND);

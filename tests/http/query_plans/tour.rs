@@ -106,13 +106,13 @@ async fn site(app: &mut TestApp) {
         .text("category", "plan")
         .text("title", "แผนปฏิบัติการป้องกันการทุจริต")
         .text("issued_on", "1/10/2566")
-        .part("file", Part::bytes(b"%PDF-1.4 plan".to_vec()).file_name("plan.pdf"));
+        .part("file", Part::bytes(b"%PDF-1.4 plan\n%%EOF\n".to_vec()).file_name("plan.pdf"));
     let r = app.client.post(app.url(&format!("/app/documents/new?_csrf={csrf}"))).multipart(form).send().await.unwrap();
     let r = done("document", r).await;
     let id = id_in_location(&r, "/app/documents/");
     let form = Form::new()
         .text("note", "ฉบับแก้ไข")
-        .part("file", Part::bytes(b"%PDF-1.4 plan v2".to_vec()).file_name("plan.pdf"));
+        .part("file", Part::bytes(b"%PDF-1.4 plan v2\n%%EOF\n".to_vec()).file_name("plan.pdf"));
     let r = app
         .client
         .post(app.url(&format!("/app/documents/{id}/versions?_csrf={csrf}")))
