@@ -316,7 +316,8 @@ async fn publish(
 
 async fn draft_pdf(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, AppError> {
     let draft = drafts::load(&state.db, me.org_id(), ServiceId(id)).await?.ok_or(AppError::NotFound)?;
-    let printed = pdf::Printed { manual: &draft.manual, version: None };
+    let facilities = crate::queue::facilities::printed_for_service(&state.db, me.org_id(), id).await?;
+    let printed = pdf::Printed { manual: &draft.manual, version: None, facilities };
     let bytes = pdf::typeset(&state.pdf, draft.manual.steps.len(), pdf::manual_data(&me.org, &printed)).await?;
     Ok(download(bytes, "application/pdf", &format!("service-{id}-draft.pdf"), true))
 }

@@ -117,7 +117,8 @@ pub async fn publish(
     }
     let number = latest.as_ref().map_or(1, |l| l.number + 1);
     let published_at = now();
-    let printed = pdf::Printed { manual: &draft.manual, version: Some((number, published_at)) };
+    let facilities = crate::queue::facilities::printed_for_service(db, org.id, service.0).await?;
+    let printed = pdf::Printed { manual: &draft.manual, version: Some((number, published_at)), facilities };
     let bytes = pdf::typeset(typesetter, draft.manual.steps.len(), pdf::manual_data(org, &printed)).await?;
     let stored = insert(db, org.id, service, number, &draft.manual, published_at, Some(&bytes), actor).await?;
     Ok(stored)
@@ -214,7 +215,9 @@ pub async fn pdf_of(db: &Db, typesetter: &Typesetter, org: &Org, version: &Publi
     if let Some(bytes) = stored {
         return Ok(bytes);
     }
-    let printed = pdf::Printed { manual: &version.manual, version: Some((version.number, version.published_at)) };
+    let facilities = crate::queue::facilities::printed_for_service(db, org.id, version.service.0).await?;
+    let printed =
+        pdf::Printed { manual: &version.manual, version: Some((version.number, version.published_at)), facilities };
     let bytes = pdf::typeset(typesetter, version.manual.steps.len(), pdf::manual_data(org, &printed)).await?;
     let slot = FileSlot {
         table: "service_versions",
@@ -238,10 +241,11 @@ pub async fn booklet(
     if catalogue.is_empty() {
         return Ok(None);
     }
-    let printed: Vec<pdf::Printed<'_>> = catalogue
-        .iter()
-        .map(|(_, p)| pdf::Printed { manual: &p.manual, version: Some((p.number, p.published_at)) })
-        .collect();
+    let mut printed: Vec<pdf::Printed<'_>> = Vec::with_capacity(catalogue.len());
+    for (_, p) in &catalogue {
+        let facilities = crate::queue::facilities::printed_for_service(db, org.id, p.service.0).await?;
+        printed.push(pdf::Printed { manual: &p.manual, version: Some((p.number, p.published_at)), facilities });
+    }
     let steps = catalogue.iter().map(|(_, p)| p.manual.steps.len()).sum();
     let data = pdf::booklet_data(org, &printed, today);
     Ok(Some(pdf::typeset(typesetter, steps, data).await?))

@@ -7,7 +7,7 @@ use reqwest::multipart::{Form, Part};
 
 const HOME: &str = "/o/mae-khatuan/";
 
-/// A minimal PDF whose text is `marker` (enough for the library: it checks the first bytes).
+/// A minimal PDF whose text is `marker` (enough for the library: it checks the first and last bytes).
 fn pdf(marker: &str) -> Vec<u8> {
     format!("%PDF-1.4\n% {marker}\n%%EOF\n").into_bytes()
 }
@@ -179,6 +179,16 @@ crate::on_both_databases! {
         assert!(v1.bytes().await.unwrap().ends_with(b"v1\n%%EOF\n"), "version 1 stays");
         let page = app.get_text(&format!("/o/mae-khatuan/documents/{id}")).await;
         assert!(page.contains("ฉบับก่อนหน้า") && page.contains("order.pdf"), "{page}");
+        // A real PDF cut short (a download that broke off) is refused by name, and no version is added.
+        let real = app.get("/o/mae-khatuan/ita/2566/measures.pdf").await.bytes().await.unwrap();
+        let cut = real[..real.len() * 2 / 3].to_vec();
+        let r = app.upload_version(&csrf, id, "ฉบับที่ดาวน์โหลดไม่เสร็จ", "order-v3.pdf", cut).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let refusal = r.text().await.unwrap();
+        assert!(refusal.contains("ไฟล์ &#34;order-v3.pdf&#34; ไม่ครบ"), "{refusal}");
+        let r = app.upload_version(&csrf, id, "ฉบับเต็ม", "order-v3.pdf", real.to_vec()).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "the same file whole is taken");
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM document_versions WHERE document_id = {id}")).await, 3);
 
         // Another organization: its URLs and its admin reach nothing of this one.
         assert_eq!(app.get(&format!("/o/other-town/documents/{id}")).await.status(), StatusCode::NOT_FOUND);
@@ -188,7 +198,7 @@ crate::on_both_databases! {
         assert_eq!(app.get(&format!("/app/documents/{id}/v/1")).await.status(), StatusCode::NOT_FOUND);
         let r = app.upload_version(&csrf_b, id, "", "x.pdf", pdf("intruder")).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
-        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM document_versions WHERE document_id = {id}")).await, 2);
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM document_versions WHERE document_id = {id}")).await, 3);
     }
 
     async fn staff_acknowledge_the_manual_meant_for_them_per_version_and_a_measure_can_cite_it(app: TestApp) {
@@ -236,6 +246,12 @@ crate::on_both_databases! {
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let page = app.get_text("/o/mae-khatuan/points").await;
         assert!(page.contains("ห้องน้ำสำหรับผู้พิการและผู้สูงอายุ") && !page.contains("ทางลาดสำหรับรถเข็น"));
+        // The citizen manuals print them too: the service's manual and the booklet of all of them.
+        let manual = crate::services::pdftotext(&app.get(&format!("/app/services/{service}/draft.pdf")).await.bytes().await.unwrap());
+        assert!(manual.contains("สิ่งอำนวยความสะดวกสำหรับผู้รับบริการ"), "{manual}");
+        assert!(manual.contains("ที่นั่งรอรับบริการ,ห้องน้ำสำหรับผู้พิการและผู้สูงอายุ") && !manual.contains("ทางลาด"), "{manual}");
+        let booklet = crate::services::pdftotext(&app.get("/o/mae-khatuan/services/booklet.pdf").await.bytes().await.unwrap());
+        assert!(booklet.contains("ห้องน้ำสำหรับผู้พิการและผู้สูงอายุ"), "{booklet}");
 
         let png = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/seed/emblem-mae-khatuan.png")).unwrap();
         let form = Form::new().text("caption", "ที่นั่งรอหน้าช่องบริการ").part("photo", Part::bytes(png).file_name("seats.png"));

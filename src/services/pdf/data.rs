@@ -8,10 +8,13 @@ use crate::orgs::Org;
 use crate::services::manual::{Manual, NO_DOCUMENTS, NO_FEE};
 use crate::thai::{Digits, format_date_long, format_instant_th, format_int};
 
-/// One manual as printed: the version it is and when it was published (`None`: a draft).
+/// One manual as printed: the version it is and when it was published (`None`: a draft), and
+/// what the points that give the service offer while citizens wait, as on the day it is printed:
+/// (point name, facilities).
 pub struct Printed<'a> {
     pub manual: &'a Manual,
     pub version: Option<(i64, i64)>,
+    pub facilities: Vec<(String, Vec<&'static str>)>,
 }
 
 /// Turns lines into word items, keeping the names the manuals hold whole.
@@ -63,6 +66,11 @@ fn service(org: &Org, w: &Words, p: &Printed<'_>) -> Value {
         fact("สถานที่/ช่องทางการให้บริการ", vec![text(&m.place)]),
         fact("ระยะเวลาเปิดให้บริการ", vec![text(&m.hours)]),
     ];
+    if !p.facilities.is_empty() {
+        let lines =
+            p.facilities.iter().map(|(point, listed)| text(&format!("{point}: {}", listed.join(", ")))).collect();
+        facts.push(fact("สิ่งอำนวยความสะดวกสำหรับผู้รับบริการ", lines));
+    }
     facts.push(fact("ระยะเวลาดำเนินการรวม", vec![m.total_th(d)]));
     let steps: Vec<Value> = m
         .steps
