@@ -6,7 +6,9 @@
 #
 #   scripts/bench-web.sh PATH/TO/prongsai [sqlite|postgres ...]
 #
-# Environment: BENCH_SECONDS (10 per run), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
+# Environment: BENCH_SECONDS (10 per run), BENCH_REPEAT (1: runs of each cell, prongsai and
+# nginx taking turns; the table gives each figure's median and, when repeated, the p99's range),
+# BENCH_CONNECTIONS (64), BENCH_THREADS (2),
 # BENCH_ORGS (1000), BENCH_ROWS (300000), BENCH_PORT (18090; nginx on the next port),
 # BENCH_POSTGRES (postgres://postgres@127.0.0.1:5432: a database is created and dropped).
 #
@@ -21,6 +23,7 @@ shift
 engines=("$@")
 [ ${#engines[@]} -gt 0 ] || engines=(sqlite)
 secs=${BENCH_SECONDS:-10}
+repeat=${BENCH_REPEAT:-1}
 conns=${BENCH_CONNECTIONS:-64}
 threads=${BENCH_THREADS:-2}
 orgs=${BENCH_ORGS:-1000}
@@ -160,24 +163,43 @@ run_wrk() {
     ' <<<"$out"
 }
 
-# One table: every page on prongsai, then the same bytes from nginx.
+# The median of the numbers given (the lower middle one of an even count).
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# "min–max" of the numbers given, or nothing for one.
+range() {
+    [ $# -gt 1 ] || return 0
+    printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf " (%s–%s)", lo, hi }'
+}
+
+# One table: every page on prongsai, then the same bytes from nginx, BENCH_REPEAT times in turn.
 measure() {
     local label=$1 i=0
     echo
     echo "### $label"
     echo
+    [ "$repeat" -gt 1 ] && echo "Each figure is the median of $repeat runs, prongsai and nginx taking turns; the p99's range in brackets." && echo
     echo "| page | bytes (encoding) | prongsai req/s | p50 ms | p99 ms | nginx req/s | p50 ms | p99 ms | prongsai/nginx |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
     for page in "${pages[@]}"; do
         IFS='|' read -r name path accept <<<"$page"
-        local size encoding p n
+        local size encoding r a b c
         size=$(stat -c %s "$dir/www/$i")
         encoding=$(cat "$dir/www/$i.encoding")
-        read -r p_rps p_p50 p_p99 < <(run_wrk "$base$path" "$accept")
-        read -r n_rps n_p50 n_p99 < <(run_wrk "$static/bench/$i" "$accept")
-        local ratio
-        ratio=$(awk -v a="$p_rps" -v b="$n_rps" 'BEGIN { if (b > 0) printf "%.0f %%", 100 * a / b; else print "-" }')
-        echo "| $name \`$path\` | $size ($encoding) | $p_rps | $p_p50 | $p_p99 | $n_rps | $n_p50 | $n_p99 | $ratio |"
+        local p_rps=() p_p50=() p_p99=() n_rps=() n_p50=() n_p99=()
+        for ((r = 0; r < repeat; r++)); do
+            read -r a b c < <(run_wrk "$base$path" "$accept")
+            p_rps+=("$a") p_p50+=("$b") p_p99+=("$c")
+            read -r a b c < <(run_wrk "$static/bench/$i" "$accept")
+            n_rps+=("$a") n_p50+=("$b") n_p99+=("$c")
+        done
+        local pr nr ratio
+        pr=$(median "${p_rps[@]}")
+        nr=$(median "${n_rps[@]}")
+        ratio=$(awk -v a="$pr" -v b="$nr" 'BEGIN { if (b > 0) printf "%.0f %%", 100 * a / b; else print "-" }')
+        echo "| $name \`$path\` | $size ($encoding) | $pr | $(median "${p_p50[@]}") | $(median "${p_p99[@]}")$(range "${p_p99[@]}") | $nr | $(median "${n_p50[@]}") | $(median "${n_p99[@]}")$(range "${n_p99[@]}") | $ratio |"
         i=$((i + 1))
     done
 }
