@@ -24,6 +24,7 @@ use crate::http::extract::cookie;
 use crate::http::{AppError, download, page, see_other};
 use crate::orgs::Org;
 use crate::portal::cache::{Scope, cacheable, cacheable_today};
+use crate::portal::frame::{Frame, Section};
 use crate::services::ServiceId;
 
 pub fn router() -> Router<AppState> {
@@ -250,7 +251,7 @@ async fn ticket_of(state: &AppState, slug: &str, code: &str) -> Result<(Org, Tic
 #[derive(Template)]
 #[template(path = "queue/status.html")]
 struct StatusPage {
-    org: Org,
+    frame: Frame,
     point: Point,
     ticket: TicketView,
     code: String,
@@ -269,6 +270,26 @@ async fn offers_survey(state: &AppState, org: &Org, t: &Ticket) -> Result<bool, 
     Ok(t.status == Status::Done && crate::survey::store::main_survey(&state.db, org.id).await?.is_some())
 }
 
+/// The frame of the queue's public pages: งานบริการ › กฎการเรียกคิว (the queue's public page), then
+/// the page itself when it is not the rule.
+pub(super) async fn queue_frame(state: &AppState, org: Org, page: Option<(String, String)>) -> Result<Frame, AppError> {
+    let slug = org.slug.clone();
+    let frame = Frame::of(&state.db, org, Section::Services)
+        .await?
+        .crumb(format!("/o/{slug}/services"), "งานบริการ")
+        .crumb(format!("/o/{slug}/queue/rules"), "กฎการเรียกคิว");
+    Ok(match page {
+        Some((href, label)) => frame.crumb(href, label),
+        None => frame,
+    })
+}
+
+/// The frame of a ticket's page (งานบริการ › กฎการเรียกคิว › บัตรคิว A001).
+async fn ticket_frame(state: &AppState, org: Org, t: &Ticket) -> Result<Frame, AppError> {
+    let here = format!("/o/{}/queue/t/{}", org.slug, t.code);
+    queue_frame(state, org, Some((here, format!("บัตรคิว {}", t.label)))).await
+}
+
 fn cancellable(t: &Ticket) -> bool {
     t.status != Status::Cancelled && tickets::holder_cancel_refusal(t, now_ms()).is_none()
 }
@@ -285,7 +306,8 @@ async fn status_page(
     let scope = Scope::Org(org.id.0);
     let cancellable = cancellable(&t);
     let survey = offers_survey(&state, &org, &t).await?;
-    let mut response = page(StatusPage { survey, org, point, ticket, code, live, cancellable, error: None })?;
+    let frame = ticket_frame(&state, org, &t).await?;
+    let mut response = page(StatusPage { survey, frame, point, ticket, code, live, cancellable, error: None })?;
     if live {
         // The browser reloads it (no script needed); the cache renders it again after each change.
         response.headers_mut().insert("refresh", axum::http::HeaderValue::from_static("15"));
@@ -318,8 +340,9 @@ async fn cancel(
     let (ticket, _) = ticket_view(&state, &org, &t).await?;
     let cancellable = cancellable(&t);
     let survey = offers_survey(&state, &org, &t).await?;
+    let frame = ticket_frame(&state, org, &t).await?;
     let mut response =
-        page(StatusPage { survey, org, point, ticket, code, live: false, cancellable, error: Some(error) })?;
+        page(StatusPage { survey, frame, point, ticket, code, live: false, cancellable, error: Some(error) })?;
     *response.status_mut() = StatusCode::CONFLICT;
     Ok(response)
 }
@@ -388,7 +411,7 @@ async fn ticket_pdf(
 #[derive(Template)]
 #[template(path = "queue/rules.html")]
 struct RulesPage {
-    org: Org,
+    frame: Frame,
     points: Vec<(Point, String, Vec<PointService>)>,
     groups: Vec<(&'static str, &'static str)>,
 }
@@ -403,5 +426,6 @@ async fn rules_page(State(state): State<AppState>, Path(slug): Path<String>) -> 
         points.push((p, rule, services));
     }
     let scope = Scope::Org(org.id.0);
-    Ok(cacheable(page(RulesPage { org, points, groups: groups() })?, scope))
+    let frame = queue_frame(&state, org, None).await?;
+    Ok(cacheable(page(RulesPage { frame, points, groups: groups() })?, scope))
 }

@@ -17,6 +17,7 @@ use crate::app::AppState;
 use crate::http::{AppError, CurrentUser, page};
 use crate::orgs::Org;
 use crate::portal::cache::{Scope, cacheable_today};
+use crate::portal::frame::Frame;
 use crate::services::ServiceId;
 use crate::thai::{Digits, format_date_long, format_int};
 
@@ -177,7 +178,7 @@ async fn org_of(state: &AppState, slug: &str) -> Result<Org, AppError> {
 #[derive(Template)]
 #[template(path = "queue/service.html")]
 struct ServicePage {
-    org: Org,
+    frame: Frame,
     name: String,
     promise: String,
     figures: FigureRow,
@@ -202,13 +203,15 @@ async fn service_page(
         |m| format!("ให้บริการแล้วเสร็จภายใน {} นาทีต่อราย", format_int(m, d)),
     );
     let scope = Scope::Org(org.id.0);
+    let here = format!("/o/{slug}/queue/services/{}", service.id.0);
+    let frame = super::public_routes::queue_frame(&state, org, Some((here, service.name.clone()))).await?;
     let view = ServicePage {
         name: service.name.clone(),
         promise,
         served: figures.served > 0,
         figures: row(service.name, service.standard_minutes, &figures, d),
         period: period_words(first, last, d),
-        org,
+        frame,
     };
     Ok(cacheable_today(page(view)?, scope))
 }
@@ -216,7 +219,7 @@ async fn service_page(
 #[derive(Template)]
 #[template(path = "queue/fairness.html")]
 struct FairnessPage {
-    org: Org,
+    frame: Frame,
     date: String,
     calls: String,
     in_order: String,
@@ -228,8 +231,17 @@ struct FairnessPage {
     days: Vec<(String, String)>,
 }
 
-fn fairness_view(org: Org, day: i64, s: &DaySummary) -> FairnessPage {
+/// The fairness summary of `day`, framed as a page under the queue's rule (`here` is its path).
+async fn fairness_view(
+    state: &AppState,
+    org: Org,
+    day: i64,
+    here: String,
+    s: &DaySummary,
+) -> Result<FairnessPage, AppError> {
     let d = org.digits;
+    let crumb = format!("สรุปความเป็นธรรม {}", crate::thai::format_date_medium(super::date_of_day(day), d));
+    let frame = super::public_routes::queue_frame(state, org, Some((here, crumb))).await?;
     let kinds = OutOfOrder::ALL
         .iter()
         .filter_map(|k| s.by_kind.get(k.code()).map(|n| (k.label_th(), format_int(*n, d))))
@@ -246,7 +258,7 @@ fn fairness_view(org: Org, day: i64, s: &DaySummary) -> FairnessPage {
             (date.format("%Y-%m-%d").to_string(), crate::thai::format_date_medium(date, d))
         })
         .collect();
-    FairnessPage {
+    Ok(FairnessPage {
         date: format_date_long(super::date_of_day(day), d),
         calls: format_int(s.calls, d),
         in_order: format_int(s.in_order, d),
@@ -256,8 +268,8 @@ fn fairness_view(org: Org, day: i64, s: &DaySummary) -> FairnessPage {
         groups,
         entries,
         days,
-        org,
-    }
+        frame,
+    })
 }
 
 async fn fairness_today(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
@@ -265,7 +277,8 @@ async fn fairness_today(State(state): State<AppState>, Path(slug): Path<String>)
     let day = thai_day(now_ms());
     let summary = fairness::day(&state.db, org.id, day).await?;
     let scope = Scope::Org(org.id.0);
-    Ok(cacheable_today(page(fairness_view(org, day, &summary))?, scope))
+    let view = fairness_view(&state, org, day, format!("/o/{slug}/queue/fairness"), &summary).await?;
+    Ok(cacheable_today(page(view)?, scope))
 }
 
 async fn fairness_day(
@@ -280,6 +293,8 @@ async fn fairness_day(
     }
     let summary = fairness::day(&state.db, org.id, day).await?;
     let scope = Scope::Org(org.id.0);
+    let here = format!("/o/{slug}/queue/fairness/{}", date.format("%Y-%m-%d"));
+    let view = fairness_view(&state, org, day, here, &summary).await?;
     // A past day does not change unless its records do (the list of recent days changes daily).
-    Ok(cacheable_today(page(fairness_view(org, day, &summary))?, scope))
+    Ok(cacheable_today(page(view)?, scope))
 }

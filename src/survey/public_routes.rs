@@ -25,6 +25,7 @@ use crate::http::csrf::same_origin;
 use crate::http::extract::cookie;
 use crate::http::{AppError, page, see_other};
 use crate::orgs::Org;
+use crate::portal::frame::{Frame, Section};
 use crate::queue::PointId;
 use crate::services::ServiceId;
 
@@ -67,7 +68,7 @@ struct FactView {
 #[derive(Template)]
 #[template(path = "survey/form.html")]
 struct FormPage {
-    org: Org,
+    frame: Frame,
     title: String,
     intro: String,
     /// "จุดบริการ … · งาน …", or "".
@@ -88,13 +89,31 @@ struct FormPage {
 #[derive(Template)]
 #[template(path = "survey/notice.html")]
 struct NoticePage {
-    org: Org,
+    frame: Frame,
     title: String,
     message: String,
 }
 
-fn notice(org: Org, status: StatusCode, title: &str, message: &str) -> Result<Response, AppError> {
-    let mut response = page(NoticePage { org, title: title.into(), message: message.into() })?;
+/// The frame of the survey's pages: งานบริการ › แบบประเมินความพึงพอใจ (`here`, the page's path).
+async fn survey_frame(state: &AppState, org: Org, here: String) -> Result<Frame, AppError> {
+    let services = format!("/o/{}/services", org.slug);
+    Ok(Frame::of(&state.db, org, Section::Services)
+        .await?
+        .crumb(services, "งานบริการ")
+        .crumb(here, "แบบประเมินความพึงพอใจ"))
+}
+
+/// A page that says why there is no form, or thanks, in place of the form at `here`.
+async fn notice(
+    state: &AppState,
+    org: Org,
+    here: String,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+) -> Result<Response, AppError> {
+    let frame = survey_frame(state, org, here).await?;
+    let mut response = page(NoticePage { frame, title: title.into(), message: message.into() })?;
     *response.status_mut() = status;
     Ok(response)
 }
@@ -111,7 +130,21 @@ struct Target {
     service: Option<i64>,
 }
 
-fn form_view(org: Org, target: &Target, fields: &[(String, String)], errors: Vec<Fault>) -> FormPage {
+impl Target {
+    /// The form's own address: where it is sent, with the poster's place.
+    fn here(&self) -> String {
+        let query: Vec<String> = self.hidden.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if query.is_empty() { self.action.clone() } else { format!("{}?{}", self.action, query.join("&")) }
+    }
+}
+
+async fn form_view(
+    state: &AppState,
+    org: Org,
+    target: &Target,
+    fields: &[(String, String)],
+    errors: Vec<Fault>,
+) -> Result<FormPage, AppError> {
     let q = &target.version.questionnaire;
     let value = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
     let error_of = |name: &str| errors.iter().find(|f| f.field == name).map(|f| f.message.clone()).unwrap_or_default();
@@ -151,7 +184,8 @@ fn form_view(org: Org, target: &Target, fields: &[(String, String)], errors: Vec
         })
         .collect();
     let errors = errors.into_iter().map(|f| Fault { message: org.digits.apply(&f.message), ..f }).collect();
-    FormPage {
+    let frame = survey_frame(state, org, target.here()).await?;
+    Ok(FormPage {
         title: q.title.clone(),
         intro: q.intro.clone(),
         place: target.place.clone(),
@@ -165,8 +199,8 @@ fn form_view(org: Org, target: &Target, fields: &[(String, String)], errors: Vec
         comment: value("comment"),
         max_comment: answers::MAX_COMMENT,
         errors,
-        org,
-    }
+        frame,
+    })
 }
 
 /// The words naming a place, from its ids (each checked to be the organization's).
@@ -258,7 +292,7 @@ async fn poster_form(
 ) -> Result<Response, AppError> {
     let org = org_of(&state, &slug).await?;
     let target = poster_target(&state, &org, id, &q.point, &q.service).await?;
-    let response = page(form_view(org, &target, &[], Vec::new()))?;
+    let response = page(form_view(&state, org, &target, &[], Vec::new()).await?)?;
     Ok(no_store(with_device_cookie(response, &headers)))
 }
 
@@ -284,7 +318,7 @@ async fn poster_answer(
     if let Some(retry_after) =
         super::ingest::poster_limit_reached(&state.db, org.id, &device, &client_key, crate::db::now()).await?
     {
-        return too_many(org, retry_after);
+        return too_many(&state, org, format!("/o/{slug}/survey/{id}"), retry_after).await;
     }
     store_answer(&state, org, target, &fields, device, client_key).await
 }
@@ -311,7 +345,7 @@ async fn store_answer(
             if target.place.is_empty() {
                 target.place = place_words(state, &org, target.point, target.service).await.unwrap_or_default();
             }
-            let mut response = page(form_view(org, &target, fields, faults))?;
+            let mut response = page(form_view(state, org, &target, fields, faults).await?)?;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             return Ok(no_store(response));
         }
@@ -338,13 +372,13 @@ async fn store_answer(
     };
     match state.surveys.submit(answer).await? {
         Outcome::Saved { .. } => Ok(see_other(&format!("/o/{}/survey/thanks", org.slug))),
-        Outcome::AlreadyAnswered => already_answered(org),
-        Outcome::TooMany { retry_after } => too_many(org, retry_after),
+        Outcome::AlreadyAnswered => already_answered(state, org, target.here()).await,
+        Outcome::TooMany { retry_after } => too_many(state, org, target.here(), retry_after).await,
     }
 }
 
 /// The poster's limit is reached: what and how long, with Retry-After.
-fn too_many(org: Org, retry_after: i64) -> Result<Response, AppError> {
+async fn too_many(state: &AppState, org: Org, here: String, retry_after: i64) -> Result<Response, AppError> {
     let hours = (retry_after + 3599) / 3600;
     let message = format!(
         "อุปกรณ์หรือเครือข่ายนี้ส่งแบบประเมินครบจำนวนที่รับได้แล้ว (เครื่องละ {} ครั้งต่อวัน และเครือข่ายละ {} ครั้งต่อชั่วโมง) กรุณาลองใหม่ในอีกประมาณ {} ชั่วโมง ขอบคุณที่ให้ความเห็น",
@@ -353,27 +387,31 @@ fn too_many(org: Org, retry_after: i64) -> Result<Response, AppError> {
         hours
     );
     let message = org.digits.apply(&message);
-    let mut response = notice(org, StatusCode::TOO_MANY_REQUESTS, "ส่งแบบประเมินครบจำนวนแล้ว", &message)?;
+    let mut response =
+        notice(state, org, here, StatusCode::TOO_MANY_REQUESTS, "ส่งแบบประเมินครบจำนวนแล้ว", &message).await?;
     response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
     Ok(response)
 }
 
-fn already_answered(org: Org) -> Result<Response, AppError> {
+async fn already_answered(state: &AppState, org: Org, here: String) -> Result<Response, AppError> {
     notice(
+        state,
         org,
+        here,
         StatusCode::CONFLICT,
         "ตอบแบบประเมินแล้ว",
         "การรับบริการครั้งนี้ได้ตอบแบบประเมินความพึงพอใจไปแล้ว แต่ละครั้งตอบได้ครั้งเดียว ขอบคุณที่ให้ความเห็น",
     )
+    .await
 }
 
-fn expired(org: Org) -> Result<Response, AppError> {
+async fn expired(state: &AppState, org: Org, here: String) -> Result<Response, AppError> {
     let message = format!(
         "ลิงก์ประเมินความพึงพอใจใช้ได้ {} วันหลังรับบริการ ลิงก์นี้หมดอายุแล้ว ท่านยังประเมินได้ที่ QR ณ จุดบริการ",
         visits::VISIT_DAYS
     );
     let message = org.digits.apply(&message);
-    notice(org, StatusCode::GONE, "ลิงก์หมดอายุแล้ว", &message)
+    notice(state, org, here, StatusCode::GONE, "ลิงก์หมดอายุแล้ว", &message).await
 }
 
 /// The form of a visit (ticket or token), or why it cannot be answered.
@@ -402,10 +440,10 @@ async fn visit_target(
     purpose: Purpose,
 ) -> Result<Result<Target, Response>, AppError> {
     if visit.expired(crate::db::now()) {
-        return Ok(Err(expired(org.clone())?));
+        return Ok(Err(expired(state, org.clone(), action).await?));
     }
     if purpose == Purpose::Show && visits::answered(&state.db, org.id, &visit.key).await? {
-        let mut response = already_answered(org.clone())?;
+        let mut response = already_answered(state, org.clone(), action).await?;
         *response.status_mut() = StatusCode::OK;
         return Ok(Err(response));
     }
@@ -440,15 +478,19 @@ async fn token_visit(
     token: &str,
     purpose: Purpose,
 ) -> Result<Result<Target, Response>, AppError> {
+    let here = format!("/o/{}/survey/v/{token}", org.slug);
     let Some(visit) = visits::by_token(&state.db, org.id, token).await? else {
         return Ok(Err(notice(
+            state,
             org.clone(),
+            here,
             StatusCode::NOT_FOUND,
             "ไม่พบลิงก์นี้",
             "ลิงก์ประเมินความพึงพอใจนี้ไม่ถูกต้อง กรุณาสแกน QR บนใบรับอีกครั้ง หรือประเมินที่ QR ณ จุดบริการ",
-        )?));
+        )
+        .await?));
     };
-    visit_target(state, org, visit, format!("/o/{}/survey/v/{token}", org.slug), purpose).await
+    visit_target(state, org, visit, here, purpose).await
 }
 
 async fn token_form(
@@ -457,7 +499,7 @@ async fn token_form(
 ) -> Result<Response, AppError> {
     let org = org_of(&state, &slug).await?;
     match token_visit(&state, &org, &token, Purpose::Show).await? {
-        Ok(target) => Ok(no_store(page(form_view(org, &target, &[], Vec::new()))?)),
+        Ok(target) => Ok(no_store(page(form_view(&state, org, &target, &[], Vec::new()).await?)?)),
         Err(response) => Ok(response),
     }
 }
@@ -479,7 +521,7 @@ async fn token_answer(
         let answer = NewAnswer::of_visit(org_id, &visit, number, filled, crate::db::now());
         return match state.surveys.submit(answer).await? {
             Outcome::Saved { .. } => Ok(see_other(&format!("/o/{slug}/survey/thanks"))),
-            _ => already_answered(org_of(&state, &slug).await?),
+            _ => already_answered(&state, org_of(&state, &slug).await?, format!("/o/{slug}/survey/v/{token}")).await,
         };
     }
     // Everything else has a page to show: the organization, the form with its faults, or why not.
@@ -508,13 +550,13 @@ async fn ticket_visit(
     purpose: Purpose,
 ) -> Result<Result<Target, Response>, AppError> {
     let t = crate::queue::tickets::find_by_code(&state.db, org.id, code).await?.ok_or(AppError::NotFound)?;
+    let action = format!("/o/{}/survey/ticket/{code}", org.slug);
     if let Some(why) = visits::ticket_not_ready(&t) {
-        return Ok(Err(notice(org.clone(), StatusCode::CONFLICT, "ยังประเมินไม่ได้", why)?));
+        return Ok(Err(notice(state, org.clone(), action, StatusCode::CONFLICT, "ยังประเมินไม่ได้", why).await?));
     }
     let survey = store::main_survey(&state.db, org.id)
         .await?
         .ok_or_else(|| AppError::NotYet("หน่วยงานยังไม่ได้เปิดแบบประเมินความพึงพอใจ".into()))?;
-    let action = format!("/o/{}/survey/ticket/{code}", org.slug);
     visit_target(state, org, visits::of_ticket(&t, survey.id), action, purpose).await
 }
 
@@ -524,7 +566,7 @@ async fn ticket_form(
 ) -> Result<Response, AppError> {
     let org = org_of(&state, &slug).await?;
     match ticket_visit(&state, &org, &code, Purpose::Show).await? {
-        Ok(target) => Ok(no_store(page(form_view(org, &target, &[], Vec::new()))?)),
+        Ok(target) => Ok(no_store(page(form_view(&state, org, &target, &[], Vec::new()).await?)?)),
         Err(response) => Ok(response),
     }
 }
@@ -544,10 +586,13 @@ async fn ticket_answer(
 async fn thanks(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
     let org = org_of(&state, &slug).await?;
     let response = notice(
+        &state,
         org,
+        format!("/o/{slug}/survey/thanks"),
         StatusCode::OK,
         "ขอบคุณที่ตอบแบบประเมิน",
         "บันทึกความเห็นของท่านแล้ว หน่วยงานจะนำผลไปปรับปรุงการให้บริการ และเผยแพร่ผลการประเมินต่อสาธารณะ",
-    )?;
+    )
+    .await?;
     Ok(response.into_response())
 }

@@ -18,6 +18,7 @@ use crate::db::Db;
 use crate::http::{AppError, page};
 use crate::orgs::Org;
 use crate::portal::cache::{Scope, cacheable};
+use crate::portal::frame::{Frame, Section};
 use crate::thai::FiscalYear;
 
 pub fn router() -> Router<AppState> {
@@ -50,7 +51,7 @@ pub async fn report(db: &Db, org: &Org, survey: &Survey, year: FiscalYear) -> an
 #[derive(Template)]
 #[template(path = "survey/results.html")]
 struct ResultsPage {
-    org: Org,
+    frame: Frame,
     year: String,
     reports: Vec<ReportView>,
     /// Comments are counted here, read in the staff report.
@@ -77,6 +78,11 @@ async fn public_results(
         return Err(AppError::NotYet("หน่วยงานยังไม่ได้เปิดแบบประเมินความพึงพอใจ".into()));
     }
     let scope = Scope::Org(org.id.0);
-    let response = page(ResultsPage { year: year.label(org.digits), org, reports, public: true })?;
+    let label = year.label(org.digits);
+    let frame = Frame::of(&state.db, org, Section::Ita)
+        .await?
+        .crumb(format!("/o/{slug}/ita"), "ITA / OIT")
+        .crumb(format!("/o/{slug}/ita/{year}/satisfaction"), format!("ผลการประเมินความพึงพอใจ {label}"));
+    let response = page(ResultsPage { year: label, frame, reports, public: true })?;
     Ok(cacheable(response, scope))
 }

@@ -24,10 +24,10 @@ async fn take_ticket(b: &Browser, app: &crate::harness::TestApp, queue: &DemoQue
     let before = newest_ticket(app, queue).await.map(|(id, _)| id);
     b.click(button).await;
     for _ in 0..100 {
-        if let Some((id, label)) = newest_ticket(app, queue).await {
-            if Some(id) != before {
-                return label;
-            }
+        if let Some((id, label)) = newest_ticket(app, queue).await
+            && Some(id) != before
+        {
+            return label;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }

@@ -27,6 +27,8 @@ const PAGES: &[&str] = &[
     "/o/mae-khatuan/ita/2566",
     "/o/mae-khatuan/participation",
     "/o/mae-khatuan/points",
+    "/o/mae-khatuan/queue/rules",
+    "/o/mae-khatuan/queue/fairness",
 ];
 
 /// axe's violations on the page open in `b`, as "rule: target (summary)" lines.
@@ -56,6 +58,25 @@ crate::on_both_databases! {
         pages.push(format!("/o/mae-khatuan/council/{past}"));
         let consultation: i64 = app.count(&format!("SELECT MIN(id) FROM consultations WHERE org_id = {}", app.org_a.id.0)).await;
         pages.push(format!("/o/mae-khatuan/participation/{consultation}"));
+        // The queue's public pages: a served demo ticket (it offers the survey), a demo day's
+        // fairness summary and a service's promise beside its result.
+        let org = app.org_a.id.0;
+        let (code, day): (String, i64) =
+            sqlx::query_as("SELECT code, day FROM queue_tickets WHERE org_id = $1 AND status = 'done' ORDER BY id LIMIT 1")
+                .bind(org)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        pages.push(format!("/o/mae-khatuan/queue/t/{code}"));
+        pages.push(format!("/o/mae-khatuan/queue/fairness/{}", prongsai::queue::date_of_day(day).format("%Y-%m-%d")));
+        let queued: i64 = app.count(&format!("SELECT MIN(service_id) FROM queue_point_services WHERE org_id = {org}")).await;
+        pages.push(format!("/o/mae-khatuan/queue/services/{queued}"));
+        // The satisfaction survey's poster form at the demo's point, and last fiscal year's results.
+        let survey: i64 = app.count(&format!("SELECT MIN(id) FROM surveys WHERE org_id = {org}")).await;
+        let point: i64 = app.count(&format!("SELECT MIN(id) FROM queue_points WHERE org_id = {org}")).await;
+        pages.push(format!("/o/mae-khatuan/survey/{survey}?point={point}"));
+        let last_year = prongsai::thai::FiscalYear::of(prongsai::thai::today_in_thailand()).be() - 1;
+        pages.push(format!("/o/mae-khatuan/ita/{last_year}/satisfaction"));
         // A registration's own page, and a refused registration form.
         let code = {
             let client = crate::harness::new_client();
@@ -68,6 +89,10 @@ crate::on_both_databases! {
             r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string()
         };
         pages.push(format!("/o/mae-khatuan/council/r/{code}"));
+        // axe checks the pages themselves, not an error page in their place.
+        for page in &pages {
+            assert_eq!(app.get(page).await.status(), reqwest::StatusCode::OK, "GET {page}");
+        }
         let mut found = Vec::new();
         for width in [360, 1280] {
             b.client.set_window_size(width, 900).await.unwrap();

@@ -23,7 +23,7 @@ on_both_databases! {
         for key in &keys[..keys.len() - 1] {
             b.click(&format!("input[name='i_{key}'][value='4']")).await;
         }
-        b.client.execute("document.querySelector('form').noValidate = true", vec![]).await.unwrap();
+        b.client.execute("document.querySelector('main form').noValidate = true", vec![]).await.unwrap();
         b.click("button[type='submit']").await;
         let summary = b.wait_for_text("#errors", "กรุณาเลือกระดับความพึงพอใจ").await;
         assert!(summary.contains(&format!("ข้อ {}", prongsai::thai::format_int(keys.len() as i64, org.digits))), "{summary}");
