@@ -79,7 +79,7 @@ pub fn cut_short(file_name: &str) -> String {
 /// file cut short (an upload over a broken connection, a half-copied USB stick) is refused
 /// instead of being published as a document no reader opens. Formats without such a cheap mark
 /// (the old Word and Excel files) pass.
-fn ends_whole(magic: &[u8], bytes: &[u8]) -> bool {
+pub fn ends_whole(magic: &[u8], bytes: &[u8]) -> bool {
     let tail = |n: usize| &bytes[bytes.len().saturating_sub(n)..];
     let holds = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
     match magic {

@@ -471,13 +471,13 @@ pub async fn set_photo(
     bytes: &[u8],
     actor: &str,
 ) -> anyhow::Result<Result<bool, String>> {
-    let content_type = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        "image/png"
-    } else if bytes.starts_with(b"\xff\xd8\xff") {
-        "image/jpeg"
-    } else {
+    const IMAGES: [(&[u8], &str); 2] = [(b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg")];
+    let Some((magic, content_type)) = IMAGES.into_iter().find(|(magic, _)| bytes.starts_with(magic)) else {
         return Ok(Err("รูปพัสดุต้องเป็นไฟล์ PNG หรือ JPEG".into()));
     };
+    if !crate::http::upload::ends_whole(magic, bytes) {
+        return Ok(Err("รูปพัสดุไม่ครบ ส่วนท้ายของไฟล์หายไป (อาจถ่ายโอนไม่เสร็จ) กรุณาส่งรูปใหม่".into()));
+    }
     let mut tx = db.write(org).await?;
     let done =
         sqlx::query("UPDATE items SET photo = $1, photo_type = $2, updated_at = $3 WHERE id = $4 AND org_id = $5")

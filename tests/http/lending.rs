@@ -347,10 +347,16 @@ mod photo {
         async fn an_items_photo_is_kept_and_shown_only_to_its_organization(app: TestApp) {
             let (item,): (i64,) = sqlx::query_as("SELECT id FROM items WHERE asset_number = '416-66-0009'").fetch_one(&app.db.pool).await.unwrap();
             let csrf = app.login(DEMO_STAFF).await;
-            let png: Vec<u8> = [&b"\x89PNG\r\n\x1a\n"[..], &[7u8; 100][..]].concat();
+            let png: Vec<u8> = [&b"\x89PNG\r\n\x1a\n"[..], &[7u8; 100][..], b"\0\0\0\0IEND\xaeB`\x82"].concat();
             let form = Form::new().part("photo", Part::bytes(png.clone()).file_name("camera.png"));
             let r = app.client.post(app.url(&format!("/app/lending/items/{item}/photo?_csrf={csrf}"))).multipart(form).send().await.unwrap();
             assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            assert_eq!(app.get(&format!("/app/lending/items/{item}/photo")).await.bytes().await.unwrap().as_ref(), png.as_slice());
+            // A photo cut short (its IEND chunk lost) is refused and the kept one stays.
+            let form = Form::new().part("photo", Part::bytes(png[..png.len() - 12].to_vec()).file_name("cut.png"));
+            let r = app.client.post(app.url(&format!("/app/lending/items/{item}/photo?_csrf={csrf}"))).multipart(form).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(r.text().await.unwrap().contains("รูปพัสดุไม่ครบ"));
             assert_eq!(app.get(&format!("/app/lending/items/{item}/photo")).await.bytes().await.unwrap().as_ref(), png.as_slice());
             let form = Form::new().part("photo", Part::bytes(b"GIF89a....".to_vec()).file_name("x.png"));
             let r = app.client.post(app.url(&format!("/app/lending/items/{item}/photo?_csrf={csrf}"))).multipart(form).send().await.unwrap();

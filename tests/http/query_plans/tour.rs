@@ -336,7 +336,7 @@ async fn lending(app: &mut TestApp) {
     // Its page shows the follow-ups and the return; the item's page its loans.
     app.get_text(&format!("/app/lending/loans/{loan}")).await;
     app.get_text(&format!("/app/lending/items/{screen}")).await;
-    let png: Vec<u8> = [&b"\x89PNG\r\n\x1a\n"[..], &[7u8; 100][..]].concat();
+    let png: Vec<u8> = [&b"\x89PNG\r\n\x1a\n"[..], &[7u8; 100][..], b"\0\0\0\0IEND\xaeB`\x82"].concat();
     let form =
         reqwest::multipart::Form::new().part("photo", reqwest::multipart::Part::bytes(png).file_name("camera.png"));
     let url = app.url(&format!("/app/lending/items/{screen}/photo?_csrf={staff}"));
