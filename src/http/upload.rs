@@ -40,6 +40,14 @@ pub async fn read_multipart(
 /// A type an uploaded file may have: (extension, content type, the bytes it starts with).
 pub type FileType = (&'static str, &'static str, &'static [u8]);
 
+/// Pictures a browser shows and never runs: PNG and JPEG (no SVG: it can hold script). The
+/// emblem, point photos and item photos take these.
+pub const IMAGE_TYPES: &[FileType] = &[
+    ("png", "image/png", b"\x89PNG\r\n\x1a\n"),
+    ("jpg", "image/jpeg", b"\xff\xd8\xff"),
+    ("jpeg", "image/jpeg", b"\xff\xd8\xff"),
+];
+
 /// Why [`file_type`] refused a file; each feature words it for its own page.
 #[derive(Debug, PartialEq, Eq)]
 pub enum FileRefusal {

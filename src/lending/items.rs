@@ -471,8 +471,9 @@ pub async fn set_photo(
     bytes: &[u8],
     actor: &str,
 ) -> anyhow::Result<Result<bool, String>> {
-    const IMAGES: [(&[u8], &str); 2] = [(b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg")];
-    let Some((magic, content_type)) = IMAGES.into_iter().find(|(magic, _)| bytes.starts_with(magic)) else {
+    // Judged by content alone: a phone's camera names its files as it likes.
+    let image = crate::http::upload::IMAGE_TYPES.iter().find(|(_, _, magic)| bytes.starts_with(magic));
+    let Some(&(_, content_type, magic)) = image else {
         return Ok(Err("รูปพัสดุต้องเป็นไฟล์ PNG หรือ JPEG".into()));
     };
     if !crate::http::upload::ends_whole(magic, bytes) {

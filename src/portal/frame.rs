@@ -85,27 +85,22 @@ pub async fn save(tx: &mut Tx, org: OrgId, details: &SiteDetails, actor: &str) -
     Ok(())
 }
 
-/// The emblem types a browser shows and never runs: PNG and JPEG (no SVG: it can hold script).
-const EMBLEM_TYPES: &[crate::http::upload::FileType] = &[
-    ("png", "image/png", b"\x89PNG\r\n\x1a\n"),
-    ("jpg", "image/jpeg", b"\xff\xd8\xff"),
-    ("jpeg", "image/jpeg", b"\xff\xd8\xff"),
-];
-
 /// The largest emblem: a page header shows it at 64 px.
 pub const EMBLEM_MAX_BYTES: usize = 512 * 1024;
 
 /// The content type of an acceptable emblem, or why it is refused (in Thai).
 pub fn check_emblem(file_name: &str, bytes: &[u8]) -> Result<&'static str, String> {
     use crate::http::upload::FileRefusal;
-    crate::http::upload::file_type(file_name, bytes, EMBLEM_MAX_BYTES, EMBLEM_TYPES).map_err(|refusal| match refusal {
-        FileRefusal::Empty => "ไฟล์ว่างเปล่า".into(),
-        FileRefusal::CutShort => crate::http::upload::cut_short(file_name),
-        FileRefusal::TooLarge { .. } => "ไฟล์ตราสัญลักษณ์ใหญ่เกิน 512 KB".into(),
-        FileRefusal::UnsupportedType => {
-            format!("รับเฉพาะรูปภาพ PNG หรือ JPEG: ไฟล์ \"{file_name}\" ไม่ใช่ชนิดที่รับ")
-        }
-    })
+    crate::http::upload::file_type(file_name, bytes, EMBLEM_MAX_BYTES, crate::http::upload::IMAGE_TYPES).map_err(
+        |refusal| match refusal {
+            FileRefusal::Empty => "ไฟล์ว่างเปล่า".into(),
+            FileRefusal::CutShort => crate::http::upload::cut_short(file_name),
+            FileRefusal::TooLarge { .. } => "ไฟล์ตราสัญลักษณ์ใหญ่เกิน 512 KB".into(),
+            FileRefusal::UnsupportedType => {
+                format!("รับเฉพาะรูปภาพ PNG หรือ JPEG: ไฟล์ \"{file_name}\" ไม่ใช่ชนิดที่รับ")
+            }
+        },
+    )
 }
 
 /// Stores the emblem (replacing the last), audited in the caller's transaction.

@@ -125,21 +125,16 @@ pub async fn photos(db: &Db, org: OrgId, point: Option<PointId>) -> Result<Vec<P
         .collect()
 }
 
-/// Photos of points are PNG or JPEG (a browser shows them and runs nothing).
-const PHOTO_TYPES: &[crate::http::upload::FileType] = &[
-    ("png", "image/png", b"\x89PNG\r\n\x1a\n"),
-    ("jpg", "image/jpeg", b"\xff\xd8\xff"),
-    ("jpeg", "image/jpeg", b"\xff\xd8\xff"),
-];
-
 /// The content type of an acceptable photo, or why it is refused (in Thai).
 pub fn check_photo(file_name: &str, bytes: &[u8], limit: usize) -> Result<&'static str, String> {
     use crate::http::upload::FileRefusal;
-    crate::http::upload::file_type(file_name, bytes, limit, PHOTO_TYPES).map_err(|refusal| match refusal {
-        FileRefusal::Empty => "ไฟล์ว่างเปล่า".into(),
-        FileRefusal::CutShort => crate::http::upload::cut_short(file_name),
-        FileRefusal::TooLarge { limit_mb } => format!("รูปใหญ่เกิน {limit_mb} MB"),
-        FileRefusal::UnsupportedType => format!("รับเฉพาะรูปภาพ PNG หรือ JPEG: ไฟล์ \"{file_name}\" ไม่ใช่ชนิดที่รับ"),
+    crate::http::upload::file_type(file_name, bytes, limit, crate::http::upload::IMAGE_TYPES).map_err(|refusal| {
+        match refusal {
+            FileRefusal::Empty => "ไฟล์ว่างเปล่า".into(),
+            FileRefusal::CutShort => crate::http::upload::cut_short(file_name),
+            FileRefusal::TooLarge { limit_mb } => format!("รูปใหญ่เกิน {limit_mb} MB"),
+            FileRefusal::UnsupportedType => format!("รับเฉพาะรูปภาพ PNG หรือ JPEG: ไฟล์ \"{file_name}\" ไม่ใช่ชนิดที่รับ"),
+        }
     })
 }
 
