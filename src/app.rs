@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::oit::public::router())
         .merge(crate::participation::public::router())
         .merge(crate::participation::routes::router())
+        .merge(crate::publishing::routes::router())
         .merge(crate::queue::board::router())
         .merge(crate::ops::router())
         .layer(axum::middleware::from_fn_with_state(limits.request_timeout, crate::ops::timeouts::request_timeout));
@@ -120,6 +121,8 @@ pub async fn serve(
     // Other processes' changes of the database invalidate this one's public page cache.
     let watcher = state.db.watch_changes();
     let boards = state.boards.clone();
+    // The outbox's sender runs as long as the server: every process sends, each row once.
+    let outbox = crate::publishing::worker::spawn(state.db.clone(), state.settings.clone());
     let app = router(state);
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
@@ -173,5 +176,6 @@ pub async fn serve(
         );
     }
     watcher.abort();
+    outbox.abort();
     Ok(())
 }

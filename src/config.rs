@@ -34,6 +34,8 @@ pub struct Settings {
     /// The `prongsai` binary that typesets large documents in a child process (`serve` sets the
     /// running one); None: every document is typeset in this process.
     pub render_worker: Option<std::path::PathBuf>,
+    /// The outbox: API addresses, retry timing, the token key's file (`publishing::Config`).
+    pub publishing: crate::publishing::Config,
 }
 
 /// A value kept out of `Debug` output and logs.
@@ -164,6 +166,7 @@ impl Settings {
                 * 1024
                 * 1024,
             render_worker: None,
+            publishing: crate::publishing::Config::from_env(),
         }
     }
 

@@ -24,6 +24,7 @@ pub mod orgs;
 pub mod participation;
 pub mod populate;
 pub mod portal;
+pub mod publishing;
 pub mod queue;
 pub mod services;
 #[cfg(test)]

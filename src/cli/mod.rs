@@ -15,6 +15,7 @@ mod bench;
 mod lending;
 mod measures;
 mod org;
+mod publish;
 mod serve;
 mod services;
 mod survey;
@@ -25,6 +26,7 @@ pub use bench::BenchCommand;
 pub use lending::LendingCommand;
 pub use measures::{ExportCommand, ImportCommand, ReportCommand};
 pub use org::OrgCommand;
+pub use publish::PublishCommand;
 pub use services::ServicesCommand;
 pub use user::UserCommand;
 
@@ -102,6 +104,11 @@ pub enum Command {
     Services {
         #[command(subcommand)]
         command: ServicesCommand,
+    },
+    /// Publishing to the site, LINE and Facebook: the outbox.
+    Publish {
+        #[command(subcommand)]
+        command: PublishCommand,
     },
     /// Satisfaction surveys: QR posters and the yearly report.
     Survey {
@@ -239,6 +246,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lending { command } => return lending::run(&db, command).await,
         Command::Services { command } => return services::run(&db, command).await,
         Command::Survey { command } => return survey::run(&db, command).await,
+        Command::Publish { command } => publish::run(&db, command).await?,
         Command::Bench { command: Some(command), .. } => bench::run(&db, command).await?,
         Command::Healthcheck { .. }
         | Command::RenderWorker

@@ -99,6 +99,16 @@ pub async fn create(tx: &mut Tx, org: OrgId, d: &MeetingDetails, actor: &str) ->
         Some(&serde_json::to_value(d)?),
     )
     .await?;
+    // A meeting is public from its creation: its notice goes out with it.
+    let when = crate::thai::format_instant_th(d.starts_at, crate::thai::Digits::Thai);
+    let publication = crate::publishing::Publication {
+        source: format!("council_meeting:{id}"),
+        revision: 0,
+        title: format!("ประกาศการประชุมสภา: {}", d.title),
+        message: format!("ประกาศการประชุมสภา: {}\nวันเวลา {when}\nสถานที่ {}", d.title, d.place),
+        page: format!("council/{id}"),
+    };
+    crate::publishing::enqueue_publication(tx, org, &publication, actor).await?;
     Ok(Some(id))
 }
 

@@ -35,6 +35,8 @@ pub struct WriteTx {
     turn: Option<OwnedMutexGuard<()>>,
     /// What the commit tells the public page cache of every process (`db/changes.rs`).
     pub(super) announcement: Announcement,
+    /// What runs once the transaction has committed (e.g. waking the outbox's worker).
+    after_commit: Vec<Box<dyn FnOnce() + Send>>,
 }
 
 /// The name the stores use for the transaction they write in.
@@ -51,7 +53,8 @@ impl Db {
         };
         let conn = self.pool.acquire().await?;
         // Built before BEGIN runs, so that a failed or cancelled BEGIN is rolled back on drop.
-        let mut tx = WriteTx { conn: Some(conn), turn, announcement: Announcement::new(self) };
+        let mut tx =
+            WriteTx { conn: Some(conn), turn, announcement: Announcement::new(self), after_commit: Vec::new() };
         let begin = match self.backend {
             Backend::Sqlite => "BEGIN IMMEDIATE",
             Backend::Postgres => "BEGIN",
@@ -74,6 +77,9 @@ impl WriteTx {
             // Dropping the connection returns it to the pool; dropping `self` ends the turn.
             Ok(_) => {
                 self.announcement.committed();
+                for then in std::mem::take(&mut self.after_commit) {
+                    then();
+                }
                 Ok(())
             }
             Err(e) => {
@@ -82,6 +88,11 @@ impl WriteTx {
                 Err(e)
             }
         }
+    }
+
+    /// Runs `then` after this transaction commits (never when it rolls back).
+    pub fn after_commit(&mut self, then: impl FnOnce() + Send + 'static) {
+        self.after_commit.push(Box::new(then));
     }
 
     /// Marks the list of organizations (the root page) as changed when this commits: the

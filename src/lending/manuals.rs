@@ -82,6 +82,15 @@ async fn insert(
         })),
     )
     .await?;
+    let fiscal = crate::thai::format_int(i64::from(approval.fiscal_year.be()), crate::thai::Digits::Thai);
+    let publication = crate::publishing::Publication {
+        source: "lending_manual".into(),
+        revision: id,
+        title: format!("คู่มือการยืมพัสดุ (SOP) ปีงบประมาณ {fiscal}"),
+        message: format!("ออกใช้คู่มือการปฏิบัติงานการยืมพัสดุ (SOP) ปีงบประมาณ {fiscal} ฉบับใหม่"),
+        page: "lending/manual.pdf".into(),
+    };
+    crate::publishing::enqueue_publication(&mut tx, org, &publication, actor).await?;
     tx.commit().await?;
     Ok(id)
 }

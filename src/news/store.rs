@@ -65,6 +65,9 @@ pub async fn create(tx: &mut Tx, org: OrgId, draft: &Draft<'_>, publish: bool, a
     let mut after = audit_value(draft);
     after["published"] = publish.into();
     crate::audit::record(tx, org, actor, "create", "news_post", &id.to_string(), None, Some(&after)).await?;
+    if publish {
+        announce(tx, org, id, draft, at, actor).await?;
+    }
     Ok(id)
 }
 
@@ -131,7 +134,41 @@ pub async fn set_published(tx: &mut Tx, org: OrgId, id: i64, publish: bool, acto
         Some(&serde_json::json!({ "title": before.title })),
     )
     .await?;
+    if publish {
+        let draft = Draft { kind: before.kind, title: &before.title, body: &before.body };
+        announce(tx, org, id, &draft, at, actor).await?;
+    } else {
+        // Withdrawn before LINE or Facebook got it: it is not sent.
+        crate::publishing::cancel_waiting(tx, org, &source(id), actor).await?;
+    }
     Ok(true)
+}
+
+/// The outbox's name for a post.
+fn source(id: i64) -> String {
+    format!("news_post:{id}")
+}
+
+/// Puts a post just published in the outbox (the site shows it already; LINE and Facebook get
+/// it when set up). Its publication time tells this publication from a later re-publication.
+async fn announce(
+    tx: &mut Tx,
+    org: OrgId,
+    id: i64,
+    post: &Draft<'_>,
+    published_at: i64,
+    actor: &str,
+) -> anyhow::Result<()> {
+    let excerpt: String = post.body.chars().take(500).collect();
+    let more = if post.body.chars().count() > 500 { "…" } else { "" };
+    let publication = crate::publishing::Publication {
+        source: source(id),
+        revision: published_at,
+        title: format!("{}: {}", post.kind.label_th(), post.title),
+        message: format!("{}: {}\n\n{excerpt}{more}", post.kind.label_th(), post.title),
+        page: format!("news/{id}"),
+    };
+    crate::publishing::enqueue_publication(tx, org, &publication, actor).await
 }
 
 /// One post of the organization, on `conn` (a pool's connection or a write transaction's).

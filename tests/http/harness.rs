@@ -79,6 +79,9 @@ pub struct TestApp {
     pub org_b: prongsai::orgs::Org,
     _dir: Option<tempfile::TempDir>,
     _shutdown: tokio::sync::oneshot::Sender<()>,
+    /// The outbox's settings every server of this app gets (also after `restart` and in
+    /// `second_server`); None: the environment's. Change it before `restart` to change them.
+    pub publishing: Option<prongsai::publishing::Config>,
     /// Last, so that it drops after the server's pool handle.
     _database: Option<PgDatabase>,
 }
@@ -200,6 +203,9 @@ pub struct SpawnOptions {
     pub settings: Option<fn(&mut Settings)>,
     /// E-mails the server's notices through this mailer (e.g. to an SMTP sink).
     pub mailer: Option<prongsai::mail::Mailer>,
+    /// The outbox's settings (API addresses of a test server, short waits, the key file), kept
+    /// for every server of the app.
+    pub publishing: Option<prongsai::publishing::Config>,
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
@@ -252,7 +258,7 @@ pub async fn spawn_app_with(backend: Backend, options: SpawnOptions) -> Option<T
     .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let mut settings = served(Settings::new(db_url.clone(), Some(format!("http://{addr}"))));
+    let mut settings = served(Settings::new(db_url.clone(), Some(format!("http://{addr}"))), &options.publishing);
     if let Some(configure) = options.settings {
         configure(&mut settings);
     }
@@ -271,6 +277,7 @@ pub async fn spawn_app_with(backend: Backend, options: SpawnOptions) -> Option<T
         org_b,
         _dir: dir,
         _shutdown: tx,
+        publishing: options.publishing,
         _database: database,
     })
 }
@@ -366,7 +373,7 @@ impl TestApp {
         let db = Db::connect(&self.db_url).await.expect("second connection");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let mut settings = served(Settings::new(self.db_url.clone(), Some(format!("http://{addr}"))));
+        let mut settings = served(Settings::new(self.db_url.clone(), Some(format!("http://{addr}"))), &self.publishing);
         configure(&mut settings);
         let state = AppState::new(db, settings);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -378,7 +385,7 @@ impl TestApp {
 
     /// Stops the server and starts a new one on the same address and database, as an operator
     /// restarting `prongsai serve` does: a new pool and state, nothing kept from the old process's
-    /// memory (the options given to `spawn_app_with` are not applied again).
+    /// memory (the options given to `spawn_app_with` are not applied again, but for `publishing`).
     pub async fn restart(&mut self) {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         drop(std::mem::replace(&mut self._shutdown, tx));
@@ -395,7 +402,8 @@ impl TestApp {
         }
         let listener = listener.unwrap_or_else(|| panic!("{} was not free again within 5 s", self.addr));
         let db = Db::connect(&self.db_url).await.expect("connect again");
-        let settings = served(Settings::new(self.db_url.clone(), Some(format!("http://{}", self.addr))));
+        let settings =
+            served(Settings::new(self.db_url.clone(), Some(format!("http://{}", self.addr))), &self.publishing);
         tokio::spawn(serve(AppState::new(db, settings), listener, async {
             let _ = rx.await;
         }));
@@ -481,8 +489,11 @@ impl TestApp {
 
 /// Settings as `prongsai serve` completes them: large documents typeset by the built binary's
 /// render worker (the test binary itself has no `render-worker` command).
-fn served(mut settings: Settings) -> Settings {
+fn served(mut settings: Settings, publishing: &Option<prongsai::publishing::Config>) -> Settings {
     settings.render_worker = Some(env!("CARGO_BIN_EXE_prongsai").into());
+    if let Some(publishing) = publishing {
+        settings.publishing = publishing.clone();
+    }
     settings
 }
 

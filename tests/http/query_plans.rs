@@ -66,8 +66,41 @@ fn logged_command(app: &TestApp, args: &[&str]) -> Command {
         .args(args)
         .env("DATABASE_URL", app.db_url.expose())
         .env("PRONGSAI_LOG", "warn,sqlx::query=debug")
-        .env("PRONGSAI_LOG_FORMAT", "json");
+        .env("PRONGSAI_LOG_FORMAT", "json")
+        .envs(publishing_env());
     command
+}
+
+/// The outbox's settings for the tour: APIs on a port nobody listens on (every send fails at
+/// once and waits for its retry), short waits, and a key file for the tokens.
+fn publishing_env() -> Vec<(&'static str, String)> {
+    static KEY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(|| {
+        let path = std::env::temp_dir().join(format!("prongsai-tour-{}.key", std::process::id()));
+        std::fs::write(&path, "11".repeat(32)).unwrap();
+        path
+    });
+    vec![
+        ("PRONGSAI_LINE_API_URL", "http://127.0.0.1:9".into()),
+        ("PRONGSAI_FACEBOOK_API_URL", "http://127.0.0.1:9/fb".into()),
+        ("PRONGSAI_PUBLISH_BACKOFF_SECS", "1".into()),
+        ("PRONGSAI_PUBLISH_POLL_SECS", "0.2".into()),
+        ("PRONGSAI_SECRET_KEY_FILE", key.display().to_string()),
+    ]
+}
+
+/// The same settings for the test's own server, which shares the database during the tour.
+fn publishing_config() -> prongsai::publishing::Config {
+    let env: std::collections::HashMap<_, _> = publishing_env().into_iter().collect();
+    prongsai::publishing::Config {
+        line_api_url: env["PRONGSAI_LINE_API_URL"].clone(),
+        facebook_api_url: env["PRONGSAI_FACEBOOK_API_URL"].clone(),
+        backoff_base: std::time::Duration::from_secs(1),
+        backoff_max: std::time::Duration::from_secs(2),
+        poll_interval: std::time::Duration::from_millis(200),
+        request_timeout: std::time::Duration::from_secs(2),
+        secret_key_file: Some(env["PRONGSAI_SECRET_KEY_FILE"].clone().into()),
+    }
 }
 
 /// Starts `prongsai serve` on a free port; returns it with its address.
@@ -287,6 +320,9 @@ async fn whole_reads(app: &TestApp, sql: &str, tables: &BTreeSet<String>) -> (Ve
 
 /// Every statement the product ran during the tour and the CLI runs, once each.
 async fn product_statements(app: &mut TestApp) -> BTreeSet<String> {
+    // The test's own server sends the outbox too: to the same refusing port, never to LINE.
+    app.publishing = Some(publishing_config());
+    app.restart().await;
     let (server, addr) = serve_logged(app);
     let in_process = app.addr;
     app.addr = addr;

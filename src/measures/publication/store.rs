@@ -196,6 +196,16 @@ pub async fn insert_version(tx: &mut Tx, org: OrgId, new: NewVersion<'_>, actor:
         })),
     )
     .await?;
+    let fiscal = crate::thai::format_int(new.year, crate::thai::Digits::Thai);
+    let number = crate::thai::format_int(new.number, crate::thai::Digits::Thai);
+    let publication = crate::publishing::Publication {
+        source: format!("measure_report:{}", new.year),
+        revision: new.number,
+        title: format!("รายงานมาตรการส่งเสริมคุณธรรมและความโปร่งใส ปีงบประมาณ {fiscal} ฉบับที่ {number}"),
+        message: format!("เผยแพร่รายงานมาตรการส่งเสริมคุณธรรมและความโปร่งใส ปีงบประมาณ {fiscal} ฉบับที่ {number}"),
+        page: format!("ita/{}/measures", new.year),
+    };
+    crate::publishing::enqueue_publication(tx, org, &publication, actor).await?;
     Ok(id)
 }
 
