@@ -150,6 +150,14 @@ struct ChannelForm {
     page_id: String,
 }
 
+/// A channel form that passed its checks.
+struct Checked {
+    enabled: bool,
+    page_id: String,
+    /// A new token and the key that seals it; None keeps the stored token.
+    token: Option<(keys::Key, String)>,
+}
+
 /// What the form asks for, or what is wrong with each field. The key is loaded only when a new
 /// token is given.
 fn check(
@@ -157,7 +165,7 @@ fn check(
     channel: Channel,
     form: &ChannelForm,
     stored: &ChannelSettings,
-) -> Result<(bool, String, Option<(keys::Key, String)>), FieldErrors> {
+) -> Result<Checked, FieldErrors> {
     let mut errors = FieldErrors::new();
     let prefix = channel.code();
     let token_field = format!("{prefix}_token");
@@ -184,7 +192,7 @@ fn check(
             Err(message) => errors.add(&token_field, message),
         }
     }
-    if errors.is_empty() { Ok((enabled, page_id, key)) } else { Err(errors) }
+    if errors.is_empty() { Ok(Checked { enabled, page_id, token: key }) } else { Err(errors) }
 }
 
 async fn save_channel(
@@ -197,7 +205,7 @@ async fn save_channel(
         return Err(AppError::Forbidden);
     }
     let stored = channels::settings(&state.db, me.org_id(), channel).await?;
-    let (enabled, page_id, key) = match check(&state, channel, &form, &stored) {
+    let checked = match check(&state, channel, &form, &stored) {
         Ok(checked) => checked,
         Err(errors) => {
             let typed =
@@ -205,7 +213,11 @@ async fn save_channel(
             return view(&state, me, &PageRequest::first(), Some((errors, channel, typed)), None).await;
         }
     };
-    let change = Change { enabled, target: &page_id, token: key.as_ref().map(|(k, t)| (k, t.as_str())) };
+    let change = Change {
+        enabled: checked.enabled,
+        target: &checked.page_id,
+        token: checked.token.as_ref().map(|(k, t)| (k, t.as_str())),
+    };
     let mut tx = state.db.write(me.org_id()).await?;
     channels::save(&mut tx, me.org_id(), channel, &change, &me.actor()).await?;
     tx.commit().await?;

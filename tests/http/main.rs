@@ -53,6 +53,7 @@ mod public;
 mod public_cache;
 mod publishing;
 mod publishing_fake;
+mod publishing_sources;
 mod publishing_staff;
 mod publishing_support;
 mod query_plans;
