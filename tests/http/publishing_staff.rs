@@ -69,6 +69,29 @@ on_both_databases! {
         assert_eq!(row(&app, "web", &source).await.status, "sent");
     }
 
+    async fn a_refused_channel_form_says_what_is_wrong_beside_the_field_and_saves_nothing(app: TestApp) {
+        let fake = Fake::start().await;
+        let keys = tempfile::tempdir().unwrap();
+        app.publishing = Some(fake.config(Some(key_file(keys.path(), "publishing.key"))));
+        app.restart().await;
+        let csrf = app.login(crate::harness::DEMO_ADMIN).await;
+        let r = app.post_form("/app/publishing/facebook", &csrf, &[("page_id", "my page"), ("token", "fb-token-1"), ("enabled", "1")]).await;
+        assert_eq!(r.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("id=\"facebook_page_id-error\"") && page.contains("กรุณากรอกรหัสเพจ (Page ID) เป็นตัวเลข"));
+        assert!(page.contains("value=\"my page\""), "the page id comes back as typed");
+        assert!(!page.contains("fb-token-1"), "the token typed is never echoed");
+        let r = app.post_form("/app/publishing/line", &csrf, &[("token", ""), ("enabled", "1")]).await;
+        assert_eq!(r.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("กรุณากรอกโทเค็นก่อนเปิดใช้ช่องทางนี้"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM publishing_channels").await, 0);
+        // The staff (not the admin) do not set channels.
+        let csrf = app.login(DEMO_STAFF).await;
+        let r = app.post_form("/app/publishing/line", &csrf, &[("token", "x-token"), ("enabled", "1")]).await;
+        assert_eq!(r.status(), reqwest::StatusCode::FORBIDDEN);
+        assert!(!app.get_text("/app/publishing").await.contains("/app/publishing/line"));
+    }
+
     async fn the_command_line_lists_the_outbox_with_the_demo_news_sent_on_the_site(app: TestApp) {
         let out = cli_ok(&prongsai_cli(&app.db_url, &["publish", "outbox", "--org", "mae-khatuan"]));
         let line = out
