@@ -6,7 +6,8 @@ use axum::http::Method;
 use super::Channel;
 use super::client::{self, Failure, Outgoing};
 use super::config::Config;
-use super::outbox::{Outcome, Row};
+use super::lease::Outcome;
+use super::outbox::Row;
 
 /// LINE's longest text message, in characters.
 const LINE_TEXT_MAX: usize = 5000;

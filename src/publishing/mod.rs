@@ -2,11 +2,11 @@
 //! manual, a council meeting notice) goes to the site and its Atom feed, and to the LINE Official
 //! Account and the Facebook Page the organization set up, through a persistent outbox.
 //!
-//! outbox.rs (SQL: rows written in the publication's own transaction, claimed with a lease,
-//! marked), channels.rs (the channels' settings and sealed tokens), keys.rs (the key outside the
-//! database), client.rs (one HTTPS request with a timeout), apis.rs (LINE and Facebook: what to
-//! send, what an answer means), worker.rs (the sender inside `serve`), routes.rs (/app/publishing),
-//! config.rs (settings).
+//! outbox.rs (SQL: rows written in the publication's own transaction; the staff's list, retry,
+//! cancel), lease.rs (SQL: rows claimed with a lease, their outcome marked), channels.rs (the
+//! channels' settings and sealed tokens), keys.rs (the key outside the database), client.rs (one
+//! HTTPS request with a timeout), apis.rs (LINE and Facebook: what to send, what an answer means),
+//! worker.rs (the sender inside `serve`), routes.rs (/app/publishing), config.rs (settings).
 //!
 //! Exactly once: LINE gets the row's UUID as `X-Line-Retry-Key` (a repeat answers 409: sent);
 //! Facebook has no such key, so a row whose earlier attempt may have arrived is first looked for
@@ -17,6 +17,7 @@ pub mod channels;
 pub mod client;
 pub mod config;
 pub mod keys;
+pub mod lease;
 pub mod outbox;
 pub mod routes;
 pub mod worker;

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::apis::{self, Target};
-use super::outbox::{self, Outcome, Row};
+use super::lease::{self, Outcome};
+use super::outbox::Row;
 use super::{Channel, channels, keys, new_uuid};
 use crate::config::Settings;
 use crate::db::{Db, now};
@@ -34,7 +35,7 @@ async fn run(db: Db, settings: Arc<Settings>) {
             Ok(false) => {}
             Err(e) => tracing::error!(error = %format!("{e:#}"), "publishing worker"),
         }
-        let wait = match outbox::next_due(&db).await {
+        let wait = match lease::next_due(&db).await {
             Ok(Some(at)) => Duration::from_secs(u64::try_from(at - now()).unwrap_or(0)).min(poll),
             _ => poll,
         };
@@ -54,17 +55,17 @@ fn whole_secs(d: Duration) -> i64 {
 async fn pass(db: &Db, settings: &Settings) -> anyhow::Result<bool> {
     let config = &settings.publishing;
     let mut took = false;
-    for (org, id) in outbox::due(db, now(), BATCH).await? {
+    for (org, id) in lease::due(db, now(), BATCH).await? {
         let token = new_uuid();
         let lease_until = now() + whole_secs(config.lease());
-        let Some(row) = outbox::claim(db, org, id, &token, lease_until).await? else { continue };
+        let Some(row) = lease::claim(db, org, id, &token, lease_until).await? else { continue };
         took = true;
         let outcome = attempt(db, settings, org, &row).await;
         if let Outcome::Failed { reason, .. } = &outcome {
             tracing::warn!(org = org.0, row = row.id, channel = row.channel.code(), %reason, "publishing: not sent");
         }
         let retry_at = now() + whole_secs(config.backoff(row.attempts));
-        if !outbox::finish(db, org, &row, &token, &outcome, retry_at).await? {
+        if !lease::finish(db, org, &row, &token, &outcome, retry_at).await? {
             tracing::warn!(org = org.0, row = row.id, "publishing: the lease ran out before the outcome was marked");
         }
     }
