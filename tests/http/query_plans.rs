@@ -67,40 +67,24 @@ fn logged_command(app: &TestApp, args: &[&str]) -> Command {
         .env("DATABASE_URL", app.db_url.expose())
         .env("PRONGSAI_LOG", "warn,sqlx::query=debug")
         .env("PRONGSAI_LOG_FORMAT", "json")
-        .envs(publishing_env());
+        .envs(publishing_env(app));
     command
 }
 
-/// The outbox's settings for the tour: APIs on a port nobody listens on (every send fails at
-/// once and waits for its retry), short waits, and a key file for the tokens.
-fn publishing_env() -> Vec<(&'static str, String)> {
-    static KEY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    let key = KEY.get_or_init(|| {
-        let path = std::env::temp_dir().join(format!("prongsai-tour-{}.key", std::process::id()));
-        std::fs::write(&path, "11".repeat(32)).unwrap();
-        path
-    });
-    vec![
-        ("PRONGSAI_LINE_API_URL", "http://127.0.0.1:9".into()),
-        ("PRONGSAI_FACEBOOK_API_URL", "http://127.0.0.1:9/fb".into()),
+/// The outbox's settings for the `prongsai` processes of the tour: the test's stand-in APIs and key
+/// file (`app.publishing`, see `product_statements`), short waits.
+fn publishing_env(app: &TestApp) -> Vec<(&'static str, String)> {
+    let Some(config) = &app.publishing else { return Vec::new() };
+    let mut env = vec![
+        ("PRONGSAI_LINE_API_URL", config.line_api_url.clone()),
+        ("PRONGSAI_FACEBOOK_API_URL", config.facebook_api_url.clone()),
         ("PRONGSAI_PUBLISH_BACKOFF_SECS", "1".into()),
         ("PRONGSAI_PUBLISH_POLL_SECS", "0.2".into()),
-        ("PRONGSAI_SECRET_KEY_FILE", key.display().to_string()),
-    ]
-}
-
-/// The same settings for the test's own server, which shares the database during the tour.
-fn publishing_config() -> prongsai::publishing::Config {
-    let env: std::collections::HashMap<_, _> = publishing_env().into_iter().collect();
-    prongsai::publishing::Config {
-        line_api_url: env["PRONGSAI_LINE_API_URL"].clone(),
-        facebook_api_url: env["PRONGSAI_FACEBOOK_API_URL"].clone(),
-        backoff_base: std::time::Duration::from_secs(1),
-        backoff_max: std::time::Duration::from_secs(2),
-        poll_interval: std::time::Duration::from_millis(200),
-        request_timeout: std::time::Duration::from_secs(2),
-        secret_key_file: Some(env["PRONGSAI_SECRET_KEY_FILE"].clone().into()),
+    ];
+    if let Some(key) = &config.secret_key_file {
+        env.push(("PRONGSAI_SECRET_KEY_FILE", key.display().to_string()));
     }
+    env
 }
 
 /// Starts `prongsai serve` on a free port; returns it with its address.
@@ -320,8 +304,15 @@ async fn whole_reads(app: &TestApp, sql: &str, tables: &BTreeSet<String>) -> (Ve
 
 /// Every statement the product ran during the tour and the CLI runs, once each.
 async fn product_statements(app: &mut TestApp) -> BTreeSet<String> {
-    // The test's own server sends the outbox too: to the same refusing port, never to LINE.
-    app.publishing = Some(publishing_config());
+    // The outbox's APIs are a stand-in here (LINE accepts, Facebook refuses the tour's page). The
+    // test's own server shares the database: it polls too seldom to take the tour's rows, which
+    // wake the logged server at once, so that the statements are the logged server's.
+    let fake = crate::publishing_fake::Fake::start().await;
+    let keys = tempfile::tempdir().unwrap();
+    let key = crate::publishing_support::key_file(keys.path(), "tour.key");
+    let mut config = fake.config(Some(key));
+    config.poll_interval = std::time::Duration::from_secs(3600);
+    app.publishing = Some(config);
     app.restart().await;
     let (server, addr) = serve_logged(app);
     let in_process = app.addr;
