@@ -81,6 +81,9 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::oit::public::router())
         .merge(crate::participation::public::router())
         .merge(crate::participation::routes::router())
+        .merge(crate::complaints::public::router())
+        .merge(crate::complaints::routes::router())
+        .merge(crate::complaints::settings_routes::router())
         .merge(crate::queue::board::router())
         .merge(crate::ops::router())
         .layer(axum::middleware::from_fn_with_state(limits.request_timeout, crate::ops::timeouts::request_timeout));
