@@ -57,7 +57,7 @@ mod tests {
             assert_eq!(code.len(), LEN);
             assert!(code.bytes().all(|b| ALPHABET.contains(&b)));
         }
-        assert!(LEN * 5 >= 60, "at least 60 bits");
+        const { assert!(LEN * 5 >= 60, "at least 60 bits") };
     }
 
     #[test]

@@ -29,7 +29,7 @@ fn is_weekend(day: NaiveDate) -> bool {
     matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
-fn holiday<'a>(day: NaiveDate, holidays: &'a [Holiday]) -> Option<&'a Holiday> {
+fn holiday(day: NaiveDate, holidays: &[Holiday]) -> Option<&Holiday> {
     holidays.iter().find(|h| h.day == day)
 }
 
