@@ -1,7 +1,9 @@
 //! Every change of a complaint's status goes through [`record`]: the step is checked against the
 //! status read in the same transaction (`workflow::check`), the complaint updated, the step kept
-//! as a dated `complaint_events` row and audited, all in the organization's write. A notice to the
-//! complainant (LINE, when they consented) is to be hooked in here, after the step is recorded.
+//! as a dated `complaint_events` row and audited, all in the organization's write. The filing
+//! itself is kept by [`filed`] (its audit entry is the complaint's creation). Both write the step
+//! with [`insert_step`]: a notice to the complainant (LINE, when `line_consent`) is to be hooked in
+//! there.
 
 use super::Status;
 use super::workflow::{self, Step};
@@ -102,20 +104,15 @@ pub async fn record(
         }
         Step::Receive | Step::Reply | Step::AddInfo => {}
     }
-    let event: i64 = sqlx::query_scalar(
-        "INSERT INTO complaint_events (org_id, complaint_id, kind, actor, body, public, client_key, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(org.0)
-    .bind(id)
-    .bind(change.step.kind())
-    .bind(change.actor)
-    .bind(change.body)
-    .bind(i64::from(change.public))
-    .bind(change.client_key)
-    .bind(change.at)
-    .fetch_one(&mut **tx)
-    .await?;
+    let row = StepRow {
+        kind: change.step.kind(),
+        actor: change.actor,
+        body: change.body,
+        public: change.public,
+        client_key: change.client_key,
+        at: change.at,
+    };
+    let event = insert_step(tx, org, id, &row).await?;
     // The audit keeps the step, not the words (a complaint's text may name people).
     let mut after = serde_json::json!({
         "step": change.step.kind(),
@@ -143,4 +140,38 @@ pub async fn record(
     )
     .await?;
     Ok(Some(Ok(event)))
+}
+
+/// The filing's step ("filed", by the citizen), in the filing's transaction.
+pub async fn filed(tx: &mut Tx, org: OrgId, id: i64, client_key: &str, at: i64) -> Result<i64, sqlx::Error> {
+    let row = StepRow { kind: "filed", actor: super::filing::CITIZEN, body: "", public: true, client_key, at };
+    insert_step(tx, org, id, &row).await
+}
+
+/// A step as its row holds it.
+struct StepRow<'a> {
+    kind: &'a str,
+    actor: &'a str,
+    body: &'a str,
+    public: bool,
+    client_key: &'a str,
+    at: i64,
+}
+
+/// Keeps a step as its dated row: the one place every step of a complaint is written.
+async fn insert_step(tx: &mut Tx, org: OrgId, id: i64, row: &StepRow<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO complaint_events (org_id, complaint_id, kind, actor, body, public, client_key, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(id)
+    .bind(row.kind)
+    .bind(row.actor)
+    .bind(row.body)
+    .bind(i64::from(row.public))
+    .bind(row.client_key)
+    .bind(row.at)
+    .fetch_one(&mut **tx)
+    .await
 }

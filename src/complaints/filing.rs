@@ -173,17 +173,7 @@ pub async fn file(
         }
     }
     let (id, code) = inserted.ok_or_else(|| anyhow::anyhow!("no free tracking code after five tries"))?;
-    let event: i64 = sqlx::query_scalar(
-        "INSERT INTO complaint_events (org_id, complaint_id, kind, actor, body, public, client_key, at)
-         VALUES ($1, $2, 'filed', $3, '', 1, $4, $5) RETURNING id",
-    )
-    .bind(org.0)
-    .bind(id)
-    .bind(CITIZEN)
-    .bind(client_key)
-    .bind(at)
-    .fetch_one(&mut *tx)
-    .await?;
+    let event = events::filed(&mut tx, org, id, client_key, at).await?;
     store_photos(&mut tx, org, id, event, photos).await?;
     let after = serde_json::json!({
         "category": new.category.code(),
