@@ -94,10 +94,3 @@ CREATE TABLE complaint_photos (
     bytes         BYTEA NOT NULL
 );
 CREATE INDEX complaint_photos_complaint ON complaint_photos (org_id, complaint_id, id);
-
--- Not a complaints table: lending's figures for a period (lending::stats, "loans of an
--- organization that started between two days") had no index starting with the organization and
--- the day, and PostgreSQL's generic plan sometimes walked loans_by_item whole instead of
--- loans_by_org_status (tests/http/query_plans.rs saw it once the complaints' demo made the
--- filled database's writes longer). This index serves the statement outright.
-CREATE INDEX loans_by_org_start ON loans (org_id, start_day);
