@@ -99,5 +99,11 @@ const MORE_ROWS: &[&str] = &[
 
 /// Table statistics for the planners (SQLite keeps them in sqlite_stat1).
 pub async fn analyze(app: &TestApp) {
-    app.raw_sql("ANALYZE").await.unwrap();
+    // PostgreSQL: VACUUM first, so the pages the planner counts do not depend on whether
+    // autovacuum happened to reach the demo's updated rows before the test did.
+    let sql = match app.backend {
+        crate::harness::Backend::Postgres => "VACUUM ANALYZE",
+        crate::harness::Backend::Sqlite => "ANALYZE",
+    };
+    app.raw_sql(sql).await.unwrap();
 }
