@@ -5,6 +5,7 @@ mod audit_verify;
 mod auth;
 mod backup;
 mod browser;
+mod browser_complaints;
 mod browser_lending;
 mod browser_measures;
 mod browser_queue;
