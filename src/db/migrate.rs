@@ -43,6 +43,7 @@ pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0025_oit", include_str!("../../migrations/sqlite/0025_oit.sql")),
     ("0026_participation", include_str!("../../migrations/sqlite/0026_participation.sql")),
     ("0027_point_facilities", include_str!("../../migrations/sqlite/0027_point_facilities.sql")),
+    ("0028_complaints", include_str!("../../migrations/sqlite/0028_complaints.sql")),
     ("0029_publishing", include_str!("../../migrations/sqlite/0029_publishing.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
@@ -71,6 +72,7 @@ pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0025_oit", include_str!("../../migrations/postgres/0025_oit.sql")),
     ("0026_participation", include_str!("../../migrations/postgres/0026_participation.sql")),
     ("0027_point_facilities", include_str!("../../migrations/postgres/0027_point_facilities.sql")),
+    ("0028_complaints", include_str!("../../migrations/postgres/0028_complaints.sql")),
     ("0029_publishing", include_str!("../../migrations/postgres/0029_publishing.sql")),
 ];
 

@@ -19,6 +19,9 @@ pub struct CurrentUser {
     /// Counted for pages (GET) only: a POST answers with a redirect, or a refused form whose menu
     /// then shows no badge rather than cost a query on every write.
     pub waiting: u32,
+    /// Complaints past their deadline that this user may see, counted for executives only (the
+    /// head of the organization, to whom overdue complaints rise), on pages (GET) only.
+    pub complaints_overdue: u32,
 }
 
 impl CurrentUser {
@@ -34,6 +37,11 @@ impl CurrentUser {
     /// How the audit log names this user.
     pub fn actor(&self) -> String {
         format!("{} ({})", self.user.username, self.user.display_name)
+    }
+
+    /// The complaints badge's text, in the organization's digits.
+    pub fn complaints_overdue_label(&self) -> String {
+        crate::thai::format_int(i64::from(self.complaints_overdue), self.org.digits)
     }
 
     /// The badge's text, in the organization's digits.
@@ -86,5 +94,10 @@ async fn load(parts: &Parts, state: &AppState) -> Result<CurrentUser, AppError> 
     } else {
         0
     };
-    Ok(CurrentUser { user, org, csrf_token: session.csrf_token, waiting })
+    let mut current = CurrentUser { user, org, csrf_token: session.csrf_token, waiting, complaints_overdue: 0 };
+    if parts.method == axum::http::Method::GET && current.user.role == crate::auth::Role::Executive {
+        let overdue = crate::complaints::routes::overdue_badge(&state.db, &current).await?;
+        current.complaints_overdue = u32::try_from(overdue).unwrap_or(u32::MAX);
+    }
+    Ok(current)
 }

@@ -11,7 +11,7 @@ use crate::text::{self, Lines};
 /// Fields that keep line breaks (textareas whose lines mean something). Other fields are one line:
 /// a pasted line separator becomes a space. (The measure title is a textarea too, but its rule
 /// joins its lines into one.)
-const MULTILINE: [&str; 21] = [
+const MULTILINE: [&str; 22] = [
     "methods",
     "results",
     "outcomes",
@@ -37,6 +37,8 @@ const MULTILINE: [&str; 21] = [
     "description",
     "agenda",
     "summary",
+    // The staff's reply to a complaint (complaints/).
+    "reply",
 ];
 
 /// The survey editor's respondent facts: `f0_options`, `f1_options`, … (one option a line).
@@ -117,6 +119,9 @@ pub fn label_th(name: &str) -> Cow<'_, str> {
         "summary" => "สรุปความคิดเห็น",
         "contact" => "ช่องทางติดต่อกลับ",
         "caption" => "คำบรรยายรูป",
+        "subject" => "หัวเรื่อง",
+        "line_id" => "LINE ID",
+        "reply" => "คำตอบถึงผู้ร้องเรียน",
         "start" => "วันที่ยืม",
         "due" => "กำหนดส่งคืน",
         "on" => "วันที่",

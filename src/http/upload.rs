@@ -37,6 +37,43 @@ pub async fn read_multipart(
     Ok((fields, file))
 }
 
+/// Reads a multipart form with several files: text fields, and each chosen file in order as
+/// (field name, file name, bytes). A file input left empty sends a part without a name or
+/// bytes, which is skipped. `limit`: the most bytes a file may have before the form is refused
+/// (413); a page checking each file against a smaller limit names the file instead.
+pub async fn read_multipart_files(
+    mut multipart: axum::extract::Multipart,
+    limit: usize,
+) -> Result<(std::collections::HashMap<String, String>, Vec<(String, String, Vec<u8>)>), AppError> {
+    let mut fields = std::collections::HashMap::new();
+    let mut files = Vec::new();
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(format!("ไฟล์ใหญ่เกิน {} MB", limit / (1024 * 1024)))
+        } else {
+            AppError::Invalid(format!("การอัปโหลดไม่สมบูรณ์: {e}"))
+        }
+    };
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if let Some(file_name) = field.file_name().map(str::to_string) {
+            let bytes = field.bytes().await.map_err(bad)?;
+            if bytes.len() > limit {
+                return Err(AppError::TooLarge(format!("ไฟล์ใหญ่เกิน {} MB", limit / (1024 * 1024))));
+            }
+            if !bytes.is_empty() || !file_name.is_empty() {
+                let file_name = super::fields::clean_field("file_name", &file_name)?.into_owned();
+                files.push((name, file_name, bytes.to_vec()));
+            }
+        } else {
+            let text = field.text().await.map_err(bad)?;
+            let text = super::fields::clean_field(&name, &text)?.into_owned();
+            fields.insert(name, text);
+        }
+    }
+    Ok((fields, files))
+}
+
 /// A type an uploaded file may have: (extension, content type, the bytes it starts with).
 pub type FileType = (&'static str, &'static str, &'static [u8]);
 

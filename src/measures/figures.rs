@@ -18,6 +18,7 @@ pub const FIGURES: &[(&str, &str)] = &[
     ),
     ("council.attendance", "ประชาชนที่เข้าฟังการประชุมสภาในปีงบประมาณ (จากการลงทะเบียนและลงชื่อเข้าร่วม)"),
     ("documents.acknowledged", "จำนวนเจ้าหน้าที่ที่อ่านและรับทราบคู่มือที่กำหนด (จากเอกสารเผยแพร่)"),
+    ("complaints.summary", "สถิติเรื่องร้องเรียนในปีงบประมาณ: รับเรื่อง แล้วเสร็จ และแล้วเสร็จภายในกำหนด (จากระบบรับเรื่องร้องเรียน)"),
 ];
 
 /// The start of what `council.attendance` prints.
@@ -78,6 +79,7 @@ pub fn is_printed_line(figure: &str, line: &str) -> bool {
         "survey.summary" => line.starts_with(crate::survey::results::SUMMARY_PREFIX),
         "council.attendance" => line.starts_with(COUNCIL_PREFIX) && line.contains(" คน"),
         "documents.acknowledged" => line.starts_with(crate::documents::acks::SUMMARY_PREFIX),
+        "complaints.summary" => line.starts_with(crate::complaints::stats::SUMMARY_PREFIX),
         _ => false,
     }
 }
@@ -113,6 +115,10 @@ pub async fn render(db: &Db, org: &Org, year: i64, figure: &str) -> anyhow::Resu
             ))
         }
         "documents.acknowledged" => crate::documents::acks::summary_line(db, org).await,
+        "complaints.summary" => {
+            let fy = FiscalYear::new(year as i32).map_err(|e| anyhow::anyhow!("{e}"))?;
+            crate::complaints::stats::summary_line(db, org, fy).await
+        }
         other => anyhow::bail!("unknown figure {other}"),
     }
 }

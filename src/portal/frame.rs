@@ -145,6 +145,7 @@ pub enum Section {
     Documents,
     Council,
     Participation,
+    Complaints,
     Contact,
     /// Pages outside the menu (search, the audit log).
     Other,
@@ -159,6 +160,7 @@ const MENU: &[(Section, &str, &str)] = &[
     (Section::Documents, "documents", "เอกสารเผยแพร่"),
     (Section::Council, "council", "สภา"),
     (Section::Participation, "participation", "การมีส่วนร่วม"),
+    (Section::Complaints, "complaints", "ร้องเรียน/ร้องทุกข์"),
     (Section::Contact, "contact", "ติดต่อเรา"),
 ];
 

@@ -13,6 +13,8 @@ mod browser_site;
 mod browser_survey;
 mod cli;
 mod collation;
+mod complaints;
+mod complaints_access;
 mod council;
 mod cut_and_empty;
 mod disk_full;

@@ -75,6 +75,62 @@ async fn writes(app: &mut TestApp) {
     lending(app).await;
     surveys(app).await;
     site(app).await;
+    complaints(app).await;
+}
+
+/// A complaint filed with a photo, tracked, added to, taken through every staff step and
+/// reopened by its citizen; a wrong code; a holiday added and removed, reply days and a
+/// designation saved; the staff list searched and filtered; the public figures.
+async fn complaints(app: &mut TestApp) {
+    let slug = prongsai::demo::SLUG;
+    let citizen = crate::harness::new_client();
+    let png = [&b"\x89PNG\r\n\x1a\n"[..], &[7; 300][..], b"\0\0\0\0IEND\xaeB`\x82"].concat();
+    let named = [("identity", "named"), ("name", "ผู้ร้องเรียนทัวร์"), ("phone", "0811112222"), ("consent", "1")];
+    let r = crate::complaints::file_at(&citizen, &app.url(""), &named, vec![("a.png", png.clone())], None).await;
+    let code = crate::complaints::code_of(&done("complaint", r).await);
+    let id = crate::complaints::id_of(app, &code).await;
+    let track = |path: String| citizen.get(app.url(&path)).send();
+    done("track", track(format!("/o/{slug}/complaints/{code}")).await.unwrap()).await;
+    done("track form", track(format!("/o/{slug}/complaints/track?code={}", code.to_lowercase())).await.unwrap()).await;
+    let wrong = track(format!("/o/{slug}/complaints/ZZZZZZZZZZZZ")).await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+    let form = reqwest::multipart::Form::new()
+        .text("body", "ข้อมูลเพิ่ม")
+        .part("photos", reqwest::multipart::Part::bytes(png).file_name("b.png"));
+    let r = citizen.post(app.url(&format!("/o/{slug}/complaints/{code}/info"))).multipart(form).send().await.unwrap();
+    done("add information", r).await;
+    done("stats", track(format!("/o/{slug}/complaints/stats")).await.unwrap()).await;
+    let csrf = app.login(DEMO_ADMIN).await;
+    let works =
+        app.count(&format!("SELECT id FROM divisions WHERE org_id = {} AND name = 'กองช่าง'", app.org_a.id.0)).await;
+    done("receive", app.post_form(&format!("/app/complaints/{id}/receive"), &csrf, &[]).await).await;
+    let r = app.post_form(&format!("/app/complaints/{id}/assign"), &csrf, &[("division_id", &works.to_string())]).await;
+    done("assign", r).await;
+    done("reply", app.post_form(&format!("/app/complaints/{id}/reply"), &csrf, &[("reply", "ซ่อมแล้ว")]).await).await;
+    done("close", app.post_form(&format!("/app/complaints/{id}/close"), &csrf, &[]).await).await;
+    let r = citizen
+        .post(app.url(&format!("/o/{slug}/complaints/{code}/answer")))
+        .form(&[("resolved", "no"), ("reason", "ยังไม่เรียบร้อย")])
+        .send()
+        .await
+        .unwrap();
+    done("reopen", r).await;
+    done(
+        "holiday",
+        app.post_form("/app/complaints/holidays", &csrf, &[("day", "1/3/2570"), ("name", "วันหยุดทัวร์")]).await,
+    )
+    .await;
+    done("holiday removed", app.post_form("/app/complaints/holidays/20270301/remove", &csrf, &[]).await).await;
+    let days = [("service", "15"), ("corruption", "10"), ("other", "15")];
+    done("reply days", app.post_form("/app/complaints/settings", &csrf, &days).await).await;
+    let admin = app
+        .count(&format!("SELECT id FROM users WHERE org_id = {} AND username = '{DEMO_ADMIN}'", app.org_a.id.0))
+        .await
+        .to_string();
+    let r = app.post_form("/app/complaints/settings/officers", &csrf, &[("user_id", &admin), ("on", "1")]).await;
+    done("designate", r).await;
+    done("search", app.get(&format!("/app/complaints?q={}&status=open", code.to_lowercase())).await).await;
+    done("overdue", app.get("/app/complaints?status=overdue&page=1").await).await;
 }
 
 /// The outbox: LINE and Facebook set up (the stand-in APIs of `product_statements`: LINE takes
