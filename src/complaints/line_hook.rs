@@ -80,7 +80,6 @@ pub fn codes_in(text: &str) -> Vec<String> {
         .chain(words.filter(|w| (12..=14).contains(&w.len())))
         .filter_map(code::normalize)
         .collect();
-    codes.dedup();
     codes.sort();
     codes.dedup();
     codes
@@ -127,7 +126,8 @@ async fn answer(tx: &mut Tx, org: &Org, message: &TextFromUser) -> anyhow::Resul
         let text = if ended.is_empty() {
             "ท่านไม่ได้รับแจ้งความคืบหน้าเรื่องร้องเรียนทาง LINE อยู่".to_string()
         } else {
-            format!("หยุดแจ้งความคืบหน้าเรื่องร้องเรียนทาง LINE แล้ว ({} เรื่อง)", ended.len())
+            let count = crate::thai::format_int(ended.len() as i64, org.digits);
+            format!("หยุดแจ้งความคืบหน้าเรื่องร้องเรียนทาง LINE แล้ว ({count} เรื่อง)")
         };
         reply(tx, org, user, &text, &format!("complaint_line_stop:{mark}:{at}")).await?;
         return Ok(());
