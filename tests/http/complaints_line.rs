@@ -3,7 +3,8 @@
 //! sender; each staff step then reaches that user once through the outbox, to the stand-in LINE
 //! API (publishing_fake.rs); "หยุด" ends it. A bad or missing signature is refused and keeps
 //! nothing; another organization's code links nothing; the channel secret and the userId stay out
-//! of pages, columns and the audit log.
+//! of pages, columns and the audit log; a corruption complaint's follower gets the code, the
+//! status and the link only.
 
 use prongsai::publishing::line_webhook::sign;
 use reqwest::StatusCode;
@@ -201,5 +202,41 @@ crate::on_both_databases! {
         let page = r.text().await.unwrap();
         assert!(page.contains("id=\"line_oa_id-error\"") && page.contains("id=\"line_secret-error\""), "{page}");
         assert_eq!(app.count(&format!("SELECT COUNT(*) FROM publishing_channels WHERE oa_id = '{OA}'")).await, 1);
+    }
+
+    async fn a_corruption_complaint_is_pushed_to_its_follower_only_as_code_status_and_link(app: TestApp) {
+        let mut app = app;
+        let fake = Fake::start().await;
+        let keys = tempfile::tempdir().unwrap();
+        let key = key_file(keys.path(), "publishing.key");
+        let csrf = set_up(&mut app, &fake, &key).await;
+        let org = app.org_a.id.0;
+        let admin = app.count(&format!("SELECT id FROM users WHERE org_id = {org} AND username = 'admin'")).await;
+        let r = app.post_form("/app/complaints/settings/officers", &csrf, &[("user_id", &admin.to_string()), ("on", "1")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let works = app.count(&format!("SELECT id FROM divisions WHERE org_id = {org} AND name = 'กองช่าง'")).await;
+        let corruption = [
+            ("category", "corruption"),
+            ("subject", "เรียกรับเงินค่าตรวจรับงาน"),
+            ("body", "นายสมมุติ เรียกเงินห้าพันบาทก่อนตรวจรับงาน"),
+            ("accused_division", &works.to_string()),
+        ];
+        let code = code_of(&file(&app, &corruption).await);
+        let service = code_of(&file(&app, &[]).await);
+        const OTHER: &str = "U99999999999999999999999999999999";
+        says(&app, USER, &code).await;
+        says(&app, OTHER, &service).await;
+        until_pushed(&app, &fake, USER, 1).await;
+        until_pushed(&app, &fake, OTHER, 1).await;
+
+        let id = id_of(&app, &code).await;
+        assert_eq!(app.post_form(&format!("/app/complaints/{id}/receive"), &csrf, &[]).await.status(), StatusCode::SEE_OTHER);
+        let texts = until_pushed(&app, &fake, USER, 2).await;
+        let status = prongsai::complaints::line_followers::status_text(&code, prongsai::complaints::Status::Received);
+        let link = format!("{}/o/{SLUG}/complaints/{code}", app.url(""));
+        assert_eq!(texts[1], format!("{status}\n\n{link}"), "the code, the status and the link, nothing else");
+        assert_eq!(pushed_to(&fake, OTHER).len(), 1, "the other complaint's follower is told nothing");
+        let titles = app.count("SELECT COUNT(*) FROM publishing_outbox WHERE title LIKE '%เรียกรับเงิน%' OR message LIKE '%เรียกรับเงิน%'").await;
+        assert_eq!(titles, 0, "nothing of the complaint in the outbox");
     }
 }
