@@ -123,13 +123,17 @@ async fn answer(tx: &mut Tx, org: &Org, message: &TextFromUser) -> anyhow::Resul
                 ended.extend(line_followers::unlink(tx, org.id, Some(*id), user).await?);
             }
         }
-        let text = if ended.is_empty() {
-            "ท่านไม่ได้รับแจ้งความคืบหน้าเรื่องร้องเรียนทาง LINE อยู่".to_string()
+        // One answer per stop that ended something; "nothing to stop" at most once an hour.
+        let (text, source) = if ended.is_empty() {
+            let text = "ท่านไม่ได้รับแจ้งความคืบหน้าเรื่องร้องเรียนทาง LINE อยู่".to_string();
+            (text, format!("complaint_line_stop_none:{mark}:{}", at / 3600))
         } else {
             let count = crate::thai::format_int(ended.len() as i64, org.digits);
-            format!("หยุดแจ้งความคืบหน้าเรื่องร้องเรียนทาง LINE แล้ว ({count} เรื่อง)")
+            let ids: Vec<String> = ended.iter().map(i64::to_string).collect();
+            let text = format!("หยุดแจ้งความคืบหน้าเรื่องร้องเรียนทาง LINE แล้ว ({count} เรื่อง)");
+            (text, format!("complaint_line_stop:{mark}:{at}:{}", ids.join(",")))
         };
-        reply(tx, org, user, &text, &format!("complaint_line_stop:{mark}:{at}")).await?;
+        reply(tx, org, user, &text, &source).await?;
         return Ok(());
     }
     for (id, code) in &found {

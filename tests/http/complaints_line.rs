@@ -131,20 +131,29 @@ crate::on_both_databases! {
         assert!(texts[3].contains(&shown) && texts[3].contains("หน่วยงานตอบผู้ร้องเรียนแล้ว"), "{texts:?}");
         assert!(!texts[3].contains("ซ่อมไฟถนนแล้ว"), "only the code, the status and the link");
 
+        // "stop" with a code ends that one link; "หยุด" alone ends them all.
+        let second = code_of(&file(&app, &[]).await);
+        says(&app, USER, &second).await;
+        assert_eq!(links(&app).await, 2);
+        until_pushed(&app, &fake, USER, 5).await;
+        says(&app, USER, &format!("STOP {}", prongsai::complaints::code::display(&second))).await;
+        let left = format!("SELECT COUNT(*) FROM complaint_line_followers WHERE complaint_id = {id}");
+        assert_eq!((links(&app).await, app.count(&left).await), (1, 1), "only the second complaint's link ended");
+        until_pushed(&app, &fake, USER, 6).await;
         says(&app, USER, "หยุด").await;
         assert_eq!(links(&app).await, 0);
-        let texts = until_pushed(&app, &fake, USER, 5).await;
-        assert!(texts[4].contains("หยุดแจ้งความคืบหน้า"), "{texts:?}");
+        let texts = until_pushed(&app, &fake, USER, 7).await;
+        assert!(texts[6].contains("หยุดแจ้งความคืบหน้า"), "{texts:?}");
         assert_eq!(app.post_form(&format!("/app/complaints/{id}/close"), &csrf, &[]).await.status(), StatusCode::SEE_OTHER);
         let pushes = "SELECT COUNT(*) FROM publishing_outbox WHERE channel = 'line_push'";
-        assert_eq!(app.count(pushes).await, 5, "closing after stop pushes nothing");
+        assert_eq!(app.count(pushes).await, 7, "closing after stop pushes nothing");
 
         // The audit log names the LINE user by a hash only.
         let plain = format!("SELECT COUNT(*) FROM audit_log WHERE after_json LIKE '%{USER}%' OR before_json LIKE '%{USER}%'");
         assert_eq!(app.count(&plain).await, 0);
         let mark = prongsai::complaints::line_followers::user_mark(USER);
         let marked = format!("SELECT COUNT(*) FROM audit_log WHERE entity = 'complaint_line_follower' AND after_json LIKE '%{mark}%'");
-        assert_eq!(app.count(&marked).await, 1, "the link is audited");
+        assert_eq!(app.count(&marked).await, 2, "each link is audited");
     }
 
     async fn an_unsigned_call_or_another_organizations_code_links_no_one(app: TestApp) {
