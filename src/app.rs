@@ -84,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::complaints::public::router())
         .merge(crate::complaints::routes::router())
         .merge(crate::complaints::settings_routes::router())
+        .merge(crate::complaints::line_hook::router())
         .merge(crate::publishing::routes::router())
         .merge(crate::queue::board::router())
         .merge(crate::ops::router())

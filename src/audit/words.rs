@@ -39,6 +39,7 @@ pub fn action_th(code: &str) -> &'static str {
         "start" => "เริ่มให้บริการ",
         "finish" => "ให้บริการเสร็จ",
         "load_demo" => "โหลดข้อมูลตัวอย่าง",
+        "retry" => "ส่งใหม่",
         _ => "รายการอื่น",
     }
 }
@@ -94,6 +95,9 @@ pub fn entity_th(code: &str) -> &'static str {
         "holiday" => "วันหยุดของหน่วยงาน",
         "complaint_reply_days" => "ระยะเวลาดำเนินการเรื่องร้องเรียน",
         "complaint_officer" => "ผู้รับผิดชอบเรื่องร้องเรียนการทุจริต",
+        "complaint_line_follower" => "ผู้รับแจ้งความคืบหน้าเรื่องร้องเรียนทาง LINE",
+        "publishing_channel" => "ช่องทางเผยแพร่ (LINE, Facebook)",
+        "publishing_outbox" => "รายการส่งเผยแพร่",
         "council_registration" => "การลงทะเบียนเข้าฟังการประชุมสภา",
         _ => "ข้อมูลอื่น",
     }

@@ -2,8 +2,8 @@
 //! status read in the same transaction (`workflow::check`), the complaint updated, the step kept
 //! as a dated `complaint_events` row and audited, all in the organization's write. The filing
 //! itself is kept by [`filed`] (its audit entry is the complaint's creation). Both write the step
-//! with [`insert_step`]: a notice to the complainant (LINE, when `line_consent`) is to be hooked in
-//! there.
+//! with [`insert_step`]. A step the citizen sees is pushed to the complainant's LINE when they
+//! follow the complaint there (line_followers.rs), in the same transaction.
 
 use super::Status;
 use super::workflow::{self, Step};
@@ -139,6 +139,9 @@ pub async fn record(
         Some(&after),
     )
     .await?;
+    if change.public {
+        super::line_followers::notify(tx, org, id, change.step, event).await?;
+    }
     Ok(Some(Ok(event)))
 }
 

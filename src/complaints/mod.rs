@@ -7,7 +7,8 @@
 //! (the citizen's writes), events.rs (every change of status, in one function), holidays.rs and
 //! settings.rs (the office's calendar, reply days and designations), stats.rs (the public
 //! monthly figures), public.rs, public_form.rs, public_tracking.rs (the citizen's pages), routes.rs and
-//! settings_routes.rs (the staff's), demo.rs.
+//! settings_routes.rs (the staff's), demo.rs; line_hook.rs (LINE's webhook: a code sent in the chat
+//! links its sender) and line_followers.rs (the links, and the status pushed to them).
 
 pub mod access;
 pub mod code;
@@ -16,6 +17,8 @@ pub mod demo;
 pub mod events;
 pub mod filing;
 pub mod holidays;
+pub mod line_followers;
+pub mod line_hook;
 pub mod public;
 pub mod public_form;
 pub mod public_tracking;

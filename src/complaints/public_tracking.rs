@@ -73,6 +73,8 @@ struct TrackPage {
     info_body: String,
     photos_max: String,
     photo_mb: String,
+    /// The official account to add, when LINE can tell the citizen of progress.
+    line_oa: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -131,6 +133,7 @@ async fn track_view(
         .crumb(format!("/o/{slug}/complaints"), "ร้องเรียน/ร้องทุกข์")
         .crumb(format!("/o/{slug}/complaints/{}", c.code), format!("เรื่อง {shown_code}"));
     let refused = !errors.is_empty();
+    let line_oa = crate::publishing::channels::line_oa_id(&state.db, frame.org.id).await?;
     let body = TrackPage {
         code: c.code.clone(),
         shown_code,
@@ -148,6 +151,7 @@ async fn track_view(
         info_body,
         photos_max: format_int(filing::PHOTOS_MAX as i64, digits),
         photo_mb: format_int((filing::PHOTO_MAX_BYTES / (1024 * 1024)) as i64, digits),
+        line_oa,
         frame,
     };
     form_page(body, refused)

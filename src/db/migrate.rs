@@ -45,6 +45,7 @@ pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0027_point_facilities", include_str!("../../migrations/sqlite/0027_point_facilities.sql")),
     ("0028_complaints", include_str!("../../migrations/sqlite/0028_complaints.sql")),
     ("0029_publishing", include_str!("../../migrations/sqlite/0029_publishing.sql")),
+    ("0030_line_followers", include_str!("../../migrations/sqlite/0030_line_followers.sql")),
     ("0031_loans_by_org_start", include_str!("../../migrations/sqlite/0031_loans_by_org_start.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
@@ -75,6 +76,7 @@ pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0027_point_facilities", include_str!("../../migrations/postgres/0027_point_facilities.sql")),
     ("0028_complaints", include_str!("../../migrations/postgres/0028_complaints.sql")),
     ("0029_publishing", include_str!("../../migrations/postgres/0029_publishing.sql")),
+    ("0030_line_followers", include_str!("../../migrations/postgres/0030_line_followers.sql")),
     ("0031_loans_by_org_start", include_str!("../../migrations/postgres/0031_loans_by_org_start.sql")),
 ];
 

@@ -6,7 +6,8 @@
 //! cancel), lease.rs (SQL: rows claimed with a lease, their outcome marked), channels.rs (the
 //! channels' settings and sealed tokens), keys.rs (the key outside the database), client.rs (one
 //! HTTPS request with a timeout), apis.rs (LINE and Facebook: what to send, what an answer means),
-//! worker.rs (the sender inside `serve`), routes.rs (/app/publishing), config.rs (settings).
+//! worker.rs (the sender inside `serve`), routes.rs (/app/publishing), config.rs (settings),
+//! line_webhook.rs (what LINE's webhook says, its signature checked; pure).
 //!
 //! Exactly once: LINE gets the row's UUID as `X-Line-Retry-Key` (a repeat answers 409: sent);
 //! Facebook has no such key, so a row whose earlier attempt may have arrived is first looked for
@@ -18,12 +19,13 @@ pub mod client;
 pub mod config;
 pub mod keys;
 pub mod lease;
+pub mod line_webhook;
 pub mod outbox;
 pub mod routes;
 pub mod worker;
 
 pub use config::Config;
-pub use outbox::{Publication, cancel_waiting, enqueue_line_push, enqueue_publication};
+pub use outbox::{LinePush, Publication, cancel_waiting, enqueue_line_push, enqueue_publication};
 
 /// Where a row goes. Stored as its code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

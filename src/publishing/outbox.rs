@@ -145,28 +145,34 @@ pub async fn enqueue_publication(tx: &mut Tx, org: OrgId, p: &Publication, actor
     Ok(())
 }
 
-/// Enqueues a LINE message to one user (e.g. a complainant told of a status change), in the
-/// caller's transaction. `source` names the event (one message per source). False when the
-/// organization has no LINE channel on, or the source was sent already.
-pub async fn enqueue_line_push(
-    tx: &mut Tx,
-    org: OrgId,
-    to_user_id: &str,
-    text: &str,
-    source: &str,
-) -> anyhow::Result<bool> {
+/// A message to one LINE user (e.g. a complainant told of a status change).
+pub struct LinePush<'a> {
+    pub to_user_id: &'a str,
+    /// What, in Thai, for the staff's list: nothing every editor may not see (no tracking code).
+    pub title: &'a str,
+    pub text: &'a str,
+    /// The site's path the message links to, e.g. `/o/SLUG/complaints/CODE` (the worker adds the
+    /// public address when it sends); may be empty.
+    pub link: &'a str,
+    /// Names the message: one message per source.
+    pub source: &'a str,
+}
+
+/// Enqueues a LINE message to one user in the caller's transaction. False when the organization
+/// has no LINE channel on, or the source was sent already.
+pub async fn enqueue_line_push(tx: &mut Tx, org: OrgId, push: &LinePush<'_>) -> anyhow::Result<bool> {
     if !channels::active_in(tx, org).await?.contains(&Channel::Line) {
         return Ok(false);
     }
-    let title: String = format!("ข้อความถึงผู้ใช้ LINE: {}", text.chars().take(60).collect::<String>());
+    let title = format!("ข้อความถึงผู้ใช้ LINE: {}", push.title);
     let new = NewRow {
         channel: Channel::LinePush,
-        source,
+        source: push.source,
         revision: 0,
         title: &title,
-        message: text,
-        link: "",
-        recipient: to_user_id,
+        message: push.text,
+        link: push.link,
+        recipient: push.to_user_id,
         status: Status::Waiting,
     };
     let inserted = insert(tx, org, &new, WORKER_ACTOR).await?;

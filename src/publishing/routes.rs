@@ -1,6 +1,8 @@
 //! `/app/publishing`: the outbox with each row's status, retry and cancel (editors), and the
 //! channels' settings (the admin): LINE's channel access token, Facebook's page and token. A token
-//! is never shown back: the page says that it is set and its last four characters.
+//! is never shown back: the page says that it is set and its last four characters. LINE's form
+//! also takes the channel secret (never shown back either) and the official account's LINE ID,
+//! which let citizens follow their complaints in LINE (complaints/line_hook.rs).
 
 use askama::Template;
 use axum::Router;
@@ -28,6 +30,8 @@ pub fn router() -> Router<AppState> {
 }
 
 const TOKEN_MAX_CHARS: usize = 1000;
+const SECRET_MAX_CHARS: usize = 100;
+const OA_ID_MAX_CHARS: usize = 30;
 
 struct OutboxLine {
     id: i64,
@@ -71,6 +75,8 @@ struct IndexPage {
     can_edit: bool,
     line: ChannelSettings,
     facebook: ChannelSettings,
+    /// Where LINE is to send its webhook calls for this organization.
+    webhook_url: String,
     errors: FieldErrors,
     saved: Option<&'static str>,
     rows: Vec<OutboxLine>,
@@ -120,12 +126,14 @@ async fn view(
             let stored = if channel == Channel::Line { &mut line } else { &mut facebook };
             stored.enabled = typed.enabled;
             stored.target = typed.target;
+            stored.oa_id = typed.oa_id;
             (errors, true)
         }
         None => (FieldErrors::new(), false),
     };
     let can_edit = me.user.role.can_edit();
-    form_page(IndexPage { me, is_admin, can_edit, line, facebook, errors, saved, rows, pager }, is_refused)
+    let webhook_url = format!("{}/hooks/line/{}", state.settings.public_url.trim_end_matches('/'), me.org.slug);
+    form_page(IndexPage { me, is_admin, can_edit, line, facebook, webhook_url, errors, saved, rows, pager }, is_refused)
 }
 
 async fn index(
@@ -148,6 +156,11 @@ struct ChannelForm {
     /// Facebook only.
     #[serde(default)]
     page_id: String,
+    /// LINE only: the channel secret (empty keeps the stored one) and the official account's ID.
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    oa_id: String,
 }
 
 /// A channel form that passed its checks.
@@ -156,6 +169,37 @@ struct Checked {
     page_id: String,
     /// A new token and the key that seals it; None keeps the stored token.
     token: Option<(keys::Key, String)>,
+    /// LINE: a new channel secret (sealed by the same key), and the official account's ID.
+    secret: Option<(keys::Key, String)>,
+    oa_id: String,
+}
+
+/// What is wrong with a typed LINE channel secret (LINE's are 32 hexadecimal digits).
+fn secret_error(secret: &str) -> Option<String> {
+    if secret.chars().count() > SECRET_MAX_CHARS {
+        Some(format!("Channel secret ยาวเกิน {SECRET_MAX_CHARS} ตัวอักษร"))
+    } else if !secret.is_empty() && !secret.chars().all(|c| c.is_ascii_alphanumeric()) {
+        Some("Channel secret มีได้เฉพาะตัวอักษรภาษาอังกฤษและตัวเลข กรุณาคัดลอกมาใหม่ทั้งหมด".into())
+    } else {
+        None
+    }
+}
+
+/// The official account's LINE ID as stored (`@` and letters, digits, `.`, `_`, `-`), or what is wrong.
+fn checked_oa_id(typed: &str) -> Result<String, String> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(String::new());
+    }
+    let id = format!("@{}", typed.trim_start_matches('@'));
+    let fine = id.chars().count() <= OA_ID_MAX_CHARS
+        && id.len() > 1
+        && id[1..].chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if fine {
+        Ok(id.to_lowercase())
+    } else {
+        Err("LINE ID ของบัญชีทางการต้องเป็นตัวอักษรภาษาอังกฤษ ตัวเลข . _ หรือ - ขึ้นต้นด้วย @ เช่น @maekhatuan".into())
+    }
 }
 
 /// What the form asks for, or what is wrong with each field. The key is loaded only when a new
@@ -185,14 +229,37 @@ fn check(
     {
         errors.add("facebook_page_id", "กรุณากรอกรหัสเพจ (Page ID) เป็นตัวเลข ดูได้ที่หน้าเกี่ยวกับของเพจ");
     }
+    let secret = form.secret.trim();
+    let mut oa_id = String::new();
+    if channel == Channel::Line {
+        if let Some(message) = secret_error(secret) {
+            errors.add("line_secret", message);
+        }
+        match checked_oa_id(&form.oa_id) {
+            Ok(id) => oa_id = id,
+            Err(message) => errors.add("line_oa_id", message),
+        }
+    }
+    let load = || keys::load(&state.settings.publishing, &state.settings.database_url, true);
     let mut key = None;
     if errors.is_empty() && !token.is_empty() {
-        match keys::load(&state.settings.publishing, &state.settings.database_url, true) {
+        match load() {
             Ok(k) => key = Some((k, token.to_string())),
             Err(message) => errors.add(&token_field, message),
         }
     }
-    if errors.is_empty() { Ok(Checked { enabled, page_id, token: key }) } else { Err(errors) }
+    let mut sealed_secret = None;
+    if errors.is_empty() && channel == Channel::Line && !secret.is_empty() {
+        match load() {
+            Ok(k) => sealed_secret = Some((k, secret.to_string())),
+            Err(message) => errors.add("line_secret", message),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Checked { enabled, page_id, token: key, secret: sealed_secret, oa_id })
+    } else {
+        Err(errors)
+    }
 }
 
 async fn save_channel(
@@ -208,8 +275,12 @@ async fn save_channel(
     let checked = match check(&state, channel, &form, &stored) {
         Ok(checked) => checked,
         Err(errors) => {
-            let typed =
-                ChannelSettings { enabled: form.enabled.is_some(), target: form.page_id.trim().to_string(), ..stored };
+            let typed = ChannelSettings {
+                enabled: form.enabled.is_some(),
+                target: form.page_id.trim().to_string(),
+                oa_id: form.oa_id.trim().to_string(),
+                ..stored
+            };
             return view(&state, me, &PageRequest::first(), Some((errors, channel, typed)), None).await;
         }
     };
@@ -217,6 +288,8 @@ async fn save_channel(
         enabled: checked.enabled,
         target: &checked.page_id,
         token: checked.token.as_ref().map(|(k, t)| (k, t.as_str())),
+        secret: checked.secret.as_ref().map(|(k, t)| (k, t.as_str())),
+        oa_id: &checked.oa_id,
     };
     let mut tx = state.db.write(me.org_id()).await?;
     channels::save(&mut tx, me.org_id(), channel, &change, &me.actor()).await?;

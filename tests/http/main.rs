@@ -16,6 +16,7 @@ mod cli;
 mod collation;
 mod complaints;
 mod complaints_access;
+mod complaints_line;
 mod council;
 mod cut_and_empty;
 mod disk_full;

@@ -36,7 +36,14 @@ on_both_databases! {
         let meeting = prongsai::council::store::create(&mut tx, org, &details, "test").await.unwrap().unwrap();
         tx.commit().await.unwrap();
         let mut tx = app.db.write(org).await.unwrap();
-        let push = prongsai::publishing::enqueue_line_push(&mut tx, org, "U0123456789abcdef", "เรื่องของท่านดำเนินการแล้ว", "test:1:done");
+        let message = prongsai::publishing::LinePush {
+            to_user_id: "U0123456789abcdef",
+            title: "ทดสอบ",
+            text: "เรื่องของท่านดำเนินการแล้ว",
+            link: "",
+            source: "test:1:done",
+        };
+        let push = prongsai::publishing::enqueue_line_push(&mut tx, org, &message);
         assert!(push.await.unwrap());
         tx.commit().await.unwrap();
 
@@ -71,7 +78,8 @@ on_both_databases! {
 
         // The same event again is not a second message.
         let mut tx = app.db.write(org).await.unwrap();
-        let again = prongsai::publishing::enqueue_line_push(&mut tx, org, "U0123456789abcdef", "ซ้ำ", "test:1:done");
+        let again = prongsai::publishing::LinePush { text: "ซ้ำ", ..message };
+        let again = prongsai::publishing::enqueue_line_push(&mut tx, org, &again);
         assert!(!again.await.unwrap());
         tx.commit().await.unwrap();
     }

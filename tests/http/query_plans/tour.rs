@@ -76,6 +76,7 @@ async fn writes(app: &mut TestApp) {
     surveys(app).await;
     site(app).await;
     complaints(app).await;
+    line_followers(app).await;
 }
 
 /// A complaint filed with a photo, tracked, added to, taken through every staff step and
@@ -562,4 +563,45 @@ async fn crawl(app: &TestApp, start: &[&str]) {
             queue.extend(links(&r.text().await.unwrap()));
         }
     }
+}
+
+/// LINE's webhook (after `outbox` set LINE up): the channel secret and the official account's ID
+/// saved, a complaint's code sent in the chat (linked), a staff step pushed to the follower, the
+/// tracking page's LINE note, "หยุด" with a code and without, an unknown code answered.
+async fn line_followers(app: &mut TestApp) {
+    use prongsai::publishing::line_webhook::sign;
+    const SECRET: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    const USER: &str = "U0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    let csrf = app.login(DEMO_ADMIN).await;
+    let line = [("enabled", "1"), ("secret", SECRET), ("oa_id", "@tourtown")];
+    done("LINE secret", app.post_form("/app/publishing/line", &csrf, &line).await).await;
+    let citizen = crate::harness::new_client();
+    let r = crate::complaints::file_at(&citizen, &app.url(""), &[], Vec::new(), None).await;
+    let code = crate::complaints::code_of(&done("complaint for LINE", r).await);
+    let id = crate::complaints::id_of(app, &code).await;
+    let slug = prongsai::demo::SLUG;
+    let says = |text: String| {
+        let body = serde_json::json!({ "events": [{
+            "type": "message", "source": { "type": "user", "userId": USER },
+            "message": { "type": "text", "id": "1", "text": text }
+        }]})
+        .to_string();
+        citizen
+            .post(app.url(&format!("/hooks/line/{slug}")))
+            .header("x-line-signature", sign(SECRET, body.as_bytes()))
+            .body(body)
+            .send()
+    };
+    done("code sent in LINE", says(code.clone()).await.unwrap()).await;
+    done("code sent again", says(code.clone()).await.unwrap()).await;
+    done("pushed on receive", app.post_form(&format!("/app/complaints/{id}/receive"), &csrf, &[]).await).await;
+    done(
+        "LINE on the tracking page",
+        citizen.get(app.url(&format!("/o/{slug}/complaints/{code}"))).send().await.unwrap(),
+    )
+    .await;
+    done("stop one", says(format!("หยุด {code}")).await.unwrap()).await;
+    done("code once more", says(code.clone()).await.unwrap()).await;
+    done("stop all", says("stop".into()).await.unwrap()).await;
+    done("unknown code", says("ZZZZ-ZZZZ-ZZZZ".into()).await.unwrap()).await;
 }
