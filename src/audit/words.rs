@@ -40,6 +40,8 @@ pub fn action_th(code: &str) -> &'static str {
         "finish" => "ให้บริการเสร็จ",
         "load_demo" => "โหลดข้อมูลตัวอย่าง",
         "retry" => "ส่งใหม่",
+        "sent" => "ส่งถึงปลายทางแล้ว",
+        "send_failed" => "ส่งไม่สำเร็จ",
         _ => "รายการอื่น",
     }
 }
@@ -163,6 +165,9 @@ mod tests {
             "transfer",
             "start",
             "finish",
+            // The outbox worker's outcomes (publishing::lease::finish).
+            "sent",
+            "send_failed",
         ] {
             assert_ne!(action_th(code), "รายการอื่น", "{code}");
         }
