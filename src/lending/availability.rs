@@ -261,13 +261,15 @@ const LOAN_COLUMNS: &str = "l.id, l.status, l.start_day, l.due_day, l.quantity,
 /// served by the index `loans_by_item_status` (item, status, start day; migration 0015): the item's
 /// ended loans, which grow without end, and bookings that begin after the days asked are not read.
 /// (No ORDER BY: SQLite would rather walk the index that gives the order; [`load`] sorts.)
+/// `+l.org_id`: the organization is checked on each row but not used to choose an index, since
+/// SQLite would otherwise take an organization's index (all its loans) over the item's.
 pub fn holding_loans_sql() -> String {
     format!(
         "SELECT {LOAN_COLUMNS} FROM loans l
-         WHERE l.item_id = $1 AND l.org_id = $2 AND l.status IN ('handed_over', 'awaiting_settlement')
+         WHERE l.item_id = $1 AND +l.org_id = $2 AND l.status IN ('handed_over', 'awaiting_settlement')
          UNION ALL
          SELECT {LOAN_COLUMNS} FROM loans l
-         WHERE l.item_id = $1 AND l.org_id = $2 AND l.status IN ('requested', 'approved')
+         WHERE l.item_id = $1 AND +l.org_id = $2 AND l.status IN ('requested', 'approved')
             AND l.due_day >= $3 AND l.start_day <= $4"
     )
 }
