@@ -182,6 +182,14 @@ crate::on_both_databases! {
         let empty = r#"{"destination":"U00000000000000000000000000000000","events":[]}"#;
         assert_eq!(hook(&app, SLUG, empty, Some(&sign(SECRET, empty.as_bytes()))).await.status(), StatusCode::OK);
 
+        // Larger than any call of LINE's (64 KB), even signed and holding this complaint's code:
+        // refused before it is read, and no one is linked.
+        let padded = text_body(USER, &format!("{code} {}", "ก".repeat(25_000)));
+        assert!(padded.len() > 64 * 1024);
+        let r = hook(&app, SLUG, &padded, Some(&sign(SECRET, padded.as_bytes()))).await;
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(links(&app).await, 0);
+
         // A code of the other organization's complaint is not found here; told once an hour.
         let filed = new_client()
             .post(app.url(&format!("/o/{other}/complaints/new")))
