@@ -34,20 +34,20 @@ pub fn router() -> Router<AppState> {
 
 /// The user as the visibility rule needs them.
 pub async fn viewer(state: &AppState, me: &CurrentUser) -> Result<Viewer, AppError> {
+    Ok(viewer_in(&state.db, me).await?)
+}
+
+async fn viewer_in(db: &crate::db::Db, me: &CurrentUser) -> Result<Viewer, sqlx::Error> {
     Ok(Viewer {
         user_id: me.user.id,
         division_id: me.user.division_id,
-        designated: super::settings::is_designated(&state.db, me.org_id(), me.user.id).await?,
+        designated: super::settings::is_designated(db, me.org_id(), me.user.id).await?,
     })
 }
 
 /// The complaints past their deadline this user may see (the menu's badge for executives).
 pub async fn overdue_badge(state_db: &crate::db::Db, me: &CurrentUser) -> Result<i64, sqlx::Error> {
-    let viewer = Viewer {
-        user_id: me.user.id,
-        division_id: me.user.division_id,
-        designated: super::settings::is_designated(state_db, me.org_id(), me.user.id).await?,
-    };
+    let viewer = viewer_in(state_db, me).await?;
     store::overdue_count(state_db, me.org_id(), &viewer, super::today()).await
 }
 
@@ -80,10 +80,8 @@ struct ListPage {
 struct ListParams {
     #[serde(default)]
     status: String,
-    #[serde(default)]
-    page: Option<String>,
-    #[serde(default)]
-    q: Option<String>,
+    #[serde(flatten)]
+    list: ListQuery,
 }
 
 async fn list(
@@ -91,28 +89,19 @@ async fn list(
     me: CurrentUser,
     Query(q): Query<ListParams>,
 ) -> Result<Response, AppError> {
-    let request = PageRequest::from_query(&ListQuery { page: q.page.clone(), q: q.q.clone() })?;
+    let request = PageRequest::from_query(&q.list)?;
     let filter = Filter::parse(&q.status);
     let viewer = viewer(&state, &me).await?;
     let today = super::today();
     let digits = me.org.digits;
     let (complaints, total) = store::page(&state.db, me.org_id(), &viewer, filter, &request, today).await?;
     let overdue = store::overdue_count(&state.db, me.org_id(), &viewer, today).await?;
-    let mut pager = Pager::new("/app/complaints", &request, total, complaints.len(), digits);
-    if filter != Filter::All {
-        // The page links keep the status filter.
-        let with = format!("/app/complaints?status={}&", filter.code());
-        for href in pager
-            .links
-            .iter_mut()
-            .flatten()
-            .map(|l| &mut l.href)
-            .chain(pager.previous.iter_mut())
-            .chain(pager.next.iter_mut())
-        {
-            *href = href.replacen("/app/complaints?", &with, 1);
-        }
-    }
+    // The page links keep the status filter.
+    let path = match filter {
+        Filter::All => "/app/complaints".to_string(),
+        _ => format!("/app/complaints?status={}", filter.code()),
+    };
+    let pager = Pager::new(&path, &request, total, complaints.len(), digits);
     let rows = complaints
         .into_iter()
         .map(|c| Row {

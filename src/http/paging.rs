@@ -111,12 +111,14 @@ pub struct Pager {
 }
 
 impl Pager {
-    /// `path` is the list's address without a query; `shown` the rows on this page.
+    /// `path` is the list's address, with the list's own filters in its query if it has any (the
+    /// page links keep them); `shown` the rows on this page.
     pub fn new(path: &str, request: &PageRequest, total: i64, shown: usize, digits: Digits) -> Self {
         let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
         let n = |v: i64| crate::thai::format_int(v, digits);
+        let separator = if path.contains('?') { '&' } else { '?' };
         let href = |page: i64| {
-            let mut href = format!("{path}?page={page}");
+            let mut href = format!("{path}{separator}page={page}");
             if !request.search.is_empty() {
                 href.push_str("&q=");
                 href.push_str(&urlencoding::encode(&request.search));
