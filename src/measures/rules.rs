@@ -106,7 +106,7 @@ pub fn parse_form(
         });
     }
     let mut indicators = Vec::new();
-    for raw in &form.indicators {
+    for raw in form.indicators.iter().filter(|raw| !raw.trim().is_empty()) {
         match to_arabic_digits(raw.trim()).parse::<i64>() {
             Ok(n) if known_indicators.contains(&n) => indicators.push(n),
             _ => errors.push(FieldError {
@@ -116,6 +116,12 @@ pub fn parse_form(
     }
     indicators.sort_unstable();
     indicators.dedup();
+    // Issue 18: a measure answers a weakness of the ITA; the analysis links them by indicator.
+    if form.indicators.iter().all(|raw| raw.trim().is_empty()) {
+        errors.push(FieldError {
+            field: "indicators", message: "กรุณาเลือกตัวชี้วัด ITA ที่มาตรการนี้ตอบอย่างน้อย ๑ ตัว".into()
+        });
+    }
     let period = match read_period(&form.period, year) {
         Ok(p) => p,
         Err(e) => {
@@ -203,7 +209,7 @@ mod tests {
         };
         let errors = parse_form(&form, fy(), &[1, 2]).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["title", "period", "progress"]);
+        assert_eq!(fields, ["title", "indicators", "period", "progress"]);
     }
 
     #[test]
@@ -224,11 +230,14 @@ mod tests {
     #[test]
     fn the_whole_fiscal_year_is_the_measures_year_and_a_blank_period_is_none() {
         let form = MeasureForm {
-            title: "ก".into(), period: "ตลอดปีงบประมาณ".into(), ..Default::default()
+            title: "ก".into(),
+            indicators: vec!["1".into()],
+            period: "ตลอดปีงบประมาณ".into(),
+            ..Default::default()
         };
-        let p = parse_form(&form, fy(), &[]).unwrap().period.unwrap();
+        let p = parse_form(&form, fy(), &[1]).unwrap().period.unwrap();
         assert_eq!(p.span(), crate::thai::Span::FiscalYear(fy()));
-        let blank = MeasureForm { title: "ก".into(), period: " \u{a0}\n".into(), ..Default::default() };
-        assert_eq!(parse_form(&blank, fy(), &[]).unwrap().period, None);
+        let blank = MeasureForm { period: " \u{a0}\n".into(), ..form };
+        assert_eq!(parse_form(&blank, fy(), &[1]).unwrap().period, None);
     }
 }

@@ -42,8 +42,12 @@ fn writer(
         let mut i = 0;
         while !stop.load(Ordering::Relaxed) {
             let title = format!("{prefix}-{i}");
-            let r =
-                client.post(&url).form(&[("_csrf", csrf.as_str()), ("title", title.as_str())]).send().await.unwrap();
+            let r = client
+                .post(&url)
+                .form(&[("_csrf", csrf.as_str()), ("title", title.as_str()), ("indicators", "4")])
+                .send()
+                .await
+                .unwrap();
             assert_eq!(r.status(), StatusCode::SEE_OTHER);
             i += 1;
             *acked.lock().unwrap() = i;

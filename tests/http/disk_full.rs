@@ -95,7 +95,7 @@ async fn write_round(app: &TestApp, csrf: &str, measure: i64, answers: &mut Answ
         answers.note(r, title, true).await;
         if i % 3 == 0 {
             let title = format!("มาตรการรอบ{round}-{i}");
-            let r = app.post_form("/app/measures/new?year=2567", csrf, &[("title", &title)]).await;
+            let r = app.post_form("/app/measures/new?year=2567", csrf, &[("title", &title), ("indicators", "4")]).await;
             answers.note(r, title, false).await;
         }
     }

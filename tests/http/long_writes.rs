@@ -30,7 +30,7 @@ async fn other_org_writes_during_a_long_write(backend: Backend) {
         .unwrap();
     let started = Instant::now();
     let (write, login, ()) = tokio::join!(
-        app.post_form("/app/measures/new?year=2567", &csrf, &[("title", "มาตรการระหว่างงานยาว")]),
+        app.post_form("/app/measures/new?year=2567", &csrf, &[("title", "มาตรการระหว่างงานยาว"), ("indicators", "4")]),
         async {
             // Another user of the second organization logs in meanwhile (a session is a write too).
             let client = new_client();

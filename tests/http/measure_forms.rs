@@ -63,7 +63,7 @@ crate::on_both_databases! {
 
     async fn saving_a_new_measure_lands_on_its_page_with_a_confirmation(app: TestApp) {
         let csrf = app.login(DEMO_STAFF).await;
-        let r = app.post_form("/app/measures/new?year=2566", &csrf, &[("title", "ประกาศเจตจำนงสุจริต"), ("period", "ตลอดปีงบประมาณ")]).await;
+        let r = app.post_form("/app/measures/new?year=2566", &csrf, &[("title", "ประกาศเจตจำนงสุจริต"), ("indicators", "5"), ("period", "ตลอดปีงบประมาณ")]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let location = r.headers()["location"].to_str().unwrap().to_string();
         assert!(location.ends_with("?saved=1"), "{location}");

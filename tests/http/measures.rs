@@ -62,6 +62,7 @@ crate::on_both_databases! {
         let page = r.text().await.unwrap();
         assert!(page.contains("กรุณากรอกชื่อมาตรการ/แนวทาง"));
         assert!(page.contains("ระยะเวลาดำเนินการ “ช่วงหน้าฝน” อ่านไม่ได้"));
+        assert!(page.contains("กรุณาเลือกตัวชี้วัด ITA ที่มาตรการนี้ตอบอย่างน้อย ๑ ตัว"), "a measure needs an indicator");
         assert!(page.contains("๑. ทำบางอย่าง"), "what was typed is kept");
         assert_eq!(app.count("SELECT COUNT(*) FROM measures").await, before);
     }

@@ -30,7 +30,7 @@ async fn create_measure(app: &TestApp, csrf: &str, title: &str, period: &str) ->
         .post_form(
             "/app/measures/new?year=2566",
             csrf,
-            &[("title", title), ("period", period), ("status", "planned"), ("progress", "0")],
+            &[("title", title), ("indicators", "4"), ("period", period), ("status", "planned"), ("progress", "0")],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{title}: {}", r.text().await.unwrap());
