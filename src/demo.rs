@@ -67,6 +67,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     crate::oit::demo::load(db, &org).await?;
     crate::participation::demo::load(db, &org).await?;
     crate::complaints::demo::load(db, &org).await?;
+    crate::ita::demo::load(db, &org).await?;
     println!("demo organization {SLUG} loaded (users {ADMIN_USER}, supplies, executive; password {PASSWORD})");
     Ok(())
 }

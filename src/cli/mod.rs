@@ -12,6 +12,7 @@ use crate::db::{DatabaseUrl, Db};
 mod audit;
 mod backup;
 mod bench;
+mod ita;
 mod lending;
 mod measures;
 mod org;
@@ -23,6 +24,7 @@ mod user;
 
 pub use audit::AuditCommand;
 pub use bench::BenchCommand;
+pub use ita::ItaCommand;
 pub use lending::LendingCommand;
 pub use measures::{ExportCommand, ImportCommand, ReportCommand};
 pub use org::OrgCommand;
@@ -114,6 +116,11 @@ pub enum Command {
     Survey {
         #[command(subcommand)]
         command: survey::SurveyCommand,
+    },
+    /// ITA results: import an assessed year's scores; documents of their analysis.
+    Ita {
+        #[command(subcommand)]
+        command: ItaCommand,
     },
     /// Measure rendering speed (run a release build for meaningful figures); `bench populate`
     /// fills a database for load tests.
@@ -246,6 +253,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lending { command } => return lending::run(&db, command).await,
         Command::Services { command } => return services::run(&db, command).await,
         Command::Survey { command } => return survey::run(&db, command).await,
+        Command::Ita { command } => return ita::run(&db, command).await,
         Command::Publish { command } => publish::run(&db, command).await?,
         Command::Bench { command: Some(command), .. } => bench::run(&db, command).await?,
         Command::Healthcheck { .. }

@@ -2,6 +2,16 @@
 //!
 //! The list is data (`data/ita/YEAR.toml`), loaded into the database by the migration runner, so a change
 //! of the NACC's list is an edit of a file, not of handlers.
+//!
+//! Issue 18 adds an organization's own results and their analysis: scores.rs (SQL), score_file.rs
+//! (CSV and text copied from ITAS), analysis.rs (each indicator against the mark, the years and the
+//! averages, and the measures that answer it), routes.rs (staff pages), demo.rs.
+
+pub mod analysis;
+pub mod demo;
+pub mod routes;
+pub mod score_file;
+pub mod scores;
 
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
@@ -44,10 +54,30 @@ pub struct Indicator {
 struct CatalogueFile {
     fiscal_year: i64,
     indicator: Vec<Indicator>,
+    /// The year's grade bands, highest first, where they are known.
+    #[serde(default)]
+    grade: Vec<GradeBand>,
+}
+
+/// A level and the lowest total (in hundredths) that reaches it.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct GradeBand {
+    pub label: String,
+    pub min_x100: i64,
+}
+
+/// The level a total of `fiscal_year` reaches by the year's bands; None when the year has none.
+pub fn grade_of(fiscal_year: i64, total_x100: i64) -> Option<String> {
+    let file: CatalogueFile = FILES
+        .iter()
+        .filter_map(|text| toml::from_str::<CatalogueFile>(text).ok())
+        .find(|f| f.fiscal_year == fiscal_year)?;
+    file.grade.into_iter().find(|band| total_x100 >= band.min_x100).map(|band| band.label)
 }
 
 /// The shipped catalogue files, one per fiscal year.
 const FILES: &[&str] = &[
+    include_str!("../../data/ita/2565.toml"),
     include_str!("../../data/ita/2566.toml"),
     include_str!("../../data/ita/2567.toml"),
     include_str!("../../data/ita/2568.toml"),
@@ -143,5 +173,13 @@ mod tests {
             assert_eq!(tools, ["IIT", "IIT", "IIT", "IIT", "IIT", "EIT", "EIT", "EIT", "OIT", "OIT"], "{year}");
             assert_eq!(list[3].name_th, "การใช้ทรัพย์สินของราชการ");
         }
+    }
+
+    #[test]
+    fn a_2565_total_gets_its_level_and_later_years_keep_the_announced_label() {
+        assert_eq!(super::grade_of(2565, 9500).as_deref(), Some("AA"));
+        assert_eq!(super::grade_of(2565, 8499).as_deref(), Some("B"));
+        assert_eq!(super::grade_of(2565, 4999).as_deref(), Some("F"));
+        assert_eq!(super::grade_of(2567, 9000), None);
     }
 }

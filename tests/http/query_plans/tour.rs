@@ -229,6 +229,19 @@ async fn site(app: &mut TestApp) {
     done("OIT link", r).await;
     let link = app.count("SELECT MAX(id) FROM oit_links").await;
     done("OIT link removed", app.post_form(&format!("/app/oit/links/{link}/remove"), &csrf, &[]).await).await;
+    // An ITA result imported (with questions and OIT items), replaced, its issues and averages written.
+    let csv = "คะแนนรวม,88.40\nระดับ,A\nIIT,27.00\n1,93\n2,90\n3,95\n4,88\n5,86\n6,87\n7,80\n8,86\n9,84\n10,90\ni1,91\nO21,ไม่ผ่าน\n";
+    for replace in ["no", "yes"] {
+        let form = reqwest::multipart::Form::new()
+            .text("year", "2566")
+            .text("replace", replace)
+            .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("ita.csv"));
+        let url = app.url(&format!("/app/ita/import?_csrf={csrf}"));
+        done("ITA import", app.client.post(url).multipart(form).send().await.unwrap()).await;
+    }
+    done("ITA issues", app.post_form("/app/ita/2566/notes", &csrf, &[("issues_7", "ประชาชนไม่ทราบข่าว")]).await).await;
+    let averages = [("national_0", "90.19"), ("province_7", "88.00")];
+    done("ITA averages", app.post_form("/app/ita/2566/references", &csrf, &averages).await).await;
     // A council meeting: a citizen registers, cancels, registers again, and is checked in.
     let meeting = app.count(&format!("SELECT MAX(id) FROM council_meetings WHERE org_id = {}", app.org_a.id.0)).await;
     let citizen = crate::harness::new_client();
