@@ -317,6 +317,14 @@ async fn analysis_page(
     page(view(me, a, notice, Vec::new(), None))
 }
 
+/// The analysis an editor changes: another organization's year, or a year without a result, is 404.
+async fn editable_analysis(state: &AppState, me: &CurrentUser, year: &str) -> Result<(i64, Analysis), AppError> {
+    me.require_editor()?;
+    let year = year_of(year)?;
+    let a = analysis::build(&state.db, me.org_id(), year).await?.ok_or(AppError::NotFound)?;
+    Ok((year, a))
+}
+
 /// Most characters the office may write per indicator.
 const MAX_ISSUES: usize = 5000;
 
@@ -325,9 +333,7 @@ async fn save_notes(
     Path(year): Path<String>,
     CsrfForm { user: me, form }: CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    me.require_editor()?;
-    let year = year_of(&year)?;
-    let a = analysis::build(&state.db, me.org_id(), year).await?.ok_or(AppError::NotFound)?;
+    let (year, a) = editable_analysis(&state, &me, &year).await?;
     let mut notes = Vec::new();
     let mut problems = Vec::new();
     for number in 1..=10 {
@@ -364,9 +370,7 @@ async fn save_references(
     Path(year): Path<String>,
     CsrfForm { user: me, form }: CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    me.require_editor()?;
-    let year = year_of(&year)?;
-    let a = analysis::build(&state.db, me.org_id(), year).await?.ok_or(AppError::NotFound)?;
+    let (year, a) = editable_analysis(&state, &me, &year).await?;
     let mut problems = Vec::new();
     let mut by_scope = Vec::new();
     for scope in [Scope::National, Scope::Province] {

@@ -196,7 +196,8 @@ fn key_of(name: &str) -> Option<Key> {
     let words: Vec<&str> = lower.split_whitespace().collect();
     let first = words.first().copied().unwrap_or("");
     match lower.as_str() {
-        "คะแนนรวม" | "รวม" | "total" | "คะแนน ita" | "ita" | "คะแนนรวม ita" | "ผลคะแนนรวม" => {
+        "คะแนนรวม" | "รวม" | "total" | "คะแนน ita" | "ita" | "คะแนนรวม ita" | "ผลคะแนนรวม" =>
+        {
             return Some(Key::Total);
         }
         "ระดับ" | "grade" | "level" | "ผลการประเมิน" | "ระดับผลการประเมิน" | "ระดับคะแนน" =>
