@@ -63,6 +63,14 @@ impl Analysis {
     }
 }
 
+/// The indicators of `result` below the pass mark that none of `measures` cites.
+pub fn unanswered(result: &ItaResult, measures: &[crate::measures::Measure]) -> Vec<i64> {
+    (1..=10)
+        .filter(|n| result.indicator(*n).is_some_and(|score| score < PASS_MARK_X100))
+        .filter(|n| !measures.iter().any(|m| m.input.indicators.contains(n)))
+        .collect()
+}
+
 /// The analysis of `assessed_year`; None when the organization has no result for it.
 pub async fn build(db: &Db, org: OrgId, assessed_year: i64) -> anyhow::Result<Option<Analysis>> {
     let Some(result) = scores::load(db, org, assessed_year).await? else { return Ok(None) };
@@ -77,6 +85,7 @@ pub async fn build(db: &Db, org: OrgId, assessed_year: i64) -> anyhow::Result<Op
         .into_iter()
         .find(|(year, _, _)| *year == assessed_year - 1)
         .map(|(_, total, _)| total);
+    let gaps = unanswered(&result, &measures);
     let reference = |scope: &str, number: i64| {
         references.iter().find(|(s, n, _)| s == scope && *n == number).map(|(_, _, score)| *score)
     };
@@ -108,7 +117,7 @@ pub async fn build(db: &Db, org: OrgId, assessed_year: i64) -> anyhow::Result<Op
                 national: reference("national", number),
                 province: reference("province", number),
                 issues: notes.iter().find(|(n, _)| *n == number).map(|(_, t)| t.clone()).unwrap_or_default(),
-                flagged: !passed && answering.is_empty(),
+                flagged: gaps.contains(&number),
                 measures: answering,
             }
         })

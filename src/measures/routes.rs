@@ -79,6 +79,9 @@ struct ListPage {
     notice: Option<String>,
     public_url: String,
     life: super::publication::routes::LifeView,
+    /// Last year's ITA indicators below the mark that no measure of this year answers yet:
+    /// (assessed year, its label, the indicators).
+    ita_gaps: Option<(i64, String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -124,7 +127,9 @@ async fn list(
         store::intro(&state.db, org, year).await?.unwrap_or_else(|| report::default_intro(&me.org, year, digits));
     let notice = q.imported.map(|n| format!("นำเข้าแล้ว {n} มาตรการ"));
     let life = super::publication::routes::life_view(&state, &me, year, None, Default::default()).await?;
+    let ita_gaps = ita_gaps(&state, org, year, &measures, digits).await?;
     page(ListPage {
+        ita_gaps,
         life,
         public_url: format!("/o/{}/ita/{year}/measures", me.org.slug),
         year,
@@ -137,6 +142,31 @@ async fn list(
         notice,
         me,
     })
+}
+
+/// The weak indicators of the year before's ITA result that no measure of `year` answers.
+async fn ita_gaps(
+    state: &AppState,
+    org: crate::orgs::OrgId,
+    year: i64,
+    measures: &[crate::measures::Measure],
+    digits: crate::thai::Digits,
+) -> Result<Option<(i64, String, String)>, AppError> {
+    let Some(result) = crate::ita::scores::load(&state.db, org, year - 1).await? else { return Ok(None) };
+    let gaps = crate::ita::analysis::unanswered(&result, measures);
+    if gaps.is_empty() {
+        return Ok(None);
+    }
+    let names = crate::ita::indicators(&state.db, year - 1).await?;
+    let listed = gaps
+        .iter()
+        .map(|n| {
+            let name = names.iter().find(|i| i.number == *n).map(|i| i.name_th.as_str()).unwrap_or("");
+            format!("ตัวชี้วัดที่ {} {name}", format_int(*n, digits))
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(Some((year - 1, crate::thai::format_year_be(year as i32 - 1, digits), listed)))
 }
 
 /// The form's fields as text, for showing a stored measure or echoing a refused post.

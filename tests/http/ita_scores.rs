@@ -49,10 +49,13 @@ crate::on_both_databases! {
         assert!(!flagged.contains("ตัวชี้วัดที่ ๘"), "86.10 passes: {flagged}");
         assert!(page.contains(r#"id="indicator-7" class="flagged""#));
 
+        let register = app.get_text("/app/measures?year=2567").await;
+        assert!(register.contains("ยังไม่มีมาตรการของปีนี้ตอบ: ตัวชี้วัดที่ ๗ ประสิทธิภาพการสื่อสาร, ตัวชี้วัดที่ ๙ การเปิดเผยข้อมูล"), "the register says so too");
         let r = app.post_form("/app/measures/new?year=2567", &csrf, &[("title", "เผยแพร่ข่าวผ่านไลน์และเฟซบุ๊กทุกสัปดาห์"), ("indicators", "7")]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let flagged = gaps(&app.get_text("/app/ita/2566").await);
         assert!(!flagged.contains("ตัวชี้วัดที่ ๗") && flagged.contains("ตัวชี้วัดที่ ๙"), "{flagged}");
+        assert!(!app.get_text("/app/measures?year=2566").await.contains("measures-ita-gaps"), "2565's weak indicators are all answered");
 
         // A measure cannot be left without an indicator.
         let r = app.post_form("/app/measures/new?year=2567", &csrf, &[("title", "มาตรการไม่มีตัวชี้วัด")]).await;
