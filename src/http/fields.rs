@@ -43,13 +43,17 @@ const MULTILINE: [&str; 22] = [
 
 /// The survey editor's respondent facts: `f0_options`, `f1_options`, … (one option a line).
 const MULTILINE_SUFFIX: &str = "_options";
+/// The ITA analysis's issues to fix, one textarea per indicator (`issues_1` … `issues_10`).
+const MULTILINE_NUMBERED: &str = "issues_";
 
 fn is_multiline(name: &str) -> bool {
     let numbered_option = name
         .strip_suffix(MULTILINE_SUFFIX)
         .and_then(|n| n.strip_prefix('f'))
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-    MULTILINE.contains(&name) || numbered_option
+    let numbered_issues =
+        name.strip_prefix(MULTILINE_NUMBERED).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    MULTILINE.contains(&name) || numbered_option || numbered_issues
 }
 
 /// Secrets are left exactly as typed: changing a password's characters would lock its owner out.
@@ -273,12 +277,18 @@ mod tests {
             for tag in html.split("<textarea").skip(1) {
                 let name = tag.split("name=\"").nth(1).and_then(|s| s.split('"').next()).unwrap();
                 // A numbered field (`f{{ fi }}_options`) stands for its suffix.
-                let name = if name.ends_with(MULTILINE_SUFFIX) { MULTILINE_SUFFIX } else { name };
+                let name = if name.ends_with(MULTILINE_SUFFIX) {
+                    MULTILINE_SUFFIX
+                } else if name.starts_with(MULTILINE_NUMBERED) {
+                    MULTILINE_NUMBERED
+                } else {
+                    name
+                };
                 textareas.insert(name.to_string());
             }
         }
         let expected: std::collections::BTreeSet<String> =
-            MULTILINE.iter().chain(&["title", MULTILINE_SUFFIX]).map(|s| s.to_string()).collect();
+            MULTILINE.iter().chain(&["title", MULTILINE_SUFFIX, MULTILINE_NUMBERED]).map(|s| s.to_string()).collect();
         assert_eq!(textareas, expected);
     }
 }
