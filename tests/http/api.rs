@@ -409,6 +409,11 @@ crate::on_both_databases! {
         // A forwarded address from a client that is not a trusted proxy changes nothing.
         let r = new_client().get(app.url("/api/v1/orgs")).header("x-forwarded-for", "198.51.100.7").send().await.unwrap();
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        // A browser's preflight (a cross-origin GET with If-None-Match) is answered, and not counted.
+        let r = new_client().request(reqwest::Method::OPTIONS, app.url("/api/v1/orgs")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        assert_eq!(r.headers()["access-control-allow-origin"], "*");
+        assert!(r.headers()["access-control-allow-headers"].to_str().unwrap().contains("If-None-Match"));
         // The public site is not counted against the API.
         assert_eq!(new_client().get(app.url("/o/mae-khatuan/")).send().await.unwrap().status(), StatusCode::OK);
     }
