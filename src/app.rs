@@ -35,6 +35,8 @@ pub struct AppState {
     pub boards: crate::queue::board::Boards,
     /// The survey answers' writer (group commit, `survey::ingest`).
     pub surveys: crate::survey::ingest::SharedIngest,
+    /// The open API's requests per client address (`api::limit`).
+    pub api_limiter: Arc<crate::api::limit::RateLimiter>,
 }
 
 impl AppState {
@@ -43,7 +45,8 @@ impl AppState {
         let public_cache = Arc::new(crate::portal::cache::PublicCache::new(settings.public_cache_bytes));
         let boards = crate::queue::board::Boards::new();
         let surveys = Arc::new(crate::survey::ingest::Ingest::new(db.clone()));
-        AppState { db, settings: Arc::new(settings), pdf, mailer: None, public_cache, boards, surveys }
+        let api_limiter = Arc::new(crate::api::limit::RateLimiter::new(settings.api_requests_per_minute));
+        AppState { db, settings: Arc::new(settings), pdf, mailer: None, public_cache, boards, surveys, api_limiter }
     }
 
     /// The same state, e-mailing through `mailer`.
@@ -89,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::publishing::routes::router())
         .merge(crate::queue::board::router())
         .merge(crate::ops::router())
+        .merge(crate::api::router())
         .layer(axum::middleware::from_fn_with_state(limits.request_timeout, crate::ops::timeouts::request_timeout));
     let streaming = Router::new().merge(crate::queue::board::streaming_router());
     timed
@@ -105,6 +109,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(crate::http::cache::no_store_for_staff))
         // A public page served from memory skips every layer above (it kept their headers).
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::portal::cache::serve_cached))
+        // Outside the cache, so that API answers served from memory are counted too.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::api::limit::guard))
         .layer(axum::middleware::from_fn(crate::ops::observe))
         .with_state(state)
 }

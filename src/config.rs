@@ -36,6 +36,9 @@ pub struct Settings {
     pub render_worker: Option<std::path::PathBuf>,
     /// The outbox: API addresses, retry timing, the token key's file (`publishing::Config`).
     pub publishing: crate::publishing::Config,
+    /// `PRONGSAI_API_REQUESTS_PER_MINUTE` (120): requests to the open API per client address and
+    /// minute (`api::limit`); 0 turns the limit off.
+    pub api_requests_per_minute: u32,
 }
 
 /// A value kept out of `Debug` output and logs.
@@ -167,6 +170,7 @@ impl Settings {
                 * 1024,
             render_worker: None,
             publishing: crate::publishing::Config::from_env(),
+            api_requests_per_minute: env_number("PRONGSAI_API_REQUESTS_PER_MINUTE", 120),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Prongsai (โปร่งใส): the integrity and transparency work of a Thai local government
 //! organization, and its public proof.
 
+pub mod api;
 pub mod app;
 pub mod audit;
 pub mod auth;

@@ -154,11 +154,7 @@ impl ReportSource {
                 .map(|m| {
                     let mut title = m.input.title.clone();
                     for r in self.indicator_refs(m) {
-                        title.push_str(&format!(
-                            " (ตัวชี้วัดที่ {} {})",
-                            crate::thai::format_int(r.number as i64, digits),
-                            r.name
-                        ));
+                        title.push_str(&indicator_citation(r.number as i64, &r.name, digits));
                     }
                     MeasureRow {
                         measure: vec![digits.apply(title.trim())],
@@ -182,6 +178,12 @@ impl ReportSource {
             version_note: None,
         }
     }
+}
+
+/// How the printed report cites an indicator after a measure's title: " (ตัวชี้วัดที่ ๔
+/// การใช้ทรัพย์สินของราชการ)". The open API reads the citations back out of a published title.
+pub fn indicator_citation(number: i64, name: &str, digits: Digits) -> String {
+    format!(" (ตัวชี้วัดที่ {} {name})", crate::thai::format_int(number, digits))
 }
 
 /// The usual opening paragraph, used until the office writes its own.

@@ -1,4 +1,5 @@
 mod accounts;
+mod api;
 mod audit;
 mod audit_heads;
 mod audit_verify;

@@ -133,6 +133,19 @@ pub async fn published_years(db: &Db, org: OrgId) -> Result<Vec<i64>, sqlx::Erro
     Ok(rows.into_iter().map(|(y,)| y).collect())
 }
 
+/// The year's latest published version as frozen when published: (number, published_at, the
+/// report's document as JSON, a `MeasuresReportDoc`).
+pub async fn latest_document(db: &Db, org: OrgId, year: i64) -> Result<Option<(i64, i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT version, published_at, document FROM measure_report_versions
+         WHERE org_id = $1 AND fiscal_year = $2 ORDER BY version DESC LIMIT 1",
+    )
+    .bind(org.0)
+    .bind(year)
+    .fetch_optional(&db.pool)
+    .await
+}
+
 /// A version's rendered files, `None` for one recorded without them (the demo).
 pub struct Files {
     pub pdf: Option<Vec<u8>>,

@@ -43,6 +43,7 @@ pub async fn visit_everything(app: &mut TestApp) {
     let search =
         format!("/o/{}/search?q=%E0%B8%97%E0%B8%B1%E0%B8%9A%E0%B8%8B%E0%B9%89%E0%B8%AD%E0%B8%99", prongsai::demo::SLUG);
     crawl(app, &["/", &format!("/o/{}/", prongsai::demo::SLUG), &satisfaction, &search]).await;
+    api(app).await;
 }
 
 /// A step of the tour that must work: a redirect after a write, or a page.
@@ -617,4 +618,34 @@ async fn line_followers(app: &mut TestApp) {
     done("code once more", says(code.clone()).await.unwrap()).await;
     done("stop all", says("stop".into()).await.unwrap()).await;
     done("unknown code", says("ZZZZ-ZZZZ-ZZZZ".into()).await.unwrap()).await;
+}
+
+/// The open API (`/api/v1`): every path of its document, as a program reads them, and the lists'
+/// pages and filter.
+async fn api(app: &TestApp) {
+    let citizen = crate::harness::new_client();
+    let doc: serde_json::Value =
+        citizen.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let this_year = prongsai::thai::FiscalYear::of(prongsai::thai::today_in_thailand()).be().to_string();
+    let mut paths: Vec<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|p| {
+            let year = if p.contains("/reports/") {
+                "2566"
+            } else if p.contains("/ita-scores/") {
+                "2565"
+            } else {
+                &this_year
+            };
+            p.replace("{slug}", prongsai::demo::SLUG).replace("{year}", year)
+        })
+        .collect();
+    paths.push("/api/v1/orgs?page=2&per_page=1".into());
+    paths.push(format!("/api/v1/orgs/{}/documents?page=1", prongsai::demo::SLUG));
+    for path in paths {
+        let r = citizen.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+    }
 }
