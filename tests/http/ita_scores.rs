@@ -135,7 +135,7 @@ crate::on_both_databases! {
         let r = app.post_form("/app/ita/2565/notes", &csrf, &[("issues_7", "ประชาชนไม่ทราบช่องทางรับข่าวสาร\r\nเว็บไซต์ไม่มีข่าวใหม่")]).await;
         assert_redirect_to(&r, "/app/ita/2565?saved=1#issues");
         let page = app.get_text("/app/ita/2565").await;
-        assert!(page.contains("ประชาชนไม่ทราบช่องทางรับข่าวสาร\nเว็บไซต์ไม่มีข่าวใหม่"), "the lines the office wrote are kept");
+        assert!(page.contains("ประชาชนไม่ทราบช่องทางรับข่าวสาร\r\nเว็บไซต์ไม่มีข่าวใหม่"), "the lines the office wrote are kept");
         assert!(page.contains("บุคลากรบางส่วนยังไม่ทราบขั้นตอน"), "the other indicators' issues are kept");
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'ita_analysis_note' AND entity_id = '2565/7'").await, 1);
 
