@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::council::checkin_routes::router())
         .merge(crate::oit::routes::router())
         .merge(crate::ita::routes::router())
+        .merge(crate::province::router())
         .merge(crate::oit::public::router())
         .merge(crate::participation::public::router())
         .merge(crate::participation::routes::router())

@@ -26,6 +26,7 @@ pub mod orgs;
 pub mod participation;
 pub mod populate;
 pub mod portal;
+pub mod province;
 pub mod publishing;
 pub mod queue;
 pub mod services;

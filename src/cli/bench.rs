@@ -20,23 +20,34 @@ pub enum BenchCommand {
         /// Loans in all, and as many follow-ups and as many notifications, spread over them.
         #[arg(long, default_value_t = 300_000)]
         rows: u64,
+        /// Also give each five fiscal years (2564–2568) of ITA results, measures in every status
+        /// and published reports: the province pages' data (scripts/bench-province.sh).
+        #[arg(long)]
+        ita: bool,
+        /// Only those of the organizations in this province (Thai name, e.g. แม่ฮ่องสอน), with the
+        /// same numbers and data as in a whole install: an install of one province.
+        #[arg(long)]
+        province: Option<String>,
     },
 }
 
 pub(super) async fn run(db: &Db, command: BenchCommand) -> anyhow::Result<()> {
     match command {
-        BenchCommand::Populate { orgs, rows } => {
+        BenchCommand::Populate { orgs, rows, ita, province } => {
             let started = Instant::now();
-            let s = populate::populate(db, Sizes { orgs, rows }).await?;
+            let s = populate::populate(db, Sizes { orgs, rows, ita, province }).await?;
             println!(
-                "added {} organizations: {} users, {} items, {} loans, {} follow-ups, {} notifications in {:.1} s \
-                 (users' password: {})",
+                "added {} organizations: {} users, {} items, {} loans, {} follow-ups, {} notifications, \
+                 {} ITA results, {} measures, {} published reports in {:.1} s (users' password: {})",
                 s.orgs,
                 s.users,
                 s.items,
                 s.loans,
                 s.follow_ups,
                 s.notifications,
+                s.ita_results,
+                s.measures,
+                s.reports,
                 started.elapsed().as_secs_f64(),
                 populate::PASSWORD
             );

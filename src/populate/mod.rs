@@ -9,7 +9,9 @@
 //! 300,000 rows take minutes). `audit verify` passes on the result.
 
 mod bulk;
+mod ita;
 pub mod plan;
+pub mod plan_ita;
 
 use std::collections::HashMap;
 
@@ -25,13 +27,19 @@ use crate::orgs::OrgId;
 use crate::orgs::store::{self as orgs, NewOrg};
 
 /// How much to add.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Sizes {
     /// Organizations to create (slugs bench-0001, bench-0002, …).
     pub orgs: u32,
     /// Loans in all; as many follow-ups and as many notifications, spread evenly over the
     /// organizations.
     pub rows: u64,
+    /// Also five fiscal years (2564–2568) of ITA results, measures and published reports for each
+    /// (the province comparison's data, `plan_ita`).
+    pub ita: bool,
+    /// Only the organizations of `orgs` that are in this province (the same numbers, names and
+    /// data as in the whole install): an install of one province.
+    pub province: Option<String>,
 }
 
 /// What was added.
@@ -43,6 +51,10 @@ pub struct Summary {
     pub loans: u64,
     pub follow_ups: u64,
     pub notifications: u64,
+    /// With `Sizes::ita`: ITA results (one per organization and year), measures, published reports.
+    pub ita_results: u64,
+    pub measures: u64,
+    pub reports: u64,
 }
 
 /// The bench users' password: the demo's, printed by the command (bench data is for load tests).
@@ -57,13 +69,23 @@ pub async fn populate(db: &Db, sizes: Sizes) -> anyhow::Result<Summary> {
     let today = crate::lending::day_of(crate::lending::today());
     let mut summary = Summary::default();
     for number in 1..=sizes.orgs {
+        if sizes.province.as_deref().is_some_and(|p| p != plan_ita::province(number)) {
+            continue;
+        }
         let share = |total: u64| {
             total / u64::from(sizes.orgs) + u64::from(u64::from(number - 1) < total % u64::from(sizes.orgs))
         };
         let rows = share(sizes.rows) as usize;
-        let added = add_org(db, number, rows, &password_hash, today)
+        let slug = plan::org(number).slug;
+        let (org, added) = add_org(db, number, rows, &password_hash, today)
             .await
-            .with_context(|| format!("bench organization {}", plan::org(number).slug))?;
+            .with_context(|| format!("bench organization {slug}"))?;
+        if sizes.ita {
+            let ita = ita::add(db, &org, number).await.with_context(|| format!("ITA of bench organization {slug}"))?;
+            summary.ita_results += ita.results;
+            summary.measures += ita.measures;
+            summary.reports += ita.reports;
+        }
         summary.orgs += 1;
         summary.users += added.users;
         summary.items += added.items;
@@ -81,7 +103,13 @@ pub async fn populate(db: &Db, sizes: Sizes) -> anyhow::Result<Summary> {
 }
 
 /// Creates one organization and fills it with `rows` loans, follow-ups and notices.
-async fn add_org(db: &Db, number: u32, rows: usize, password_hash: &str, today: i64) -> anyhow::Result<Summary> {
+async fn add_org(
+    db: &Db,
+    number: u32,
+    rows: usize,
+    password_hash: &str,
+    today: i64,
+) -> anyhow::Result<(crate::orgs::Org, Summary)> {
     let identity = plan::org(number);
     let org = orgs::create(
         db,
@@ -90,7 +118,7 @@ async fn add_org(db: &Db, number: u32, rows: usize, password_hash: &str, today: 
             name: &identity.name,
             kind: identity.kind,
             province: identity.province,
-            district: identity.district,
+            district: &identity.district,
             divisions: DIVISIONS,
         },
         "bench",
@@ -155,6 +183,7 @@ async fn add_org(db: &Db, number: u32, rows: usize, password_hash: &str, today: 
         loans: loans.len() as u64,
         follow_ups: follow_ups.len() as u64,
         notifications: notices.len() as u64,
+        ..Summary::default()
     };
     let after = serde_json::json!({
         "users": added.users, "items": added.items, "loans": added.loans,
@@ -163,7 +192,7 @@ async fn add_org(db: &Db, number: u32, rows: usize, password_hash: &str, today: 
     crate::audit::record(&mut tx, org.id, "bench", "populate", "bench_data", &identity.slug, None, Some(&after))
         .await?;
     tx.commit().await?;
-    Ok(added)
+    Ok((org, added))
 }
 
 /// The users of [`USERS`], all with the same password hash; their ids by username.

@@ -21,14 +21,6 @@ pub const DIVISIONS: &[&str] = &["สำนักปลัด", "กองคล
 
 const PLACE_FIRST: &[&str] = &["แม่", "บ้าน", "ห้วย", "นา", "ดอน", "หนอง", "โป่ง", "ป่า", "ทุ่ง", "วัง"];
 const PLACE_SECOND: &[&str] = &["ทราย", "คำ", "แก้ว", "ยาง", "ตอง", "สัก", "หลวง", "เหนือ", "ใต้", "งาม", "ขาม", "ม่วง"];
-const PROVINCES: &[(&str, &str)] = &[
-    ("ลำปาง", "เมืองลำปาง"),
-    ("เชียงใหม่", "สันทราย"),
-    ("ขอนแก่น", "น้ำพอง"),
-    ("นครราชสีมา", "ปักธงชัย"),
-    ("สุราษฎร์ธานี", "พุนพิน"),
-    ("อุบลราชธานี", "วารินชำราบ"),
-];
 
 /// What the inventory holds: (name, category, count unit, units on hand).
 const ITEM_KINDS: &[(&str, &str, &str, i64)] = &[
@@ -47,8 +39,9 @@ pub struct OrgPlan {
     pub slug: String,
     pub name: String,
     pub kind: &'static str,
+    /// One of the 77 provinces (`plan_ita::province`), a few of them large.
     pub province: &'static str,
-    pub district: &'static str,
+    pub district: String,
 }
 
 pub fn org(number: u32) -> OrgPlan {
@@ -63,7 +56,8 @@ pub fn org(number: u32) -> OrgPlan {
     } else {
         ("อบต.", "องค์การบริหารส่วนตำบล")
     };
-    let (province, district) = PROVINCES[n % PROVINCES.len()];
+    let province = super::plan_ita::province(number);
+    let district = format!("เมือง{province}");
     OrgPlan { slug: format!("bench-{number:04}"), name: format!("{long}{place}"), kind, province, district }
 }
 

@@ -252,6 +252,11 @@ impl Frame {
         parts.join(" ")
     }
 
+    /// The page comparing the organizations of its province, when its province is known.
+    pub fn province_href(&self) -> Option<String> {
+        (!self.org.province.is_empty()).then(|| crate::province::province_href(&self.org.province))
+    }
+
     /// The phone number as a `tel:` link (digits and + only), when it has digits.
     pub fn phone_href(&self) -> Option<String> {
         let digits: String = crate::thai::to_arabic_digits(&self.site.phone)

@@ -55,6 +55,7 @@ mod participation;
 mod pdf_edits;
 mod periods;
 mod populate;
+mod province;
 mod public;
 mod public_cache;
 mod publishing;

@@ -26,10 +26,10 @@ const CROSS_TENANT: &[&str] = &[
 crate::on_both_databases! {
     async fn populate_adds_organizations_whose_data_stays_their_own_and_whose_pages_are_served(app: TestApp) {
         let demo_loans = app.count("SELECT COUNT(*) FROM loans WHERE org_id = 1").await;
-        let summary = populate::populate(&app.db, Sizes { orgs: 3, rows: 200 }).await.unwrap();
+        let summary = populate::populate(&app.db, Sizes { orgs: 3, rows: 200, ..Sizes::default() }).await.unwrap();
         assert_eq!(
             summary,
-            Summary { orgs: 3, users: 15, items: 12, loans: 200, follow_ups: 200, notifications: 200 },
+            Summary { orgs: 3, users: 15, items: 12, loans: 200, follow_ups: 200, notifications: 200, ..Summary::default() },
         );
         assert_eq!(app.count("SELECT COUNT(*) FROM orgs WHERE slug LIKE 'bench-%'").await, 3);
         assert_eq!(app.count("SELECT COUNT(*) FROM loan_follow_ups WHERE org_id > 2").await, 200);
@@ -64,7 +64,7 @@ crate::on_both_databases! {
         assert!(notices.contains("เต็นท์ผ้าใบ"), "bench-0003's notices: {notices}");
 
         // A second run does not add bench-0001 twice; it says which organization is in the way.
-        let again = populate::populate(&app.db, Sizes { orgs: 1, rows: 10 }).await.unwrap_err();
+        let again = populate::populate(&app.db, Sizes { orgs: 1, rows: 10, ..Sizes::default() }).await.unwrap_err();
         assert!(format!("{again:#}").contains("bench-0001"), "{again:#}");
     }
 }

@@ -42,6 +42,13 @@ const WHOLE_READS: &[(&str, &str)] = &[
     // organizations, once per write rather than per page. Named here for its owner to serve by
     // the organizations written since, not hidden.
     ("SELECT org_id, last_seq FROM audit_chain", "the public cache's change clock on SQLite, once per write"),
+    // The province list (/p/) counts every organization by province, as the root page lists them
+    // all; it is kept by the public cache until an organization is added. A province's own page
+    // reads only its organizations (orgs_by_province).
+    (
+        "SELECT province, COUNT(*) FROM orgs WHERE province <> '' GROUP BY province",
+        "the province list: every organization counted by its province",
+    ),
     // The public root page and the login page's organization picker list every organization;
     // paging `/` is the public home page's work (issue 13, item 2), not this list's.
     (

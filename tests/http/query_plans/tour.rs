@@ -42,7 +42,8 @@ pub async fn visit_everything(app: &mut TestApp) {
     );
     let search =
         format!("/o/{}/search?q=%E0%B8%97%E0%B8%B1%E0%B8%9A%E0%B8%8B%E0%B9%89%E0%B8%AD%E0%B8%99", prongsai::demo::SLUG);
-    crawl(app, &["/", &format!("/o/{}/", prongsai::demo::SLUG), &satisfaction, &search]).await;
+    let province = format!("/p/{}?sort=late", urlencoding::encode("ลำปาง"));
+    crawl(app, &["/", "/p/", &format!("/o/{}/", prongsai::demo::SLUG), &satisfaction, &search, &province]).await;
     api(app).await;
 }
 
