@@ -52,7 +52,7 @@ crate::on_both_databases! {
             assert_eq!(names, MIGRATIONS_SQLITE.iter().map(|(n, _)| *n).collect::<Vec<_>>());
             assert!(applied.iter().all(|(_, c)| c.as_deref().is_some_and(|c| c.len() == 64)), "{applied:?}");
             let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ita_indicators").fetch_one(&db.pool).await.unwrap();
-            assert_eq!(n, 40, "four years of ten indicators, loaded once");
+            assert_eq!(n, 50, "five years of ten indicators, loaded once");
             db.pool.close().await;
         }
     }
@@ -88,8 +88,8 @@ crate::on_both_databases! {
         app.raw_sql("UPDATE ita_indicators SET name_th = 'แก้ไข' WHERE number = 4").await.unwrap();
         app.raw_sql("DELETE FROM ita_indicators WHERE number = 10").await.unwrap();
         Db::connect(&app.db_url).await.unwrap();
-        assert_eq!(app.count("SELECT COUNT(*) FROM ita_indicators").await, 40);
-        assert_eq!(app.count("SELECT COUNT(*) FROM ita_indicators WHERE name_th = 'การใช้ทรัพย์สินของราชการ'").await, 4);
+        assert_eq!(app.count("SELECT COUNT(*) FROM ita_indicators").await, 50);
+        assert_eq!(app.count("SELECT COUNT(*) FROM ita_indicators WHERE name_th = 'การใช้ทรัพย์สินของราชการ'").await, 5);
     }
 }
 
