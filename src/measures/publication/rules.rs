@@ -198,8 +198,18 @@ pub fn parse_approval(
 /// The draft's content hash: what prints, without the live figures' values (a new loan must not
 /// void an approval) but with which figures each measure cites.
 pub fn content_sha256(source: &mut ReportSource, cited: &[(crate::measures::MeasureId, String)]) -> String {
+    content_sha256_of(source, cited, ReportSource::to_doc)
+}
+
+/// As [`content_sha256`], of another document printed from the same register (the ITA
+/// documents' progress reports).
+pub fn content_sha256_of<T: serde::Serialize>(
+    source: &mut ReportSource,
+    cited: &[(crate::measures::MeasureId, String)],
+    print: impl FnOnce(&ReportSource) -> T,
+) -> String {
     let figures = std::mem::take(&mut source.figures);
-    let doc = source.to_doc();
+    let doc = print(source);
     source.figures = figures;
     let mut cited: Vec<(i64, &str)> = cited
         .iter()
@@ -226,18 +236,27 @@ pub fn signed(
     digits: Digits,
 ) -> MeasuresReportDoc {
     doc.draft_mark = None;
-    doc.signature = vec![
+    doc.signature = signature(approval, digits);
+    doc.version_note = Some(version_note(number, published_at, digits));
+    doc
+}
+
+/// The block the ITA expects at the end of a published document: the executive's approval.
+pub fn signature(approval: &Approval, digits: Digits) -> Vec<String> {
+    [
         "ผู้บริหารเห็นชอบ".to_string(),
         format!("({})", approval.approver_name),
         format!("ตำแหน่ง {}", approval.approver_position),
         format!("วันที่ {}", date_with_era(approval.approved_on)),
     ]
-    .into_iter()
-    .map(|l| digits.apply(&l))
-    .collect();
-    doc.version_note =
-        Some(format!("ฉบับที่ {} เผยแพร่เมื่อ {}", format_int(number, digits), format_instant_th(published_at, digits)));
-    doc
+    .iter()
+    .map(|l| digits.apply(l))
+    .collect()
+}
+
+/// Under the signature: "ฉบับที่ ๒ เผยแพร่เมื่อ …".
+pub fn version_note(number: i64, published_at: i64, digits: Digits) -> String {
+    format!("ฉบับที่ {} เผยแพร่เมื่อ {}", format_int(number, digits), format_instant_th(published_at, digits))
 }
 
 #[cfg(test)]
