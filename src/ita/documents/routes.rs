@@ -13,8 +13,8 @@ use super::{Format, Kind};
 use crate::app::AppState;
 use crate::auth::Role;
 use crate::http::{AppError, CsrfForm, CurrentUser, FieldErrors, download, form_page, see_other};
-use crate::measures::publication::rules::{Refusal, parse_approval};
-use crate::thai::{FiscalYear, format_date_field, format_date_long, format_date_words, format_instant_th, format_int};
+use crate::measures::publication::rules::parse_approval;
+use crate::thai::{FiscalYear, format_date_field, format_date_words, format_instant_th, format_int};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -138,20 +138,8 @@ async fn kind_view(
         return Ok(view);
     };
     view.state = draft.label_th(digits);
-    view.approval = draft.approval.as_ref().map(|a| {
-        let words = format!(
-            "{} ตำแหน่ง {} เห็นชอบเมื่อ {}",
-            a.approver_name,
-            a.approver_position,
-            format_date_long(a.approved_on, digits)
-        );
-        (words, draft.current_approval().is_some())
-    });
-    view.blocked = match draft.may_publish() {
-        Ok(_) | Err(Refusal::AlreadyPublished(_)) => None,
-        Err(Refusal::NotApproved) if draft.latest().is_none() => None,
-        Err(refusal) => Some(refusal.message_th(digits)),
-    };
+    view.approval = draft.approval_th(digits);
+    view.blocked = draft.blocked_th(digits);
     view.can_approve = me.user.role == Role::Executive && draft.has_measures;
     view.can_publish = (me.user.role.can_edit() || me.user.role == Role::Executive) && draft.may_publish().is_ok();
     view.form = typed.unwrap_or_else(|| ApproveForm {

@@ -115,6 +115,41 @@ impl YearState {
         Ok(approval)
     }
 
+    /// Why the draft cannot be approved now: no measures, or changed since the executive read it
+    /// (`seen`, the hash of the draft they read, when given).
+    pub fn may_approve(&self, seen: Option<&str>) -> Result<(), Refusal> {
+        if !self.has_measures {
+            Err(Refusal::NoMeasures)
+        } else if seen.is_some_and(|s| s != self.draft_sha256) {
+            Err(Refusal::ChangedMeanwhile)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Why publishing is blocked, for the staff page: nothing while there is simply nothing
+    /// approved yet, or the approval is published already.
+    pub fn blocked_th(&self, digits: Digits) -> Option<String> {
+        match self.may_publish() {
+            Ok(_) | Err(Refusal::AlreadyPublished(_)) => None,
+            Err(Refusal::NotApproved | Refusal::NoMeasures) if self.latest().is_none() => None,
+            Err(refusal) => Some(refusal.message_th(digits)),
+        }
+    }
+
+    /// The last approval in words, and whether it still covers the draft.
+    pub fn approval_th(&self, digits: Digits) -> Option<(String, bool)> {
+        self.approval.as_ref().map(|a| {
+            let words = format!(
+                "{} ตำแหน่ง {} เห็นชอบเมื่อ {}",
+                a.approver_name,
+                a.approver_position,
+                crate::thai::format_date_long(a.approved_on, digits)
+            );
+            (words, self.current_approval().is_some())
+        })
+    }
+
     /// The next version's number.
     pub fn next_number(&self) -> i64 {
         self.latest().map_or(1, |v| v.number + 1)
