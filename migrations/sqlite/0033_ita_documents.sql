@@ -15,7 +15,8 @@ CREATE TABLE ita_document_approvals (
     recorded_by        TEXT    NOT NULL,
     recorded_at        BIGINT  NOT NULL
 );
-CREATE INDEX ita_document_approvals_org_kind_year ON ita_document_approvals (org_id, kind, fiscal_year);
+-- With id last, "the last approval" is the index's last entry of the kind and year.
+CREATE INDEX ita_document_approvals_org_kind_year ON ita_document_approvals (org_id, kind, fiscal_year, id);
 
 CREATE TABLE ita_document_versions (
     id                 INTEGER PRIMARY KEY AUTOINCREMENT,
