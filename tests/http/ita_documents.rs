@@ -204,6 +204,12 @@ crate::on_both_databases! {
         cli_ok(&prongsai_cli(&app.db_url, &["ita", "analysis", "--org", "mae-khatuan", "--year", "2566", "--format", "docx", "--out", docx.to_str().unwrap()]));
         assert!(docx_text(&std::fs::read(&docx).unwrap()).contains(INDICATORS[3]));
 
+        // 2563 has no result but 2564 has: 2564 is analysed with the measures of 2565, and it says so.
+        let fallback = prongsai_cli(&app.db_url, &["ita", "analysis", "--org", "mae-khatuan", "--year", "2564", "--format", "pdf", "--out", out_arg]);
+        cli_ok(&fallback);
+        assert!(String::from_utf8_lossy(&fallback.stderr).contains("analysing 2564 with the measures of 2565"));
+        assert!(pdftotext(&std::fs::read(&out).unwrap(), false).contains("พ.ศ. ๒๕๖๔"));
+
         let refused = prongsai_cli(&app.db_url, &["ita", "analysis", "--org", "no-such-org", "--year", "2566", "--format", "pdf", "--out", out_arg]);
         assert!(!refused.status.success());
         let stderr = String::from_utf8_lossy(&refused.stderr);
