@@ -83,6 +83,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::oit::routes::router())
         .merge(crate::ita::routes::router())
         .merge(crate::province::router())
+        .merge(crate::ita::documents::routes::router())
+        .merge(crate::ita::documents::public::router())
         .merge(crate::oit::public::router())
         .merge(crate::participation::public::router())
         .merge(crate::participation::routes::router())

@@ -92,6 +92,7 @@ pub fn entity_th(code: &str) -> &'static str {
         "ita_result" => "ผลการประเมิน ITA",
         "ita_reference" => "ค่าเฉลี่ยผลการประเมิน ITA ที่ใช้เปรียบเทียบ",
         "ita_analysis_note" => "ประเด็นที่ต้องแก้ไขจากผลการประเมิน ITA",
+        "ita_document" => "เอกสาร ITA (O42/O43)",
         "consultation" => "การรับฟังความคิดเห็น",
         "point_facilities" => "สิ่งอำนวยความสะดวกของจุดบริการ",
         "point_photo" => "รูปจุดบริการ",

@@ -23,6 +23,35 @@ pub enum ItaCommand {
         year: i64,
         file: PathBuf,
     },
+    /// Write the O42 document: the analysis of the ITA result of YEAR-1 and the measures of YEAR
+    /// (an organization with a result for YEAR but not YEAR-1 gets YEAR analysed with the
+    /// measures of YEAR+1, said on stderr).
+    Analysis {
+        #[arg(long)]
+        org: String,
+        /// The measures' fiscal year N, Buddhist era (e.g. 2566).
+        #[arg(long)]
+        year: i64,
+        /// pdf or docx.
+        #[arg(long, default_value = "pdf")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write an O43 progress report of YEAR's measures: --round 6 (October–March) or 12.
+    Progress {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        year: i64,
+        #[arg(long)]
+        round: u8,
+        /// pdf or docx.
+        #[arg(long, default_value = "pdf")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 pub(super) async fn run(db: &Db, command: ItaCommand) -> anyhow::Result<ExitCode> {
@@ -63,6 +92,12 @@ pub(super) async fn run(db: &Db, command: ItaCommand) -> anyhow::Result<ExitCode
                 result.questions.len(),
                 result.oit_items.len()
             );
+        }
+        ItaCommand::Analysis { org, year, format, out } => {
+            super::ita_documents::analysis(db, &org, year, &format, &out).await?;
+        }
+        ItaCommand::Progress { org, year, round, format, out } => {
+            super::ita_documents::progress(db, &org, year, round, &format, &out).await?;
         }
     }
     Ok(ExitCode::SUCCESS)

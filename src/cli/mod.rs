@@ -13,6 +13,7 @@ mod audit;
 mod backup;
 mod bench;
 mod ita;
+mod ita_documents;
 mod lending;
 mod measures;
 mod org;

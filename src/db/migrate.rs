@@ -48,6 +48,7 @@ pub const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
     ("0030_line_followers", include_str!("../../migrations/sqlite/0030_line_followers.sql")),
     ("0031_loans_by_org_start", include_str!("../../migrations/sqlite/0031_loans_by_org_start.sql")),
     ("0032_ita_scores", include_str!("../../migrations/sqlite/0032_ita_scores.sql")),
+    ("0033_ita_documents", include_str!("../../migrations/sqlite/0033_ita_documents.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0001_init", include_str!("../../migrations/postgres/0001_init.sql")),
@@ -80,6 +81,7 @@ pub const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     ("0030_line_followers", include_str!("../../migrations/postgres/0030_line_followers.sql")),
     ("0031_loans_by_org_start", include_str!("../../migrations/postgres/0031_loans_by_org_start.sql")),
     ("0032_ita_scores", include_str!("../../migrations/postgres/0032_ita_scores.sql")),
+    ("0033_ita_documents", include_str!("../../migrations/postgres/0033_ita_documents.sql")),
 ];
 
 /// The PostgreSQL advisory lock key of schema changes (any fixed number no one else uses;

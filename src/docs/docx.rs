@@ -69,18 +69,10 @@ pub fn measures_report_docx_with(doc: &MeasuresReportDoc, font: &DocxFont) -> an
         .page_margin(page_margin());
     let cover = cover_paragraphs(doc, &t).into_iter().fold(cover, Section::add_paragraph);
 
-    let mut docx = Docx::new()
-        .default_fonts(t.fonts.clone())
-        .default_size(t.body)
-        .page_size(PAGE_W, PAGE_H)
-        .page_orient(PageOrientationType::Landscape)
-        .page_margin(page_margin())
-        // The cover is its own section, so body pages are numbered from 1 and the cover has none.
-        .page_num_type(PageNumType::new().start(1))
-        .footer(footer(doc, &t))
-        .add_section(cover);
+    // The cover is its own section, so body pages are numbered from 1 and the cover has none.
+    let mut docx = landscape_document(&t, &doc.footer).add_section(cover);
     if let Some(mark) = &doc.draft_mark {
-        docx = docx.add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(t.run(mark).bold()));
+        docx = docx.add_paragraph(draft_mark(mark, &t));
     }
     for (i, line) in doc.heading_lines.iter().enumerate() {
         let last = i + 1 == doc.heading_lines.len();
@@ -108,15 +100,49 @@ pub fn measures_report_docx_with(doc: &MeasuresReportDoc, font: &DocxFont) -> an
                 .line_spacing(spacing(480, 0))
                 .add_run(t.run(note).size(t.heading)),
         ),
-        None => docx.add_table(measures_table(doc, &t)),
+        None => {
+            let rows: Vec<Vec<Vec<String>>> = doc
+                .rows
+                .iter()
+                .map(|r| {
+                    [&r.measure, &r.methods, &r.responsible, &r.period, &r.results, &r.outcomes]
+                        .map(|c| c.clone())
+                        .to_vec()
+                })
+                .collect();
+            docx.add_table(grid_table(&doc.headers, &rows, &COLUMN_SHARES, &t))
+        }
     };
-    docx = signature_paragraphs(doc, &t).into_iter().fold(docx, Docx::add_paragraph);
+    docx = signature_paragraphs(&doc.signature, doc.version_note.as_deref(), &t)
+        .into_iter()
+        .fold(docx, Docx::add_paragraph);
+    pack(docx, font, doc.thai_digits)
+}
 
+/// An A4 landscape document in the font of `t`, its pages numbered from 1 with `footer` on the
+/// left of each page's foot.
+pub(crate) fn landscape_document(t: &Typo, footer_text: &str) -> Docx {
+    Docx::new()
+        .default_fonts(t.fonts.clone())
+        .default_size(t.body)
+        .page_size(PAGE_W, PAGE_H)
+        .page_orient(PageOrientationType::Landscape)
+        .page_margin(page_margin())
+        .page_num_type(PageNumType::new().start(1))
+        .footer(footer(footer_text, t))
+}
+
+/// A draft's mark, bold, at the right above the title.
+pub(crate) fn draft_mark(mark: &str, t: &Typo) -> Paragraph {
+    Paragraph::new().align(AlignmentType::Right).add_run(t.run(mark).bold())
+}
+
+/// Builds the file: tables' header rows repeat on every page, Thai page numbers when asked, and
+/// the shipped font embedded when it is the one named.
+pub(crate) fn pack(docx: Docx, font: &DocxFont, thai_digits: bool) -> anyhow::Result<Vec<u8>> {
     let mut xml = docx.build();
-    if doc.no_measures().is_none() {
-        xml.document = mark_header_row(&xml.document)?;
-    }
-    if doc.thai_digits {
+    xml.document = mark_header_rows(&xml.document)?;
+    if thai_digits {
         xml.document = thai_page_numbers(&xml.document)?;
     }
     // Only the shipped font can travel with the file; another family is the reader's own.
@@ -130,15 +156,15 @@ pub fn measures_report_docx_with(doc: &MeasuresReportDoc, font: &DocxFont) -> an
 }
 
 /// Font name and sizes, and runs made with them.
-struct Typo {
-    fonts: RunFonts,
-    body: usize,
-    heading: usize,
+pub(crate) struct Typo {
+    pub(crate) fonts: RunFonts,
+    pub(crate) body: usize,
+    pub(crate) heading: usize,
     cover: usize,
 }
 
 impl Typo {
-    fn new(font: &DocxFont) -> Self {
+    pub(crate) fn new(font: &DocxFont) -> Self {
         let f = font.name.as_str();
         let body = font.body_half_points;
         Self {
@@ -153,7 +179,7 @@ impl Typo {
     /// A run in the report font at body size (sz and szCs). Every text of the document passes
     /// here, so characters XML forbids (a vertical tab pasted from Word, stored before input was
     /// checked) are filtered out here: one would make the whole file unreadable.
-    fn run(&self, text: &str) -> Run {
+    pub(crate) fn run(&self, text: &str) -> Run {
         Run::new().fonts(self.fonts.clone()).size(self.body).add_text(crate::text::xml_safe(text))
     }
 }
@@ -170,7 +196,7 @@ fn page_margin() -> PageMargin {
 }
 
 /// Single line spacing with the given space before and after, in twips.
-fn spacing(before: u32, after: u32) -> LineSpacing {
+pub(crate) fn spacing(before: u32, after: u32) -> LineSpacing {
     LineSpacing::new().line_rule(LineSpacingType::Auto).line(240).before(before).after(after)
 }
 
@@ -189,12 +215,12 @@ fn cover_paragraphs(doc: &MeasuresReportDoc, t: &Typo) -> Vec<Paragraph> {
 }
 
 /// Footer: the organization on the left, the page number on the right.
-fn footer(doc: &MeasuresReportDoc, t: &Typo) -> Footer {
+fn footer(text: &str, t: &Typo) -> Footer {
     let page = |r: Run| r.fonts(t.fonts.clone()).size(t.body);
     let p = Paragraph::new()
         .line_spacing(spacing(0, 0))
         .add_tab(Tab::new().val(TabValueType::Right).pos(TEXT_W))
-        .add_run(t.run(&doc.footer))
+        .add_run(t.run(text))
         .add_run(page(Run::new().add_tab().add_text("หน้า ")))
         .add_run(page(Run::new().add_field_char(FieldCharType::Begin, false)))
         .add_run(page(Run::new().add_instr_text(InstrText::Unsupported("PAGE".into()))))
@@ -206,64 +232,66 @@ fn footer(doc: &MeasuresReportDoc, t: &Typo) -> Footer {
 
 /// The executive's approval at the end (centred in the right half, kept together), then the
 /// version's publication note; nothing for a draft.
-fn signature_paragraphs(doc: &MeasuresReportDoc, t: &Typo) -> Vec<Paragraph> {
+pub(crate) fn signature_paragraphs(signature: &[String], version_note: Option<&str>, t: &Typo) -> Vec<Paragraph> {
     let half = (TEXT_W / 2) as i32;
-    let mut ps: Vec<Paragraph> = doc
-        .signature
+    let mut ps: Vec<Paragraph> = signature
         .iter()
         .enumerate()
         .map(|(i, line)| {
             Paragraph::new()
                 .align(AlignmentType::Center)
                 .indent(Some(half), None, None, None)
-                .keep_next(i + 1 < doc.signature.len())
+                .keep_next(i + 1 < signature.len())
                 .line_spacing(spacing(if i == 0 { 480 } else { 0 }, 60))
                 .add_run(t.run(line))
         })
         .collect();
-    if let Some(note) = &doc.version_note {
+    if let Some(note) = version_note {
         ps.push(Paragraph::new().align(AlignmentType::Right).line_spacing(spacing(240, 0)).add_run(t.run(note)));
     }
     ps
 }
 
-/// Widths in twips of the six columns, summing to the text width.
-fn column_widths() -> [usize; 6] {
-    let total: f64 = COLUMN_SHARES.iter().sum();
-    let mut w = COLUMN_SHARES.map(|s| (s / total * TEXT_W as f64).floor() as usize);
-    w[5] = TEXT_W - w[..5].iter().sum::<usize>();
+/// Widths in twips of columns in proportion to `shares`, summing to the text width.
+fn column_widths(shares: &[f64]) -> Vec<usize> {
+    let total: f64 = shares.iter().sum();
+    let mut w: Vec<usize> = shares.iter().map(|s| (s / total * TEXT_W as f64).floor() as usize).collect();
+    if let Some(last) = w.len().checked_sub(1) {
+        w[last] = TEXT_W - w[..last].iter().sum::<usize>();
+    }
     w
 }
 
-fn measures_table(doc: &MeasuresReportDoc, t: &Typo) -> Table {
-    let widths = column_widths();
+/// A table across the text width: a shaded header row (repeated on every page, see
+/// [`pack`]) and one row per entry of `rows`, each cell one paragraph per line.
+pub(crate) fn grid_table<H: AsRef<str>>(headers: &[H], rows: &[Vec<Vec<String>>], shares: &[f64], t: &Typo) -> Table {
+    let widths = column_widths(shares);
     let header = TableRow::new(
-        doc.headers
+        headers
             .iter()
-            .zip(widths)
+            .zip(&widths)
             .map(|(h, w)| {
                 TableCell::new()
-                    .width(w, WidthType::Dxa)
+                    .width(*w, WidthType::Dxa)
                     .vertical_align(VAlignType::Center)
                     .shading(Shading::new().shd_type(ShdType::Clear).color("auto").fill(HEADER_FILL))
                     .add_paragraph(
                         Paragraph::new()
                             .align(AlignmentType::Center)
                             .line_spacing(spacing(0, 0))
-                            .add_run(t.run(h).bold()),
+                            .add_run(t.run(h.as_ref()).bold()),
                     )
             })
             .collect(),
     )
-    // Marked as the only unsplittable row so `mark_header_row` can find it.
+    // Marked as the only unsplittable rows so `mark_header_rows` can find them.
     .cant_split();
-    let mut rows = vec![header];
-    for r in &doc.rows {
-        let cells = [&r.measure, &r.methods, &r.responsible, &r.period, &r.results, &r.outcomes];
-        rows.push(TableRow::new(cells.iter().zip(widths).map(|(lines, w)| body_cell(lines, w, t)).collect()));
+    let mut table_rows = vec![header];
+    for r in rows {
+        table_rows.push(TableRow::new(r.iter().zip(&widths).map(|(lines, w)| body_cell(lines, *w, t)).collect()));
     }
-    Table::new(rows)
-        .set_grid(widths.to_vec())
+    Table::new(table_rows)
+        .set_grid(widths.clone())
         .width(TEXT_W, WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
         .margins(TableCellMargins::new().margin(CELL_PAD_Y, CELL_PAD_X, CELL_PAD_Y, CELL_PAD_X))
@@ -282,11 +310,11 @@ fn body_cell(lines: &[String], width: usize, t: &Typo) -> TableCell {
     cell
 }
 
-/// Marks the header row to repeat on every page (`w:tblHeader`), which docx-rs 0.4.22 cannot
-/// express. The header row is the document's only row with `w:cantSplit`.
-fn mark_header_row(document: &[u8]) -> anyhow::Result<Vec<u8>> {
-    replace_once(document, "<w:trPr><w:cantSplit /></w:trPr>", "<w:trPr><w:cantSplit /><w:tblHeader /></w:trPr>")
-        .context("marking the table header row")
+/// Marks the tables' header rows to repeat on every page (`w:tblHeader`), which docx-rs 0.4.22
+/// cannot express. Header rows are the document's only rows with `w:cantSplit`.
+fn mark_header_rows(document: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let xml = std::str::from_utf8(document).context("document.xml is not UTF-8")?;
+    Ok(xml.replace("<w:trPr><w:cantSplit /></w:trPr>", "<w:trPr><w:cantSplit /><w:tblHeader /></w:trPr>").into_bytes())
 }
 
 /// Page numbers in Thai digits (๑, ๒, …) for the body section: `w:fmt="thaiNumbers"`, which

@@ -5,10 +5,12 @@
 //!
 //! Issue 18 adds an organization's own results and their analysis: scores.rs (SQL), score_file.rs
 //! (CSV and text copied from ITAS), analysis.rs (each indicator against the mark, the years and the
-//! averages, and the measures that answer it), routes.rs (staff pages), demo.rs.
+//! averages, and the measures that answer it), routes.rs (staff pages), demo.rs; documents/ (the O42
+//! and O43 documents, their approval and publication).
 
 pub mod analysis;
 pub mod demo;
+pub mod documents;
 pub mod routes;
 pub mod score_file;
 pub mod scores;

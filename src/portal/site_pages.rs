@@ -62,6 +62,8 @@ struct ItaPage {
     satisfaction: Vec<(i32, String)>,
     /// Years with an OIT index: (year, in the org's digits).
     oit: Vec<(i32, String)>,
+    /// Published O42/O43 documents: (label, PDF, Word).
+    documents: Vec<(String, String, String)>,
 }
 
 /// The ITA menu: each year's measures report and the satisfaction results.
@@ -82,10 +84,11 @@ pub async fn ita(State(state): State<AppState>, Path(slug): Path<String>) -> Res
         Vec::new()
     };
     let oit = crate::oit::years().into_iter().map(|y| (y, crate::thai::format_year_be(y, digits))).collect();
+    let documents = crate::ita::documents::public::listed(&state, &frame.org).await?;
     let frame = frame.crumb(format!("/o/{slug}/ita"), "ITA / OIT");
     let scope = Scope::Org(frame.org.id.0);
     // The fiscal years offered move with the date.
-    Ok(cacheable_today(page(ItaPage { frame, years, satisfaction, oit })?, scope))
+    Ok(cacheable_today(page(ItaPage { frame, years, satisfaction, oit, documents })?, scope))
 }
 
 #[derive(Template)]

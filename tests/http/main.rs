@@ -27,6 +27,7 @@ mod failover;
 mod harness;
 mod import;
 mod import_cli;
+mod ita_documents;
 mod ita_scores;
 mod lending;
 mod lending_asset_numbers;

@@ -43,14 +43,7 @@ pub async fn approve(
     let mut tx = db.write(org.id).await?;
     // Read under the write lock: no edit can land between the hash and the approval.
     let state = draft(db, org.clone(), year).await?.state;
-    let refusal = if !state.has_measures {
-        Some(Refusal::NoMeasures)
-    } else if seen.is_some_and(|s| s != state.draft_sha256) {
-        Some(Refusal::ChangedMeanwhile)
-    } else {
-        None
-    };
-    if let Some(refusal) = refusal {
+    if let Err(refusal) = state.may_approve(seen) {
         tx.rollback().await?;
         return Ok(Err(refusal));
     }

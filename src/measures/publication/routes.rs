@@ -9,13 +9,11 @@ use axum::routing::post;
 use serde::Deserialize;
 
 use super::publish;
-use super::rules::{Refusal, YearState, parse_approval};
+use super::rules::{YearState, parse_approval};
 use crate::app::AppState;
 use crate::auth::Role;
 use crate::http::{AppError, CsrfForm, CurrentUser, FieldErrors, form_page, see_other};
-use crate::thai::{
-    Digits, FiscalYear, format_date_field, format_date_long, format_date_words, format_instant_th, format_int,
-};
+use crate::thai::{Digits, FiscalYear, format_date_field, format_date_words, format_instant_th, format_int};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/app/measures/approve", post(approve)).route("/app/measures/publish", post(publish_version))
@@ -75,24 +73,11 @@ pub async fn life_view(
     let draft = publish::draft(&state.db, me.org.clone(), year).await?.state;
     let base = format!("/o/{}/ita/{year}/measures", me.org.slug);
     let form = typed.unwrap_or_else(|| proposed_form(me, year, &draft, digits));
-    let blocked = match draft.may_publish() {
-        Ok(_) => None,
-        Err(Refusal::NotApproved | Refusal::NoMeasures) if draft.latest().is_none() => None,
-        Err(Refusal::AlreadyPublished(_)) => None,
-        Err(refusal) => Some(refusal.message_th(digits)),
-    };
+    let blocked = draft.blocked_th(digits);
     Ok(LifeView {
         year,
         state: draft.label_th(digits),
-        approval: draft.approval.as_ref().map(|a| {
-            let words = format!(
-                "{} ตำแหน่ง {} เห็นชอบเมื่อ {}",
-                a.approver_name,
-                a.approver_position,
-                format_date_long(a.approved_on, digits)
-            );
-            (words, draft.current_approval().is_some())
-        }),
+        approval: draft.approval_th(digits),
         blocked,
         can_approve: me.user.role == Role::Executive && draft.has_measures,
         can_publish: draft.may_publish().is_ok(),

@@ -115,6 +115,41 @@ impl YearState {
         Ok(approval)
     }
 
+    /// Why the draft cannot be approved now: no measures, or changed since the executive read it
+    /// (`seen`, the hash of the draft they read, when given).
+    pub fn may_approve(&self, seen: Option<&str>) -> Result<(), Refusal> {
+        if !self.has_measures {
+            Err(Refusal::NoMeasures)
+        } else if seen.is_some_and(|s| s != self.draft_sha256) {
+            Err(Refusal::ChangedMeanwhile)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Why publishing is blocked, for the staff page: nothing while there is simply nothing
+    /// approved yet, or the approval is published already.
+    pub fn blocked_th(&self, digits: Digits) -> Option<String> {
+        match self.may_publish() {
+            Ok(_) | Err(Refusal::AlreadyPublished(_)) => None,
+            Err(Refusal::NotApproved | Refusal::NoMeasures) if self.latest().is_none() => None,
+            Err(refusal) => Some(refusal.message_th(digits)),
+        }
+    }
+
+    /// The last approval in words, and whether it still covers the draft.
+    pub fn approval_th(&self, digits: Digits) -> Option<(String, bool)> {
+        self.approval.as_ref().map(|a| {
+            let words = format!(
+                "{} ตำแหน่ง {} เห็นชอบเมื่อ {}",
+                a.approver_name,
+                a.approver_position,
+                crate::thai::format_date_long(a.approved_on, digits)
+            );
+            (words, self.current_approval().is_some())
+        })
+    }
+
     /// The next version's number.
     pub fn next_number(&self) -> i64 {
         self.latest().map_or(1, |v| v.number + 1)
@@ -198,8 +233,18 @@ pub fn parse_approval(
 /// The draft's content hash: what prints, without the live figures' values (a new loan must not
 /// void an approval) but with which figures each measure cites.
 pub fn content_sha256(source: &mut ReportSource, cited: &[(crate::measures::MeasureId, String)]) -> String {
+    content_sha256_of(source, cited, ReportSource::to_doc)
+}
+
+/// As [`content_sha256`], of another document printed from the same register (the ITA
+/// documents' progress reports).
+pub fn content_sha256_of<T: serde::Serialize>(
+    source: &mut ReportSource,
+    cited: &[(crate::measures::MeasureId, String)],
+    print: impl FnOnce(&ReportSource) -> T,
+) -> String {
     let figures = std::mem::take(&mut source.figures);
-    let doc = source.to_doc();
+    let doc = print(source);
     source.figures = figures;
     let mut cited: Vec<(i64, &str)> = cited
         .iter()
@@ -226,18 +271,27 @@ pub fn signed(
     digits: Digits,
 ) -> MeasuresReportDoc {
     doc.draft_mark = None;
-    doc.signature = vec![
+    doc.signature = signature(approval, digits);
+    doc.version_note = Some(version_note(number, published_at, digits));
+    doc
+}
+
+/// The block the ITA expects at the end of a published document: the executive's approval.
+pub fn signature(approval: &Approval, digits: Digits) -> Vec<String> {
+    [
         "ผู้บริหารเห็นชอบ".to_string(),
         format!("({})", approval.approver_name),
         format!("ตำแหน่ง {}", approval.approver_position),
         format!("วันที่ {}", date_with_era(approval.approved_on)),
     ]
-    .into_iter()
-    .map(|l| digits.apply(&l))
-    .collect();
-    doc.version_note =
-        Some(format!("ฉบับที่ {} เผยแพร่เมื่อ {}", format_int(number, digits), format_instant_th(published_at, digits)));
-    doc
+    .iter()
+    .map(|l| digits.apply(l))
+    .collect()
+}
+
+/// Under the signature: "ฉบับที่ ๒ เผยแพร่เมื่อ …".
+pub fn version_note(number: i64, published_at: i64, digits: Digits) -> String {
+    format!("ฉบับที่ {} เผยแพร่เมื่อ {}", format_int(number, digits), format_instant_th(published_at, digits))
 }
 
 #[cfg(test)]

@@ -36,6 +36,35 @@ pub async fn many_organizations(app: &TestApp) {
     for sql in MORE_ROWS {
         app.raw_sql(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
+    ita_documents(app).await;
+}
+
+/// Every organization's O42 and O43 documents of six years, each approved and published once
+/// (but those the tour published).
+async fn ita_documents(app: &TestApp) {
+    app.raw_sql(
+        "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 6)
+         INSERT INTO ita_document_approvals (org_id, kind, fiscal_year, content_sha256, approver_name,
+             approver_position, approved_on, recorded_by, recorded_at)
+         SELECT o.id, kind.code, 2560 + k.n, 'fill', 'นายก', 'นายก', 0, 'fill', 0
+         FROM orgs o CROSS JOIN k CROSS JOIN (SELECT 'o42' AS code UNION ALL SELECT 'o43-6m' UNION ALL SELECT 'o43-12m') kind",
+    )
+    .await
+    .unwrap();
+    // The files' bytes are written the way each engine writes a blob literal.
+    let bytes = match app.backend {
+        crate::harness::Backend::Postgres => "'\\x25504446'::bytea",
+        crate::harness::Backend::Sqlite => "X'25504446'",
+    };
+    app.raw_sql(&format!(
+        "INSERT INTO ita_document_versions (org_id, kind, fiscal_year, version, approval_id, content_sha256,
+             published_by, published_at, document, pdf, pdf_sha256, docx, docx_sha256)
+         SELECT a.org_id, a.kind, a.fiscal_year, 1, a.id, 'fill', 'fill', 0, '{{}}', {bytes}, 'fill', {bytes}, 'fill'
+         FROM ita_document_approvals a WHERE a.recorded_by = 'fill' AND NOT EXISTS (SELECT 1 FROM ita_document_versions v
+             WHERE v.org_id = a.org_id AND v.kind = a.kind AND v.fiscal_year = a.fiscal_year)"
+    ))
+    .await
+    .unwrap();
 }
 
 async fn rename(app: &TestApp, slug: &str, to: &str, username_suffix: &str) {

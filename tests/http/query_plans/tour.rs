@@ -16,6 +16,7 @@ use crate::harness::{DEMO_ADMIN, DEMO_EXECUTIVE, DEMO_STAFF, OTHER_ADMIN, TestAp
 const START_PAGES: &[&str] = &[
     "/app",
     "/app/measures",
+    "/app/ita/documents",
     "/app/lending",
     "/app/lending/todo",
     "/app/notifications",
@@ -376,6 +377,24 @@ async fn measures(app: &mut TestApp) {
     ];
     done("the report approved", app.post_form("/app/measures/approve", &csrf, &approval).await).await;
     done("the report published", app.post_form("/app/measures/publish", &csrf, &[("year", "2567")]).await).await;
+    // The O42 document of 2566 approved and published, and its public file read.
+    let page = app.get_text("/app/ita/documents?year=2566").await;
+    let section = page.split("<section id=\"o42\"").nth(1).expect("the O42 section");
+    let start = section.find(marker).expect("the O42 approval form") + marker.len();
+    let seen = &section[start..start + section[start..].find('"').unwrap()];
+    let approval = [
+        ("kind", "o42"),
+        ("year", "2566"),
+        ("approver_name", "นายประเสริฐ ทองดี"),
+        ("approver_position", "นายกองค์การบริหารส่วนตำบลแม่คะตวน"),
+        ("approved_on", today_th.as_str()),
+        ("seen", seen),
+    ];
+    done("O42 approved", app.post_form("/app/ita/documents/approve", &csrf, &approval).await).await;
+    let publish = [("kind", "o42"), ("year", "2566")];
+    done("O42 published", app.post_form("/app/ita/documents/publish", &csrf, &publish).await).await;
+    let public = format!("/o/{}/ita/analysis/2566/v1.pdf", prongsai::demo::SLUG);
+    done("O42 served", app.get(&public).await).await;
 }
 
 fn loan_fields<'a>(item: &'a str, start: &'a str, due: &'a str, use_type: &'a str) -> Vec<(&'a str, &'a str)> {
