@@ -6,7 +6,7 @@ use super::Format;
 use super::Kind;
 use crate::db::{Db, Tx, now};
 use crate::lending::{date_of, day_of};
-use crate::measures::publication::rules::{Approval, ApprovalInput, Version};
+use crate::measures::publication::rules::{Approval, ApprovalInput, Version, VersionRow};
 use crate::orgs::OrgId;
 
 /// id, content_sha256, approver_name, approver_position, approved_on, recorded_by, recorded_at
@@ -75,7 +75,7 @@ pub async fn insert_approval(
 
 /// The published versions of a kind and year, the newest first.
 pub async fn versions(db: &Db, org: OrgId, kind: Kind, year: i64) -> Result<Vec<Version>, sqlx::Error> {
-    let rows: Vec<(i64, i64, i64, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<VersionRow> = sqlx::query_as(
         "SELECT id, version, approval_id, content_sha256, published_by, published_at FROM ita_document_versions
          WHERE org_id = $1 AND kind = $2 AND fiscal_year = $3 ORDER BY version DESC",
     )
@@ -84,17 +84,7 @@ pub async fn versions(db: &Db, org: OrgId, kind: Kind, year: i64) -> Result<Vec<
     .bind(year)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, number, approval_id, content_sha256, published_by, published_at)| Version {
-            id,
-            number,
-            approval_id,
-            content_sha256,
-            published_by,
-            published_at,
-        })
-        .collect())
+    Ok(rows.into_iter().map(Version::from).collect())
 }
 
 /// Every published version of the organization, for the public ITA page: (kind, year, number),

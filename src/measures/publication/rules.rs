@@ -34,6 +34,16 @@ pub struct Version {
     pub published_at: i64,
 }
 
+/// A version as its table's row is read: (id, version, approval_id, content_sha256,
+/// published_by, published_at); the measures report's and the ITA documents' tables agree.
+pub type VersionRow = (i64, i64, i64, String, String, i64);
+
+impl From<VersionRow> for Version {
+    fn from((id, number, approval_id, content_sha256, published_by, published_at): VersionRow) -> Self {
+        Version { id, number, approval_id, content_sha256, published_by, published_at }
+    }
+}
+
 /// Where a year's report stands: the draft's hash, the last approval, the versions (newest first).
 #[derive(Clone, Debug)]
 pub struct YearState {

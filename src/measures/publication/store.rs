@@ -3,7 +3,7 @@
 
 use sqlx::AssertSqlSafe;
 
-use super::rules::{Approval, ApprovalInput, Version};
+use super::rules::{Approval, ApprovalInput, Version, VersionRow};
 use crate::db::{Db, Tx, now};
 use crate::docs::first_print::{FileSlot, keep_first};
 use crate::measures::report::Format;
@@ -101,7 +101,7 @@ pub async fn insert_approval(
 
 /// The year's published versions, the newest first.
 pub async fn versions(db: &Db, org: OrgId, year: i64) -> Result<Vec<Version>, sqlx::Error> {
-    let rows: Vec<(i64, i64, i64, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<VersionRow> = sqlx::query_as(
         "SELECT id, version, approval_id, content_sha256, published_by, published_at FROM measure_report_versions
          WHERE org_id = $1 AND fiscal_year = $2 ORDER BY version DESC",
     )
@@ -109,17 +109,7 @@ pub async fn versions(db: &Db, org: OrgId, year: i64) -> Result<Vec<Version>, sq
     .bind(year)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, number, approval_id, content_sha256, published_by, published_at)| Version {
-            id,
-            number,
-            approval_id,
-            content_sha256,
-            published_by,
-            published_at,
-        })
-        .collect())
+    Ok(rows.into_iter().map(Version::from).collect())
 }
 
 /// The years with at least one published version, the newest first.
