@@ -317,12 +317,20 @@ async fn analysis_page(
     page(view(me, a, notice, Vec::new(), None))
 }
 
-/// The analysis an editor changes: another organization's year, or a year without a result, is 404.
-async fn editable_analysis(state: &AppState, me: &CurrentUser, year: &str) -> Result<(i64, Analysis), AppError> {
+/// The year an editor changes: another organization's year, or a year without a result, is 404.
+/// The analysis itself is built only when a refused form shows it again.
+async fn editable_year(state: &AppState, me: &CurrentUser, year: &str) -> Result<i64, AppError> {
     me.require_editor()?;
     let year = year_of(year)?;
-    let a = analysis::build(&state.db, me.org_id(), year).await?.ok_or(AppError::NotFound)?;
-    Ok((year, a))
+    if !scores::exists(&state.db, me.org_id(), year).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(year)
+}
+
+/// The analysis of a year known to exist, for showing a refused form again.
+async fn analysis_of(state: &AppState, me: &CurrentUser, year: i64) -> Result<Analysis, AppError> {
+    analysis::build(&state.db, me.org_id(), year).await?.ok_or(AppError::NotFound)
 }
 
 /// Most characters the office may write per indicator.
@@ -333,7 +341,7 @@ async fn save_notes(
     Path(year): Path<String>,
     CsrfForm { user: me, form }: CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (year, a) = editable_analysis(&state, &me, &year).await?;
+    let year = editable_year(&state, &me, &year).await?;
     let mut notes = Vec::new();
     let mut problems = Vec::new();
     for number in 1..=10 {
@@ -349,7 +357,7 @@ async fn save_notes(
         notes.push((number, text.to_string()));
     }
     if !problems.is_empty() {
-        let mut a = a;
+        let mut a = analysis_of(&state, &me, year).await?;
         for (number, text) in &notes {
             if let Some(row) = a.indicators.iter_mut().find(|r| r.number == *number) {
                 row.issues = text.clone();
@@ -370,7 +378,7 @@ async fn save_references(
     Path(year): Path<String>,
     CsrfForm { user: me, form }: CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (year, a) = editable_analysis(&state, &me, &year).await?;
+    let year = editable_year(&state, &me, &year).await?;
     let mut problems = Vec::new();
     let mut by_scope = Vec::new();
     for scope in [Scope::National, Scope::Province] {
@@ -397,6 +405,7 @@ async fn save_references(
         by_scope.push((scope, scores));
     }
     if !problems.is_empty() {
+        let a = analysis_of(&state, &me, year).await?;
         return form_page(view(me, a, None, problems, Some(&form)), true);
     }
     let mut tx = state.db.write(me.org_id()).await?;

@@ -197,6 +197,16 @@ pub async fn load(db: &Db, org: OrgId, year: i64) -> Result<Option<ItaResult>, s
     }))
 }
 
+/// Whether the organization has a result for an assessed year.
+pub async fn exists(db: &Db, org: OrgId, year: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM ita_results WHERE org_id = $1 AND fiscal_year = $2")
+        .bind(org.0)
+        .bind(year)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(found.is_some())
+}
+
 /// The years the organization has a result for, with total and grade, latest first.
 pub async fn years(db: &Db, org: OrgId) -> Result<Vec<(i64, i64, String)>, sqlx::Error> {
     sqlx::query_as("SELECT fiscal_year, total_x100, grade FROM ita_results WHERE org_id = $1 ORDER BY fiscal_year DESC")
