@@ -139,6 +139,9 @@ pub enum Command {
         /// scripts/bench-libreoffice.sh.
         #[arg(long)]
         docx_out: Option<String>,
+        /// Write each large register's PDF here (`{n}` becomes the number of measures).
+        #[arg(long)]
+        pdf_out: Option<String>,
         /// Typeset the large registers in a child process, as the server does.
         #[arg(long)]
         worker: bool,
@@ -146,6 +149,10 @@ pub enum Command {
         /// chrome://tracing or Perfetto), to see which part of the layout the time goes to.
         #[arg(long)]
         typst_trace: Option<std::path::PathBuf>,
+        /// Typeset the large registers with this template instead of the built-in one, to time a
+        /// template change without rebuilding.
+        #[arg(long)]
+        template: Option<std::path::PathBuf>,
         #[command(subcommand)]
         command: Option<BenchCommand>,
     },
@@ -223,14 +230,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::docs::pdf::worker::serve_one(&mut std::io::stdin().lock(), &mut std::io::stdout().lock())?;
             return Ok(ExitCode::SUCCESS);
         }
-        Command::Bench { iterations, measures, large_iterations, docx_out, worker, typst_trace, command: None } => {
+        Command::Bench {
+            iterations,
+            measures,
+            large_iterations,
+            docx_out,
+            pdf_out,
+            worker,
+            typst_trace,
+            template,
+            command: None,
+        } => {
             let options = crate::docs::bench::BenchOptions {
                 iterations,
                 measures,
                 large_iterations,
                 docx_out,
+                pdf_out,
                 worker,
                 typst_trace,
+                template,
             };
             return crate::docs::bench::run(options);
         }

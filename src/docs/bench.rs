@@ -57,10 +57,14 @@ pub struct BenchOptions {
     /// Where to write each large register's DOCX (`{n}` is replaced by the measures), for
     /// `scripts/bench-libreoffice.sh`.
     pub docx_out: Option<String>,
+    /// Where to write each large register's PDF (`{n}` is replaced by the measures).
+    pub pdf_out: Option<String>,
     /// Typeset the large registers as the server does: in a child `prongsai render-worker`.
     pub worker: bool,
     /// Where to write typst's timings of a few warm seed renders (Chrome trace JSON).
     pub typst_trace: Option<std::path::PathBuf>,
+    /// A template to typeset the large registers with instead of the built-in one.
+    pub template: Option<std::path::PathBuf>,
 }
 
 pub fn run(options: BenchOptions) -> anyhow::Result<ExitCode> {
@@ -79,32 +83,48 @@ pub fn run(options: BenchOptions) -> anyhow::Result<ExitCode> {
         false => None,
     };
     let engine = PdfEngine::new().with_worker(worker);
+    let template = options.template.as_deref().map(std::fs::read_to_string).transpose()?;
     for &n in &options.measures {
-        large(&engine, n, options.large_iterations.max(1), options.docx_out.as_deref())?;
+        let out = Outputs { docx: options.docx_out.as_deref(), pdf: options.pdf_out.as_deref() };
+        large(&engine, n, options.large_iterations.max(1), out, template.as_deref())?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// Where a large register's DOCX and PDF are written (`{n}`: its measures), if anywhere.
+#[derive(Clone, Copy)]
+struct Outputs<'a> {
+    docx: Option<&'a str>,
+    pdf: Option<&'a str>,
+}
+
 /// Renders a register of `n` measures `iterations` times, then the seed a dozen times (as a server
 /// goes on with small documents), and says what memory the process holds.
-fn large(engine: &PdfEngine, n: usize, iterations: u32, docx_out: Option<&str>) -> anyhow::Result<()> {
+fn large(engine: &PdfEngine, n: usize, iterations: u32, out: Outputs, template: Option<&str>) -> anyhow::Result<()> {
     let doc = MeasuresReportDoc::with_measures(n);
-    if let Some(path) = docx_out {
+    if let Some(path) = out.docx {
         let path = path.replace("{n}", &n.to_string());
         std::fs::write(&path, docx::measures_report_docx(&doc)?)?;
         println!("{n} measures: DOCX written to {path}");
     }
     let mut times = Vec::new();
+    let mut pdf_written = false;
     let mut pages = 0;
     let mut bytes = 0;
     for _ in 0..iterations {
         let started = Instant::now();
         // The page count is known only in this process (0: typeset by the child).
-        let (pdf, p) = match engine.has_worker() {
-            true => (engine.measures_report(&doc)?, 0),
-            false => engine.measures_report_paged(&doc)?,
+        let (pdf, p) = match (engine.has_worker(), template) {
+            (_, Some(template)) => engine.measures_report_paged_with(&doc, template)?,
+            (true, None) => (engine.measures_report(&doc)?, 0),
+            (false, None) => engine.measures_report_paged(&doc)?,
         };
         times.push(started.elapsed());
+        if let Some(path) = out.pdf.filter(|_| !pdf_written) {
+            let path = path.replace("{n}", &n.to_string());
+            std::fs::write(&path, &pdf)?;
+            pdf_written = true;
+        }
         (pages, bytes) = (p, pdf.len());
         println!("{n} measures: {:.0} ms, {p} pages, {} KB; {}", ms(times[times.len() - 1]), bytes / 1024, memory());
     }
@@ -120,7 +140,7 @@ fn large(engine: &PdfEngine, n: usize, iterations: u32, docx_out: Option<&str>) 
         ms(median) / pages.max(1) as f64
     );
     if !engine.has_worker() {
-        let [data, compile, marks, pdf] = engine.measures_report_stages(&doc)?.map(ms);
+        let [data, compile, marks, pdf] = engine.measures_report_stages(&doc, template)?.map(ms);
         println!(
             "{n} measures, one more render by stage: data {data:.0} ms, typst compile {compile:.0} ms, \
              marks repair {marks:.0} ms, PDF export {pdf:.0} ms"
@@ -200,7 +220,7 @@ fn seed(iterations: u32) -> anyhow::Result<()> {
     let mut stages: [Vec<Duration>; 4] = Default::default();
     for i in 0..iterations {
         edited.intro = format!("{} ({i}')", doc.intro);
-        for (times, took) in stages.iter_mut().zip(engine.measures_report_stages(&edited)?) {
+        for (times, took) in stages.iter_mut().zip(engine.measures_report_stages(&edited, None)?) {
             times.push(took);
         }
     }

@@ -132,17 +132,32 @@ impl PdfEngine {
 
     /// As [`measures_report`](Self::measures_report), with the number of pages (for benchmarks).
     pub fn measures_report_paged(&self, doc: &MeasuresReportDoc) -> anyhow::Result<(Vec<u8>, usize)> {
-        let rendered = self.render_inner(measures::TEMPLATE, measures_json(doc), &[])?;
+        self.measures_report_paged_with(doc, measures::TEMPLATE)
+    }
+
+    /// As [`measures_report_paged`](Self::measures_report_paged) with another template (`prongsai
+    /// bench --template`), in this process.
+    pub fn measures_report_paged_with(
+        &self,
+        doc: &MeasuresReportDoc,
+        template: &str,
+    ) -> anyhow::Result<(Vec<u8>, usize)> {
+        let rendered = self.render_inner(template, measures_json(doc), &[])?;
         Ok((rendered.pdf, rendered.pages))
     }
 
     /// The measures report's stages timed one by one, for `prongsai bench`: building the data
     /// (word segmentation), typst's compile (evaluation and layout), the marks' repair, the PDF.
-    pub fn measures_report_stages(&self, doc: &MeasuresReportDoc) -> anyhow::Result<[Duration; 4]> {
+    /// `template`: another template than the built-in one (`prongsai bench --template`).
+    pub fn measures_report_stages(
+        &self,
+        doc: &MeasuresReportDoc,
+        template: Option<&str>,
+    ) -> anyhow::Result<[Duration; 4]> {
         let started = Instant::now();
         let json = measures_json(doc);
         let data = started.elapsed();
-        let [compile, marks, export] = self.render_inner(measures::TEMPLATE, json, &[])?.took;
+        let [compile, marks, export] = self.render_inner(template.unwrap_or(measures::TEMPLATE), json, &[])?.took;
         Ok([data, compile, marks, export])
     }
 
