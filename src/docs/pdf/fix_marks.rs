@@ -8,6 +8,7 @@
 //! the same (pixel-identical in tests, see `docs/notes/thai-fonts.md`). Belongs upstream
 //! (typst#7610, typst#4225, krilla#411).
 
+use rayon::prelude::*;
 use typst::layout::{Em, Frame, FrameItem, GroupItem, Point};
 use typst::text::TextItem;
 use typst_layout::{Page, PagedDocument};
@@ -17,9 +18,10 @@ use super::linebreaks;
 /// Positions closer than this are the same.
 const EPS: f64 = 0.01;
 
-/// Returns the document with every page repaired.
+/// Returns the document with every page repaired, pages on every core (they are independent).
 pub fn fix_document(mut doc: PagedDocument) -> PagedDocument {
-    let pages = doc.pages().iter().map(|p| Page { frame: fix_frame(&p.frame), ..p.clone() }).collect();
+    let pages: Vec<Page> = doc.pages().par_iter().map(|p| Page { frame: fix_frame(&p.frame), ..p.clone() }).collect();
+    let pages = pages.into_iter().collect();
     let info = doc.info_mut().clone();
     PagedDocument::new(pages, info)
 }
