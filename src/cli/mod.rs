@@ -126,33 +126,8 @@ pub enum Command {
     /// Measure rendering speed (run a release build for meaningful figures); `bench populate`
     /// fills a database for load tests.
     Bench {
-        /// Warm renders of the seed report to time (0: skip it).
-        #[arg(long, default_value_t = 50)]
-        iterations: u32,
-        /// Also render a register of this many measures (repeat for several sizes).
-        #[arg(long)]
-        measures: Vec<usize>,
-        /// Renders of each large register.
-        #[arg(long, default_value_t = 3)]
-        large_iterations: u32,
-        /// Write each large register's DOCX here (`{n}` becomes the number of measures), for
-        /// scripts/bench-libreoffice.sh.
-        #[arg(long)]
-        docx_out: Option<String>,
-        /// Write each large register's PDF here (`{n}` becomes the number of measures).
-        #[arg(long)]
-        pdf_out: Option<String>,
-        /// Typeset the large registers in a child process, as the server does.
-        #[arg(long)]
-        worker: bool,
-        /// Write typst's own timings of 5 warm seed renders here (Chrome trace JSON: open it in
-        /// chrome://tracing or Perfetto), to see which part of the layout the time goes to.
-        #[arg(long)]
-        typst_trace: Option<std::path::PathBuf>,
-        /// Typeset the large registers with this template instead of the built-in one, to time a
-        /// template change without rebuilding.
-        #[arg(long)]
-        template: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        options: crate::docs::bench::BenchOptions,
         #[command(subcommand)]
         command: Option<BenchCommand>,
     },
@@ -230,27 +205,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::docs::pdf::worker::serve_one(&mut std::io::stdin().lock(), &mut std::io::stdout().lock())?;
             return Ok(ExitCode::SUCCESS);
         }
-        Command::Bench {
-            iterations,
-            measures,
-            large_iterations,
-            docx_out,
-            pdf_out,
-            worker,
-            typst_trace,
-            template,
-            command: None,
-        } => {
-            let options = crate::docs::bench::BenchOptions {
-                iterations,
-                measures,
-                large_iterations,
-                docx_out,
-                pdf_out,
-                worker,
-                typst_trace,
-                template,
-            };
+        Command::Bench { options, command: None } => {
             return crate::docs::bench::run(options);
         }
         // Before connecting: a backup must not migrate, a restore target must not be created.

@@ -46,24 +46,37 @@ fn memory() -> String {
     format!("RSS {} (peak {})", mb("VmRSS"), mb("VmHWM"))
 }
 
-/// What `prongsai bench` runs.
+/// What `prongsai bench` runs (its command-line options).
+#[derive(Debug, clap::Args)]
 pub struct BenchOptions {
-    /// Warm renders of the seed report (0: skip the seed).
+    /// Warm renders of the seed report to time (0: skip it).
+    #[arg(long, default_value_t = 50)]
     pub iterations: u32,
-    /// Sizes of large registers to render, in measures.
+    /// Also render a register of this many measures (repeat for several sizes).
+    #[arg(long)]
     pub measures: Vec<usize>,
     /// Renders of each large register.
+    #[arg(long, default_value_t = 3)]
     pub large_iterations: u32,
-    /// Where to write each large register's DOCX (`{n}` is replaced by the measures), for
-    /// `scripts/bench-libreoffice.sh`.
+    // The placeholder is not spelled out in the help: clap turns it into a line break there.
+    /// Write each large register's DOCX here, for scripts/bench-libreoffice.sh; the letter n
+    /// between curly braces in the path becomes the number of measures.
+    #[arg(long)]
     pub docx_out: Option<String>,
-    /// Where to write each large register's PDF (`{n}` is replaced by the measures).
+    /// Write each large register's PDF here; the letter n between curly braces in the path
+    /// becomes the number of measures.
+    #[arg(long)]
     pub pdf_out: Option<String>,
-    /// Typeset the large registers as the server does: in a child `prongsai render-worker`.
+    /// Typeset the large registers in a child process, as the server does.
+    #[arg(long)]
     pub worker: bool,
-    /// Where to write typst's timings of a few warm seed renders (Chrome trace JSON).
+    /// Write typst's own timings of 5 warm seed renders here (Chrome trace JSON: open it in
+    /// chrome://tracing or Perfetto), to see which part of the layout the time goes to.
+    #[arg(long)]
     pub typst_trace: Option<std::path::PathBuf>,
-    /// A template to typeset the large registers with instead of the built-in one.
+    /// Typeset the large registers with this template instead of the built-in one, to time a
+    /// template change without rebuilding.
+    #[arg(long)]
     pub template: Option<std::path::PathBuf>,
 }
 
