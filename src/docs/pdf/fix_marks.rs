@@ -1,5 +1,6 @@
 //! Post-layout repair of split-off raised marks, so Thai text extracts once. The same walk over
-//! the pages gives text runs back their Thai language and text ([`linebreaks::restore_text`]).
+//! the pages gives text runs back their Thai language and text ([`linebreaks::restore_text`]); the
+//! page numbers are written in after it ([`page_numbers::stamp`]).
 //!
 //! typst-layout 0.15.1 starts a new `TextItem` whenever a glyph's GPOS y-offset changes. With Sarabun,
 //! mkmk raises the tone mark of `ขั้` above `ั`, so the mark becomes its own item whose text is the whole
@@ -13,14 +14,17 @@ use typst::layout::{Em, Frame, FrameItem, GroupItem, Point};
 use typst::text::TextItem;
 use typst_layout::{Page, PagedDocument};
 
-use super::linebreaks;
+use super::{linebreaks, page_numbers};
 
 /// Positions closer than this are the same.
 const EPS: f64 = 0.01;
 
-/// Returns the document with every page repaired, pages on every core (they are independent).
+/// Returns the document with every page repaired, pages on every core (they are independent), and
+/// its page numbers written in (`page_numbers`).
 pub fn fix_document(mut doc: PagedDocument) -> PagedDocument {
-    let pages: Vec<Page> = doc.pages().par_iter().map(|p| Page { frame: fix_frame(&p.frame), ..p.clone() }).collect();
+    let mut pages: Vec<Page> =
+        doc.pages().par_iter().map(|p| Page { frame: fix_frame(&p.frame), ..p.clone() }).collect();
+    page_numbers::stamp(&mut pages);
     let pages = pages.into_iter().collect();
     let info = doc.info_mut().clone();
     PagedDocument::new(pages, info)

@@ -62,6 +62,7 @@ pub fn data(doc: &MeasuresReportDoc) -> Value {
         "footer": items(&doc.footer),
         "no_measures": doc.no_measures().map(items),
         "thai_digits": doc.thai_digits,
+        "page_placeholder": super::page_numbers::placeholder(doc.thai_digits),
         "draft_mark": doc.draft_mark.as_deref().map(items),
         "signature": doc.signature.iter().map(|l| items(l)).collect::<Vec<_>>(),
         "version_note": doc.version_note.as_deref().map(items),

@@ -7,6 +7,7 @@
 mod fix_marks;
 mod linebreaks;
 mod measures;
+mod page_numbers;
 mod wordbox;
 pub mod worker;
 mod world;

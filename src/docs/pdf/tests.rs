@@ -287,6 +287,58 @@ fn page_numbers_follow_the_digit_setting() {
     assert!(arabic.contains("หน้า 1 / 3"), "{arabic}");
 }
 
+/// Each page's words as pdftotext's `-bbox` gives them: (text, xMax), page by page.
+fn words_by_page(pdf: &[u8]) -> Vec<Vec<(String, f64)>> {
+    let bbox = poppler("pdftotext", &["-bbox"], pdf);
+    let attr = |line: &str, name: &str| -> f64 {
+        line.split(&format!("{name}=\"")).nth(1).unwrap().split('"').next().unwrap().parse().unwrap()
+    };
+    let mut pages = Vec::new();
+    for line in bbox.lines() {
+        if line.trim_start().starts_with("<page ") {
+            pages.push(Vec::new());
+        } else if line.contains("<word ") {
+            let text = line.split('>').nth(1).unwrap().split('<').next().unwrap().to_string();
+            pages.last_mut().unwrap().push((text, attr(line, "xMax")));
+        }
+    }
+    pages
+}
+
+#[test]
+fn every_page_after_the_cover_is_numbered_k_of_n_and_the_number_ends_at_the_right_margin() {
+    // Numbers are written in after layout (page_numbers.rs): one- and two-digit pages must both
+    // read right and end where the text does (1.8 cm from the landscape page's right edge).
+    let mut doc = MeasuresReportDoc::sample();
+    doc.rows = doc.rows.iter().cycle().take(doc.rows.len() * 12).cloned().collect();
+    // A clerk's text that looks like the placeholder is neither numbered nor counted.
+    let look_alike = "๐๐๐ / ๐๐๐";
+    doc.rows[0].results.push(look_alike.to_string());
+    doc.cover_lines.push(look_alike.to_string());
+    let right_edge = 841.89 - 18.0 / 25.4 * 72.0;
+    for thai in [true, false] {
+        let doc = MeasuresReportDoc { thai_digits: thai, ..doc.clone() };
+        let pages = words_by_page(&ENGINE.measures_report(&doc).unwrap());
+        let n = pages.len() - 1;
+        assert!(n >= 10, "{n} numbered pages: two-digit numbers are tested too");
+        let digits = |k: usize| if thai { crate::thai::digits::to_thai_digits(&k.to_string()) } else { k.to_string() };
+        assert!(!pages[0].iter().any(|(w, _)| w == "หน้า"), "the cover has no number");
+        let kept =
+            |words: &[(String, f64)]| words.iter().map(|(w, _)| w.as_str()).collect::<String>().contains("๐๐๐/๐๐๐");
+        assert!(kept(&pages[0]) && kept(&pages[1]), "the look-alike stays as typed");
+        for (k, words) in pages.iter().enumerate().skip(1) {
+            let at = words.iter().rposition(|(w, _)| w == "หน้า").unwrap_or_else(|| panic!("page {k}: {words:?}"));
+            let label: Vec<&str> = words[at..].iter().map(|(w, _)| w.as_str()).collect();
+            assert_eq!(label, ["หน้า", &digits(k), "/", &digits(n)], "page {k} of {n}");
+            let x_max = words.last().unwrap().1;
+            assert!(
+                (x_max - right_edge).abs() < 1.0,
+                "page {k}: the number ends at {x_max}, the margin at {right_edge}"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_very_long_token_stays_inside_its_cell() {
     let mut doc = MeasuresReportDoc::sample();
