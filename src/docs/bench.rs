@@ -74,6 +74,10 @@ pub struct BenchOptions {
     /// chrome://tracing or Perfetto), to see which part of the layout the time goes to.
     #[arg(long)]
     pub typst_trace: Option<std::path::PathBuf>,
+    /// Write typst's own timings of one more render of each large register here (Chrome trace
+    /// JSON); the letter n between curly braces in the path becomes the number of measures.
+    #[arg(long)]
+    pub large_trace: Option<String>,
     /// Typeset the large registers with this template instead of the built-in one, to time a
     /// template change without rebuilding.
     #[arg(long)]
@@ -98,7 +102,11 @@ pub fn run(options: BenchOptions) -> anyhow::Result<ExitCode> {
     let engine = PdfEngine::new().with_worker(worker);
     let template = options.template.as_deref().map(std::fs::read_to_string).transpose()?;
     for &n in &options.measures {
-        let out = Outputs { docx: options.docx_out.as_deref(), pdf: options.pdf_out.as_deref() };
+        let out = Outputs {
+            docx: options.docx_out.as_deref(),
+            pdf: options.pdf_out.as_deref(),
+            trace: options.large_trace.as_deref(),
+        };
         large(&engine, n, options.large_iterations.max(1), out, template.as_deref())?;
     }
     Ok(ExitCode::SUCCESS)
@@ -109,6 +117,7 @@ pub fn run(options: BenchOptions) -> anyhow::Result<ExitCode> {
 struct Outputs<'a> {
     docx: Option<&'a str>,
     pdf: Option<&'a str>,
+    trace: Option<&'a str>,
 }
 
 /// Renders a register of `n` measures `iterations` times, then the seed a dozen times (as a server
@@ -153,11 +162,26 @@ fn large(engine: &PdfEngine, n: usize, iterations: u32, out: Outputs, template: 
         ms(median) / pages.max(1) as f64
     );
     if !engine.has_worker() {
-        let [data, compile, marks, pdf] = engine.measures_report_stages(&doc, template)?.map(ms);
+        let [data, compile, marks, pdf, clean_up] = engine.measures_report_stages(&doc, template)?.map(ms);
         println!(
             "{n} measures, one more render by stage: data {data:.0} ms, typst compile {compile:.0} ms, \
-             marks repair {marks:.0} ms, PDF export {pdf:.0} ms"
+             marks repair {marks:.0} ms, PDF export {pdf:.0} ms; then, off the reader's path, \
+             clean-up {clean_up:.0} ms"
         );
+    }
+    if let Some(path) = out.trace {
+        let path = path.replace("{n}", &n.to_string());
+        typst_timing::enable();
+        let done = match template {
+            Some(template) => engine.measures_report_paged_with(&doc, template),
+            None => engine.measures_report_paged(&doc),
+        };
+        typst_timing::disable();
+        let mut events = Vec::new();
+        typst_timing::export_json(&mut events, |_| (String::new(), 0)).map_err(anyhow::Error::msg)?;
+        done?;
+        std::fs::write(&path, &events)?;
+        println!("{n} measures: typst's timings of one more render written to {path}");
     }
     let seed = MeasuresReportDoc::sample();
     for _ in 0..12 {
@@ -230,7 +254,7 @@ fn seed(iterations: u32) -> anyhow::Result<()> {
         warm.push(started.elapsed());
     }
     // The same warm render, stage by stage.
-    let mut stages: [Vec<Duration>; 4] = Default::default();
+    let mut stages: [Vec<Duration>; 5] = Default::default();
     for i in 0..iterations {
         edited.intro = format!("{} ({i}')", doc.intro);
         for (times, took) in stages.iter_mut().zip(engine.measures_report_stages(&edited, None)?) {
@@ -264,7 +288,9 @@ fn seed(iterations: u32) -> anyhow::Result<()> {
     println!("engine init: {:.1} ms", init.as_secs_f64() * 1000.0);
     println!("PDF cold (first render): {:.1} ms", cold.as_secs_f64() * 1000.0);
     println!("PDF warm, data changed each time: {}", stats(&mut warm));
-    for (name, times) in ["data (word items)", "typst compile", "marks repair", "PDF export"].iter().zip(&mut stages) {
+    let names =
+        ["data (word items)", "typst compile", "marks repair", "PDF export", "clean-up (off the reader's path)"];
+    for (name, times) in names.iter().zip(&mut stages) {
         println!("  warm stage, {name}: {}", stats(times));
     }
     println!("DOCX: {}", stats(&mut docx_times));

@@ -52,10 +52,21 @@ const CACHE_MAX_AGE: usize = 10;
 const LARGE_PAGES: usize = 20;
 
 /// Drops typst's cached work after a render, so that a long-running server's memory stays bounded:
-/// entries unused for [`CACHE_MAX_AGE`] renders, or all of them after a large document.
-fn evict_after<E>(result: &Result<Rendered, E>) {
-    match result {
-        Ok(rendered) if rendered.pages > LARGE_PAGES => comemo::evict(0),
+/// entries unused for [`CACHE_MAX_AGE`] renders, or all of them after a large document. Freeing a
+/// large document and typst's work on it takes tens of milliseconds that whoever waits for the PDF
+/// should not wait for, so that is done on a thread of its own.
+fn clean_up(laid_out: Option<PagedDocument>) {
+    match laid_out {
+        Some(doc) if doc.pages().len() > LARGE_PAGES => {
+            let freed = std::thread::Builder::new().name("typst-evict".into()).spawn(move || {
+                drop(doc);
+                comemo::evict(0);
+            });
+            // The system refused a thread (the document went with the refused closure): evict here.
+            if freed.is_err() {
+                comemo::evict(0);
+            }
+        }
         _ => comemo::evict(CACHE_MAX_AGE),
     }
 }
@@ -148,18 +159,25 @@ impl PdfEngine {
     }
 
     /// The measures report's stages timed one by one, for `prongsai bench`: building the data
-    /// (word segmentation), typst's compile (evaluation and layout), the marks' repair, the PDF.
+    /// (word segmentation), typst's compile (evaluation and layout), the marks' repair, the PDF,
+    /// and the clean-up after it (freeing the laid-out document and typst's cached work), which
+    /// renders do off the reader's path and is done and timed here in line.
     /// `template`: another template than the built-in one (`prongsai bench --template`).
     pub fn measures_report_stages(
         &self,
         doc: &MeasuresReportDoc,
         template: Option<&str>,
-    ) -> anyhow::Result<[Duration; 4]> {
+    ) -> anyhow::Result<[Duration; 5]> {
         let started = Instant::now();
         let json = measures_json(doc);
         let data = started.elapsed();
-        let [compile, marks, export] = self.render_inner(template.unwrap_or(measures::TEMPLATE), json, &[])?.took;
-        Ok([data, compile, marks, export])
+        let (rendered, laid_out) = self.typeset(template.unwrap_or(measures::TEMPLATE), json, &[])?;
+        let [compile, marks, export] = rendered.took;
+        let started = Instant::now();
+        let large = laid_out.pages().len() > LARGE_PAGES;
+        drop(laid_out);
+        comemo::evict(if large { 0 } else { CACHE_MAX_AGE });
+        Ok([data, compile, marks, export, started.elapsed()])
     }
 
     /// Renders a typst `template` that reads its data with `json("data.json")`.
@@ -182,20 +200,46 @@ impl PdfEngine {
         }
     }
 
-    /// Typesets `json` (the data, already serialized) in this process: small documents, and the
-    /// render worker's side of large ones.
-    pub fn render_here(&self, template: &str, json: Vec<u8>, files: &[(&str, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
+    /// Typesets `json` (the data, already serialized) in this process: documents under the render
+    /// worker's threshold (the worker itself uses [`render_before_exit`](Self::render_before_exit)).
+    fn render_here(&self, template: &str, json: Vec<u8>, files: &[(&str, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
         Ok(self.render_inner(template, json, files)?.pdf)
     }
 
-    /// Typesets in this process, then lets typst's caches go as [`evict_after`] says.
+    /// Typesets in this process, then lets typst's caches go as [`clean_up`] says.
     fn render_inner(&self, template: &str, json: Vec<u8>, files: &[(&str, Vec<u8>)]) -> Result<Rendered, PdfError> {
-        let result = self.typeset(template, json, files);
-        evict_after(&result);
-        result
+        match self.typeset(template, json, files) {
+            Ok((rendered, laid_out)) => {
+                clean_up(Some(laid_out));
+                Ok(rendered)
+            }
+            Err(e) => {
+                clean_up(None);
+                Err(e)
+            }
+        }
     }
 
-    fn typeset(&self, template: &str, json: Vec<u8>, files: &[(&str, Vec<u8>)]) -> Result<Rendered, PdfError> {
+    /// Typesets in a process that ends right after (the render worker): the PDF, and the laid-out
+    /// document, which the caller leaves for the process's end to free (freeing it would only
+    /// delay the PDF's reader, who waits for the worker to exit).
+    pub fn render_before_exit(
+        &self,
+        template: &str,
+        json: Vec<u8>,
+        files: &[(&str, Vec<u8>)],
+    ) -> anyhow::Result<(Vec<u8>, PagedDocument)> {
+        let (rendered, laid_out) = self.typeset(template, json, files)?;
+        Ok((rendered.pdf, laid_out))
+    }
+
+    /// The PDF, and the laid-out document it was written from (for [`clean_up`]).
+    fn typeset(
+        &self,
+        template: &str,
+        json: Vec<u8>,
+        files: &[(&str, Vec<u8>)],
+    ) -> Result<(Rendered, PagedDocument), PdfError> {
         let job = self.job(template, json, files)?;
         let started = Instant::now();
         let compiled = compile(&job)?;
@@ -204,7 +248,7 @@ impl PdfEngine {
         let fixed_at = Instant::now();
         let pdf = export(&job, &doc)?;
         let took = [compiled_at - started, fixed_at - compiled_at, fixed_at.elapsed()];
-        Ok(Rendered { pdf, pages: doc.pages().len(), took })
+        Ok((Rendered { pdf, pages: doc.pages().len(), took }, doc))
     }
 
     /// The world one render compiles in: this engine's library and fonts, the request's files.

@@ -151,8 +151,11 @@ pub fn serve_one(input: &mut impl Read, output: &mut impl Write) -> anyhow::Resu
         names.push(name);
     }
     let files: Vec<(&str, Vec<u8>)> = names.iter().map(String::as_str).zip(contents).collect();
-    let pdf = PdfEngine::new().render_here(&template, data, &files)?;
+    let (pdf, laid_out) = PdfEngine::new().render_before_exit(&template, data, &files)?;
     output.write_all(&pdf)?;
     output.flush()?;
+    // This process ends now, and its end frees the laid-out document (and typst's caches) at once;
+    // freeing them piece by piece first would only keep the server waiting for the exit.
+    std::mem::forget(laid_out);
     Ok(())
 }
