@@ -200,8 +200,9 @@ impl PdfEngine {
         }
     }
 
-    /// Typesets `json` (the data, already serialized) in this process: documents under the render
-    /// worker's threshold (the worker itself uses [`render_before_exit`](Self::render_before_exit)).
+    /// Typesets `json` (the data, already serialized) in this process: every document when there is
+    /// no render worker, else those under its threshold (the worker itself uses
+    /// [`render_before_exit`](Self::render_before_exit)).
     fn render_here(&self, template: &str, json: Vec<u8>, files: &[(&str, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
         Ok(self.render_inner(template, json, files)?.pdf)
     }
