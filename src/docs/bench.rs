@@ -124,6 +124,11 @@ struct Outputs<'a> {
 /// goes on with small documents), and says what memory the process holds.
 fn large(engine: &PdfEngine, n: usize, iterations: u32, out: Outputs, template: Option<&str>) -> anyhow::Result<()> {
     let doc = MeasuresReportDoc::with_measures(n);
+    // A template of the operator's (`--template`) is typeset in this process, as is any without a worker.
+    let in_process = || match template {
+        Some(template) => engine.measures_report_paged_with(&doc, template),
+        None => engine.measures_report_paged(&doc),
+    };
     if let Some(path) = out.docx {
         let path = path.replace("{n}", &n.to_string());
         std::fs::write(&path, docx::measures_report_docx(&doc)?)?;
@@ -137,9 +142,8 @@ fn large(engine: &PdfEngine, n: usize, iterations: u32, out: Outputs, template: 
         let started = Instant::now();
         // The page count is known only in this process (0: typeset by the child).
         let (pdf, p) = match (engine.has_worker(), template) {
-            (_, Some(template)) => engine.measures_report_paged_with(&doc, template)?,
             (true, None) => (engine.measures_report(&doc)?, 0),
-            (false, None) => engine.measures_report_paged(&doc)?,
+            _ => in_process()?,
         };
         times.push(started.elapsed());
         if let Some(path) = out.pdf.filter(|_| !pdf_written) {
@@ -171,15 +175,7 @@ fn large(engine: &PdfEngine, n: usize, iterations: u32, out: Outputs, template: 
     }
     if let Some(path) = out.trace {
         let path = path.replace("{n}", &n.to_string());
-        typst_timing::enable();
-        let done = match template {
-            Some(template) => engine.measures_report_paged_with(&doc, template),
-            None => engine.measures_report_paged(&doc),
-        };
-        typst_timing::disable();
-        let mut events = Vec::new();
-        typst_timing::export_json(&mut events, |_| (String::new(), 0)).map_err(anyhow::Error::msg)?;
-        done?;
+        let events = traced(&mut || in_process().map(drop))?;
         std::fs::write(&path, &events)?;
         println!("{n} measures: typst's timings of one more render written to {path}");
     }
@@ -209,14 +205,6 @@ fn typst_trace(path: &std::path::Path) -> anyhow::Result<()> {
         let events: Vec<serde_json::Value> = serde_json::from_slice(events)?;
         Ok(events.iter().filter(|e| e["name"] == "prepare" && e["ph"] == "B").count())
     };
-    let traced = |render: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<Vec<u8>> {
-        typst_timing::enable();
-        let done = render();
-        typst_timing::disable();
-        let mut events = Vec::new();
-        typst_timing::export_json(&mut events, |_| (String::new(), 0)).map_err(anyhow::Error::msg)?;
-        done.map(|()| events)
-    };
     let cold = traced(&mut || render(0))?;
     for i in 1..10 {
         render(i)?;
@@ -230,6 +218,16 @@ fn typst_trace(path: &std::path::Path) -> anyhow::Result<()> {
     );
     println!("typst's timings of {WARM} warm seed renders written to {}", path.display());
     Ok(())
+}
+
+/// Typst's own timings (Chrome trace JSON) of what `render` does.
+fn traced(render: &mut dyn FnMut() -> anyhow::Result<()>) -> anyhow::Result<Vec<u8>> {
+    typst_timing::enable();
+    let done = render();
+    typst_timing::disable();
+    let mut events = Vec::new();
+    typst_timing::export_json(&mut events, |_| (String::new(), 0)).map_err(anyhow::Error::msg)?;
+    done.map(|()| events)
 }
 
 fn ms(d: Duration) -> f64 {

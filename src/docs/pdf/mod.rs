@@ -51,23 +51,27 @@ const CACHE_MAX_AGE: usize = 10;
 /// hundreds of MB and are not asked for again soon (a published version is kept as a file).
 const LARGE_PAGES: usize = 20;
 
-/// Drops typst's cached work after a render, so that a long-running server's memory stays bounded:
-/// entries unused for [`CACHE_MAX_AGE`] renders, or all of them after a large document. Freeing a
-/// large document and typst's work on it takes tens of milliseconds that whoever waits for the PDF
-/// should not wait for, so that is done on a thread of its own.
+/// Frees a laid-out document and typst's cached work on it, so that a long-running server's memory
+/// stays bounded: entries unused for [`CACHE_MAX_AGE`] renders, or all of them after a large
+/// document.
+fn free(laid_out: Option<PagedDocument>) {
+    let large = laid_out.as_ref().is_some_and(|doc| doc.pages().len() > LARGE_PAGES);
+    drop(laid_out);
+    comemo::evict(if large { 0 } else { CACHE_MAX_AGE });
+}
+
+/// [`free`] after a render. After a large document that takes tens of milliseconds that whoever
+/// waits for the PDF should not wait for, so it is done on a thread of its own.
 fn clean_up(laid_out: Option<PagedDocument>) {
     match laid_out {
         Some(doc) if doc.pages().len() > LARGE_PAGES => {
-            let freed = std::thread::Builder::new().name("typst-evict".into()).spawn(move || {
-                drop(doc);
-                comemo::evict(0);
-            });
+            let freed = std::thread::Builder::new().name("typst-evict".into()).spawn(move || free(Some(doc)));
             // The system refused a thread (the document went with the refused closure): evict here.
             if freed.is_err() {
                 comemo::evict(0);
             }
         }
-        _ => comemo::evict(CACHE_MAX_AGE),
+        small => free(small),
     }
 }
 
@@ -174,9 +178,7 @@ impl PdfEngine {
         let (rendered, laid_out) = self.typeset(template.unwrap_or(measures::TEMPLATE), json, &[])?;
         let [compile, marks, export] = rendered.took;
         let started = Instant::now();
-        let large = laid_out.pages().len() > LARGE_PAGES;
-        drop(laid_out);
-        comemo::evict(if large { 0 } else { CACHE_MAX_AGE });
+        free(Some(laid_out));
         Ok([data, compile, marks, export, started.elapsed()])
     }
 

@@ -15,7 +15,7 @@ use typst::text::{Glyph, TextItem};
 use typst_layout::Page;
 
 /// The typst label of the box that holds "หน้า" and the placeholder's box: `[#box(…) <page-number>]`.
-pub const LABEL: &str = "page-number";
+const LABEL: &str = "page-number";
 const THAI: &str = "๐๐๐ / ๐๐๐";
 const ARABIC: &str = "000 / 000";
 
@@ -84,10 +84,16 @@ fn rebuild(frame: &Frame, path: &[usize], number: usize, total: usize) -> Option
         (*pos, GroupItem { frame: rebuild(&group.frame, rest, number, total)?, ..group.clone() })
     };
     items[i] = (pos, FrameItem::Group(group));
+    Some(with_items(frame, items, frame.width()))
+}
+
+/// A copy of `frame` (its kind, size and baseline) holding `items`, `width` wide.
+fn with_items(frame: &Frame, items: Vec<(Point, FrameItem)>, width: Abs) -> Frame {
     let mut out = frame.clone();
     out.clear();
     out.push_multiple(items);
-    Some(out)
+    out.set_size(Size::new(width, frame.height()));
+    out
 }
 
 /// The label's box with the number written in: the box and the placeholder's box narrow by what
@@ -104,7 +110,6 @@ fn relabel(label: &GroupItem, pos: Point, number: usize, total: usize) -> Option
     let numbered = written(run, &text)?;
     let narrower: Abs = run.width() - numbered.width();
     // The run keeps its place among the box's tags (the PDF's structure follows their order).
-    let mut inner_frame = inner.frame.clone();
     let inner_items: Vec<(Point, FrameItem)> = inner
         .frame
         .items()
@@ -113,14 +118,9 @@ fn relabel(label: &GroupItem, pos: Point, number: usize, total: usize) -> Option
             _ => (*at, item.clone()),
         })
         .collect();
-    inner_frame.clear();
-    inner_frame.push_multiple(inner_items);
-    inner_frame.set_size(Size::new(inner_frame.width() - narrower, inner_frame.height()));
+    let inner_frame = with_items(&inner.frame, inner_items, inner.frame.width() - narrower);
     items[inner_at].1 = FrameItem::Group(GroupItem { frame: inner_frame, ..inner.clone() });
-    let mut frame = label.frame.clone();
-    frame.clear();
-    frame.push_multiple(items);
-    frame.set_size(Size::new(frame.width() - narrower, frame.height()));
+    let frame = with_items(&label.frame, items, label.frame.width() - narrower);
     Some((Point::new(pos.x + narrower, pos.y), GroupItem { frame, ..label.clone() }))
 }
 

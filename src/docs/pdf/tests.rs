@@ -287,6 +287,9 @@ fn page_numbers_follow_the_digit_setting() {
     assert!(arabic.contains("หน้า 1 / 3"), "{arabic}");
 }
 
+/// Where the text of the landscape report ends: 1.8 cm from the page's right edge, in points.
+const RIGHT_MARGIN: f64 = 841.89 - 18.0 / 25.4 * 72.0;
+
 /// Each page's words as pdftotext's `-bbox` gives them: (text, xMax), page by page.
 fn words_by_page(pdf: &[u8]) -> Vec<Vec<(String, f64)>> {
     let bbox = poppler("pdftotext", &["-bbox"], pdf);
@@ -315,7 +318,6 @@ fn every_page_after_the_cover_is_numbered_k_of_n_and_the_number_ends_at_the_righ
     let look_alike = "๐๐๐ / ๐๐๐";
     doc.rows[0].results.push(look_alike.to_string());
     doc.cover_lines.push(look_alike.to_string());
-    let right_edge = 841.89 - 18.0 / 25.4 * 72.0;
     for thai in [true, false] {
         let doc = MeasuresReportDoc { thai_digits: thai, ..doc.clone() };
         let pages = words_by_page(&ENGINE.measures_report(&doc).unwrap());
@@ -332,8 +334,8 @@ fn every_page_after_the_cover_is_numbered_k_of_n_and_the_number_ends_at_the_righ
             assert_eq!(label, ["หน้า", &digits(k), "/", &digits(n)], "page {k} of {n}");
             let x_max = words.last().unwrap().1;
             assert!(
-                (x_max - right_edge).abs() < 1.0,
-                "page {k}: the number ends at {x_max}, the margin at {right_edge}"
+                (x_max - RIGHT_MARGIN).abs() < 1.0,
+                "page {k}: the number ends at {x_max}, the margin at {RIGHT_MARGIN}"
             );
         }
     }
@@ -349,11 +351,8 @@ fn a_very_long_token_stays_inside_its_cell() {
     doc.rows[0].period.push(latin.to_string());
     let pdf = ENGINE.measures_report(&doc).unwrap();
     // Nothing may pass the right margin (1.8 cm) of the landscape page.
-    let right_edge = 841.89 - 18.0 / 25.4 * 72.0;
-    let bbox = poppler("pdftotext", &["-bbox"], &pdf);
-    for word in bbox.lines().filter(|l| l.contains("<word ")) {
-        let x_max: f64 = word.split("xMax=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
-        assert!(x_max <= right_edge + 0.5, "overflows the margin: {word}");
+    for (word, x_max) in words_by_page(&pdf).into_iter().flatten() {
+        assert!(x_max <= RIGHT_MARGIN + 0.5, "overflows the margin: {word} ends at {x_max}");
     }
     let t = squash(&text(&pdf, true));
     assert!(t.contains(&url) && t.contains(latin));
