@@ -15,6 +15,8 @@ mod world;
 #[cfg(test)]
 mod linebreak_tests;
 #[cfg(test)]
+pub(crate) mod pdf_words;
+#[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
@@ -32,6 +34,7 @@ use typst_layout::PagedDocument;
 
 use crate::docs::MeasuresReportDoc;
 pub use measures::kept_words;
+pub use page_numbers::{page_only_placeholder, placeholder as page_placeholder};
 pub use wordbox::{KEEP_TOGETHER, known_names, line_items};
 use world::{Job, file_id};
 

@@ -3,12 +3,13 @@
 //! A footer that asks typst for its page number (`counter(page)`) makes typst lay the whole
 //! document out a second time once the first pass has told it how many pages there are: 52 ms of the
 //! 743 ms compile of a 200-measure register in typst's own trace (`prongsai bench --large-trace`).
-//! A template that puts [`placeholder`] in its footer instead (in a box of its own, inside a box
-//! with the words before it, labelled [`LABEL`]) is laid out once; [`stamp`] then replaces each
-//! page's placeholder with its number and the number of numbered pages, keeping the box's right
-//! edge where it was, so a right-aligned label stays right-aligned. Pages without a placeholder (a
-//! cover) are not counted. The label, which data cannot carry, keeps a clerk's own "๐๐๐ / ๐๐๐" in
-//! a cell from being taken for it.
+//! A template that puts [`placeholder`] (or [`page_only_placeholder`], for "หน้า ๓" without the
+//! count) in its footer instead, in a box of its own inside a box with the words before it,
+//! labelled [`LABEL`], is laid out once; [`stamp`] then replaces each page's placeholder with its
+//! number (and the number of numbered pages), keeping the box's right edge where it was, so a
+//! right-aligned label stays right-aligned. Pages without a placeholder (a cover) are not counted.
+//! The label, which data cannot carry, keeps a clerk's own "๐๐๐ / ๐๐๐" in a cell from being taken
+//! for it.
 
 use typst::layout::{Abs, Em, Frame, FrameItem, GroupItem, Point, Size};
 use typst::text::{Glyph, TextItem};
@@ -18,14 +19,21 @@ use typst_layout::Page;
 const LABEL: &str = "page-number";
 const THAI: &str = "๐๐๐ / ๐๐๐";
 const ARABIC: &str = "000 / 000";
+const THAI_PAGE_ONLY: &str = "๐๐๐";
+const ARABIC_PAGE_ONLY: &str = "000";
 
-/// The text a template's footer lays out where the page number goes; as wide as the label of a
-/// document of up to 999 pages.
+/// The text a template's footer lays out where "k / n" goes; as wide as the label of a document of
+/// up to 999 pages.
 pub fn placeholder(thai_digits: bool) -> &'static str {
     if thai_digits { THAI } else { ARABIC }
 }
 
-/// Numbers the pages that carry a placeholder 1..=n, "k / n", in the placeholder's digits.
+/// The text a template's footer lays out where the page's number alone goes (up to 999).
+pub fn page_only_placeholder(thai_digits: bool) -> &'static str {
+    if thai_digits { THAI_PAGE_ONLY } else { ARABIC_PAGE_ONLY }
+}
+
+/// Numbers the pages that carry a placeholder 1..=n: "k / n" or "k", in the placeholder's digits.
 pub fn stamp(pages: &mut [Page]) {
     let numbered: Vec<(usize, Vec<usize>)> =
         pages.iter().enumerate().filter_map(|(i, page)| Some((i, find(&page.frame)?))).collect();
@@ -41,7 +49,11 @@ pub fn stamp(pages: &mut [Page]) {
 fn placeholder_run(frame: &Frame) -> Option<&TextItem> {
     let mut runs = frame.items().filter(|(_, item)| !matches!(item, FrameItem::Tag(_)));
     match (runs.next(), runs.next()) {
-        (Some((_, FrameItem::Text(run))), None) if run.text == THAI || run.text == ARABIC => Some(run),
+        (Some((_, FrameItem::Text(run))), None)
+            if [THAI, ARABIC, THAI_PAGE_ONLY, ARABIC_PAGE_ONLY].contains(&run.text.as_str()) =>
+        {
+            Some(run)
+        }
         _ => None,
     }
 }
@@ -104,8 +116,9 @@ fn relabel(label: &GroupItem, pos: Point, number: usize, total: usize) -> Option
         FrameItem::Group(inner) => placeholder_run(&inner.frame).map(|run| (i, inner, run)),
         _ => None,
     })?;
-    let thai = run.text == THAI;
-    let arabic = format!("{number} / {total}");
+    let thai = run.text == THAI || run.text == THAI_PAGE_ONLY;
+    let page_only = run.text == THAI_PAGE_ONLY || run.text == ARABIC_PAGE_ONLY;
+    let arabic = if page_only { number.to_string() } else { format!("{number} / {total}") };
     let text = if thai { crate::thai::digits::to_thai_digits(&arabic) } else { arabic };
     let numbered = written(run, &text)?;
     let narrower: Abs = run.width() - numbered.width();

@@ -3,6 +3,7 @@
 use std::process::Command;
 use std::sync::LazyLock;
 
+use super::pdf_words::words_by_page;
 use super::{KEEP_TOGETHER, PdfEngine};
 use crate::docs::MeasuresReportDoc;
 use crate::thai::words::words;
@@ -289,24 +290,6 @@ fn page_numbers_follow_the_digit_setting() {
 
 /// Where the text of the landscape report ends: 1.8 cm from the page's right edge, in points.
 const RIGHT_MARGIN: f64 = 841.89 - 18.0 / 25.4 * 72.0;
-
-/// Each page's words as pdftotext's `-bbox` gives them: (text, xMax), page by page.
-fn words_by_page(pdf: &[u8]) -> Vec<Vec<(String, f64)>> {
-    let bbox = poppler("pdftotext", &["-bbox"], pdf);
-    let attr = |line: &str, name: &str| -> f64 {
-        line.split(&format!("{name}=\"")).nth(1).unwrap().split('"').next().unwrap().parse().unwrap()
-    };
-    let mut pages = Vec::new();
-    for line in bbox.lines() {
-        if line.trim_start().starts_with("<page ") {
-            pages.push(Vec::new());
-        } else if line.contains("<word ") {
-            let text = line.split('>').nth(1).unwrap().split('<').next().unwrap().to_string();
-            pages.last_mut().unwrap().push((text, attr(line, "xMax")));
-        }
-    }
-    pages
-}
 
 #[test]
 fn every_page_after_the_cover_is_numbered_k_of_n_and_the_number_ends_at_the_right_margin() {

@@ -41,6 +41,7 @@ pub fn data(doc: &AnalysisDoc) -> Value {
         "no_measures": line(NO_MEASURES),
         "footer": line(&doc.footer),
         "thai_digits": doc.thai_digits,
+        "page_placeholder": crate::docs::pdf::page_placeholder(doc.thai_digits),
         "signature": doc.signature.iter().map(|l| line(l)).collect::<Vec<_>>(),
         "version_note": doc.version_note.as_deref().map(line),
     })
@@ -57,4 +58,57 @@ pub fn pdf(engine: &PdfEngine, doc: &AnalysisDoc) -> anyhow::Result<Vec<u8>> {
 pub async fn render(typesetter: &Typesetter, doc: AnalysisDoc) -> Result<Vec<u8>, RenderError> {
     let size = DocSize::of(doc.measure_rows.len(), "มาตรการ", &doc);
     typesetter.pdf("ita_analysis", size, move |engine| pdf(engine, &doc)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::docs::pdf::pdf_words::{numbered, page_labels};
+
+    /// An analysis with `measures` measures and nothing else to analyse.
+    fn doc(measures: usize, thai_digits: bool) -> AnalysisDoc {
+        let cell = |s: &str| vec![s.to_string()];
+        AnalysisDoc {
+            title_lines: vec!["รายงานการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใส".into()],
+            org_name: "องค์การบริหารส่วนตำบลแม่คะตวน".into(),
+            draft_mark: None,
+            result_heading: "ผลการประเมิน".into(),
+            result_lines: Vec::new(),
+            score_headers: vec!["ตัวชี้วัด".into(), "คะแนน".into()],
+            score_rows: vec![vec!["๑ การปฏิบัติหน้าที่".into(), "๙๒.๕๐".into()]],
+            chart_title: "คะแนนรายตัวชี้วัด".into(),
+            chart: Vec::new(),
+            pass_label: "เกณฑ์ ๘๕".into(),
+            analysis_heading: "การวิเคราะห์".into(),
+            findings: Vec::new(),
+            measures_heading: "มาตรการ".into(),
+            measure_headers: ["มาตรการ", "ตัวชี้วัด", "วิธีการ", "ผู้รับผิดชอบ", "ระยะเวลา"].map(String::from).to_vec(),
+            measure_rows: (0..measures)
+                .map(|i| {
+                    vec![
+                        cell(&format!("มาตรการเปิดเผยข้อมูลการจัดซื้อจัดจ้าง ข้อ {i}")),
+                        cell("๙ การเปิดเผยข้อมูล"),
+                        vec!["จัดทำรายงานผลการจัดซื้อจัดจ้างประจำเดือน".into(), "- เผยแพร่บนเว็บไซต์หน่วยงาน".into()],
+                        cell("กองคลัง"),
+                        cell("ตุลาคม ๒๕๖๖ - กันยายน ๒๕๖๗"),
+                    ]
+                })
+                .collect(),
+            footer: "องค์การบริหารส่วนตำบลแม่คะตวน".into(),
+            thai_digits,
+            signature: Vec::new(),
+            version_note: None,
+        }
+    }
+
+    #[test]
+    fn every_page_is_numbered_k_of_n_in_the_digits_asked() {
+        // Written in after layout (docs/pdf/page_numbers.rs): read back as a reader reads it.
+        let engine = PdfEngine::new();
+        for thai in [true, false] {
+            let labels = page_labels(&pdf(&engine, &doc(160, thai)).unwrap());
+            assert!(labels.len() >= 10, "{} pages: two-digit numbers are tested too", labels.len());
+            assert_eq!(labels, numbered(labels.len(), thai, false), "Thai digits: {thai}");
+        }
+    }
 }

@@ -156,6 +156,7 @@ pub fn sop_manual(m: &SopManual) -> Value {
         "annex": w.lines(&m.annex),
         "footer": w.line(&format!("{} {}", m.title, m.org_name)),
         "thai_digits": m.thai_digits,
+        "page_placeholder": crate::docs::pdf::page_placeholder(m.thai_digits),
     })
 }
 
@@ -176,6 +177,7 @@ pub fn outstanding_list(o: &OutstandingList) -> Value {
         "none": w.line(&o.none),
         "footer": w.line(&format!("{} {}", o.title, o.org_name)),
         "thai_digits": o.thai_digits,
+        "page_placeholder": crate::docs::pdf::page_placeholder(o.thai_digits),
     })
 }
 
@@ -207,6 +209,7 @@ pub fn loans_report(r: &LoansReport) -> Value {
         })).collect::<Vec<_>>(),
         "footer": w.line(&format!("{} {} {}", r.title, r.org_name, r.period)),
         "thai_digits": r.thai_digits,
+        "page_placeholder": crate::docs::pdf::page_placeholder(r.thai_digits),
     })
 }
 

@@ -90,9 +90,18 @@ pub fn sop_manual_data(manual: &SopManual) -> serde_json::Value {
     json::sop_manual(manual)
 }
 
-/// Renders an SOP manual from data made by [`sop_manual_data`].
+/// Renders an SOP manual from data made by [`sop_manual_data`], by this release or an earlier one:
+/// data kept before the page numbers were written in after layout has no placeholder for them, and
+/// gets one in the digits it asks for.
 pub fn sop_manual_from_data(engine: &PdfEngine, data: &serde_json::Value) -> anyhow::Result<Vec<u8>> {
-    render(engine, SOP_MANUAL, data).context("rendering the SOP manual")
+    let mut data = data.clone();
+    if let Some(fields) = data.as_object_mut()
+        && !fields.contains_key("page_placeholder")
+    {
+        let thai = fields.get("thai_digits").and_then(serde_json::Value::as_bool).unwrap_or(true);
+        fields.insert("page_placeholder".into(), crate::docs::pdf::page_placeholder(thai).into());
+    }
+    render(engine, SOP_MANUAL, &data).context("rendering the SOP manual")
 }
 
 /// The staff list of loans still out before the stock count, with borrowers' names.

@@ -416,3 +416,45 @@ fn an_agency_form_prints_the_agency_and_no_persons_place_boxes() {
     assert_in_order(&text, &["หน่วยงาน", "โรงพยาบาลส่งเสริมสุขภาพตำบลแม่คะตวน", "ยืมระหว่างหน่วยงานของรัฐ"]);
     assert!(!text.contains("ข้าพเจ้า") && !text.contains("ภายนอกสถานที่"));
 }
+
+#[test]
+fn every_page_of_the_lists_and_the_manual_is_numbered_k_of_n_in_the_digits_asked() {
+    // The numbers are written in after layout (docs/pdf/page_numbers.rs), so each is checked as a
+    // reader reads it: the report and the list long enough for two-digit pages, the manual after
+    // its cover, which is neither numbered nor counted.
+    use crate::docs::pdf::pdf_words::{numbered, page_labels};
+    let mut report = LoansReport::sample();
+    report.loans = report.loans.iter().cycle().take(report.loans.len() * 60).cloned().collect();
+    let mut list = OutstandingList::sample();
+    list.loans = list.loans.iter().cycle().take(list.loans.len() * 150).cloned().collect();
+    for thai in [true, false] {
+        let report = LoansReport { thai_digits: thai, ..report.clone() };
+        let labels = page_labels(&loans_report(&ENGINE, &report).unwrap());
+        assert!(labels.len() >= 10, "{} pages: two-digit numbers are tested too", labels.len());
+        assert_eq!(labels, numbered(labels.len(), thai, false), "loans report, Thai digits: {thai}");
+
+        let list = OutstandingList { thai_digits: thai, ..list.clone() };
+        let labels = page_labels(&outstanding_list(&ENGINE, &list).unwrap());
+        assert!(labels.len() >= 10, "{} pages", labels.len());
+        assert_eq!(labels, numbered(labels.len(), thai, false), "list of loans out, Thai digits: {thai}");
+
+        let manual = SopManual { thai_digits: thai, ..SopManual::sample() };
+        let labels = page_labels(&sop_manual(&ENGINE, &manual).unwrap());
+        assert_eq!(labels[0], None, "the manual's cover has no number");
+        assert_eq!(labels[1..], numbered(labels.len() - 1, thai, false), "manual, Thai digits: {thai}");
+    }
+}
+
+#[test]
+fn a_manual_kept_before_page_numbers_were_written_in_after_layout_still_prints_numbered() {
+    // An issued version keeps the data it was typeset from; one kept by an earlier release has no
+    // placeholder for the page numbers.
+    use crate::docs::pdf::pdf_words::{numbered, page_labels};
+    for thai in [true, false] {
+        let mut data = sop_manual_data(&SopManual { thai_digits: thai, ..SopManual::sample() });
+        data.as_object_mut().unwrap().remove("page_placeholder").expect("this release writes a placeholder");
+        let labels = page_labels(&sop_manual_from_data(&ENGINE, &data).unwrap());
+        assert_eq!(labels[0], None, "the cover has no number");
+        assert_eq!(labels[1..], numbered(labels.len() - 1, thai, false), "Thai digits: {thai}");
+    }
+}

@@ -1,0 +1,60 @@
+//! For tests: a PDF's words as a real reader (poppler's `pdftotext -bbox`) finds them, page by page,
+//! and the page-number label each page ends with.
+
+use std::process::Command;
+
+/// Each page's words: (text, xMax in points), page by page.
+pub fn words_by_page(pdf: &[u8]) -> Vec<Vec<(String, f64)>> {
+    // A file of its own per call: tests run in parallel and may read the same PDF at once.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("pdftotext must be installed (apt-get install poppler-utils): {e}"));
+    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+    let bbox = String::from_utf8(out.stdout).unwrap();
+    let attr = |line: &str, name: &str| -> f64 {
+        line.split(&format!("{name}=\"")).nth(1).unwrap().split('"').next().unwrap().parse().unwrap()
+    };
+    let mut pages = Vec::new();
+    for line in bbox.lines() {
+        if line.trim_start().starts_with("<page ") {
+            pages.push(Vec::new());
+        } else if line.contains("<word ") {
+            let text = line.split('>').nth(1).unwrap().split('<').next().unwrap().to_string();
+            pages.last_mut().unwrap().push((text, attr(line, "xMax")));
+        }
+    }
+    pages
+}
+
+/// Each page's label: its words from the last "หน้า" to the end (`["หน้า", "๒", "/", "๕"]`), or
+/// None for a page without one.
+pub fn page_labels(pdf: &[u8]) -> Vec<Option<Vec<String>>> {
+    words_by_page(pdf)
+        .into_iter()
+        .map(|words| {
+            let at = words.iter().rposition(|(w, _)| w == "หน้า")?;
+            Some(words[at..].iter().map(|(w, _)| w.clone()).collect())
+        })
+        .collect()
+}
+
+/// The labels of a document of `n` pages, all numbered: "หน้า k / n", or "หน้า k" with `page_only`.
+pub fn numbered(n: usize, thai_digits: bool, page_only: bool) -> Vec<Option<Vec<String>>> {
+    let digits =
+        |k: usize| if thai_digits { crate::thai::digits::to_thai_digits(&k.to_string()) } else { k.to_string() };
+    (1..=n)
+        .map(|k| {
+            let mut label = vec!["หน้า".to_string(), digits(k)];
+            if !page_only {
+                label.extend(["/".to_string(), digits(n)]);
+            }
+            Some(label)
+        })
+        .collect()
+}
