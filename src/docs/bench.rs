@@ -172,6 +172,7 @@ fn large(engine: &PdfEngine, n: usize, iterations: u32, out: Outputs, template: 
              marks repair {marks:.0} ms, PDF export {pdf:.0} ms; then, off the reader's path, \
              clean-up {clean_up:.0} ms"
         );
+        data_stage(&doc)?;
     }
     if let Some(path) = out.trace {
         let path = path.replace("{n}", &n.to_string());
@@ -184,6 +185,41 @@ fn large(engine: &PdfEngine, n: usize, iterations: u32, out: Outputs, template: 
         engine.measures_report(&seed)?;
     }
     println!("{n} measures: after 12 more seed renders: {}", memory());
+    Ok(())
+}
+
+/// Where the data stage of a large register goes: segmenting every line into words alone, then the
+/// same lines into word items (segmentation, kept names, the lines' breaks), then the whole stage
+/// (also boxing, JSON), each on every core as the stage itself runs.
+fn data_stage(doc: &MeasuresReportDoc) -> anyhow::Result<()> {
+    use rayon::prelude::*;
+    let keep = super::pdf::kept_words(doc);
+    fn lines(r: &super::MeasureRow) -> Vec<&str> {
+        [&r.measure, &r.methods, &r.responsible, &r.period, &r.results, &r.outcomes]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect()
+    }
+    let chars: usize = doc.rows.iter().flat_map(lines).map(|l| l.chars().count()).sum();
+    let started = Instant::now();
+    doc.rows.par_iter().for_each(|r| lines(r).into_iter().for_each(|l| drop(crate::thai::words::words(l))));
+    let words = started.elapsed();
+    let started = Instant::now();
+    doc.rows.par_iter().for_each(|r| lines(r).into_iter().for_each(|l| drop(super::pdf::line_items(l, &keep))));
+    let items = started.elapsed();
+    let started = Instant::now();
+    drop(serde_json::to_vec(&super::pdf::measures_data(doc))?);
+    let whole = started.elapsed();
+    println!(
+        "  data stage of {} measures ({chars} chars of table text, {} kept names): words alone {:.0} ms, \
+         word items {:.0} ms, whole stage {:.0} ms",
+        doc.rows.len(),
+        keep.len(),
+        ms(words),
+        ms(items),
+        ms(whole)
+    );
     Ok(())
 }
 

@@ -276,6 +276,11 @@ impl PdfEngine {
     }
 }
 
+/// The measures report's data as its template reads it (for `prongsai bench`).
+pub fn measures_data(doc: &MeasuresReportDoc) -> serde_json::Value {
+    measures::data(doc)
+}
+
 /// The measures report's `data.json`.
 fn measures_json(doc: &MeasuresReportDoc) -> Vec<u8> {
     serde_json::to_vec(&measures::data(doc)).expect("a serde_json::Value always serializes")
