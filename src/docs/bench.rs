@@ -195,11 +195,7 @@ fn data_stage(doc: &MeasuresReportDoc) -> anyhow::Result<()> {
     use rayon::prelude::*;
     let keep = super::pdf::kept_words(doc);
     fn lines(r: &super::MeasureRow) -> Vec<&str> {
-        [&r.measure, &r.methods, &r.responsible, &r.period, &r.results, &r.outcomes]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect()
+        r.cells().into_iter().flatten().map(String::as_str).collect()
     }
     let chars: usize = doc.rows.iter().flat_map(lines).map(|l| l.chars().count()).sum();
     let started = Instant::now();

@@ -101,15 +101,7 @@ pub fn measures_report_docx_with(doc: &MeasuresReportDoc, font: &DocxFont) -> an
                 .add_run(t.run(note).size(t.heading)),
         ),
         None => {
-            let rows: Vec<Vec<Vec<String>>> = doc
-                .rows
-                .iter()
-                .map(|r| {
-                    [&r.measure, &r.methods, &r.responsible, &r.period, &r.results, &r.outcomes]
-                        .map(|c| c.clone())
-                        .to_vec()
-                })
-                .collect();
+            let rows: Vec<Vec<Vec<String>>> = doc.rows.iter().map(|r| r.cells().map(|c| c.clone()).to_vec()).collect();
             docx.add_table(grid_table(&doc.headers, &rows, &COLUMN_SHARES, &t))
         }
     };

@@ -8,7 +8,7 @@ use crate::docs::{MeasuresReportDoc, docx::measures_report_docx};
 
 /// Every cell line of the report, row by row, cell by cell, top to bottom.
 fn rows_of_lines(doc: &MeasuresReportDoc) -> Vec<Vec<&Vec<String>>> {
-    doc.rows.iter().map(|r| vec![&r.measure, &r.methods, &r.responsible, &r.period, &r.results, &r.outcomes]).collect()
+    doc.rows.iter().map(|r| r.cells().to_vec()).collect()
 }
 
 fn zip_part(docx: &[u8], name: &str) -> String {

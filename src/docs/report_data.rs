@@ -55,6 +55,13 @@ pub struct MeasureRow {
     pub outcomes: Cell,
 }
 
+impl MeasureRow {
+    /// The six cells, left to right.
+    pub fn cells(&self) -> [&Cell; 6] {
+        [&self.measure, &self.methods, &self.responsible, &self.period, &self.results, &self.outcomes]
+    }
+}
+
 /// What a report of a year without measures says in place of the table (a new organization's
 /// first look at its current year).
 pub const NO_MEASURES: &str = "ยังไม่มีมาตรการในปีงบประมาณนี้";

@@ -6,11 +6,11 @@
 //! name, always.
 
 use std::collections::BTreeSet;
-use std::process::Command;
 
 use serde::Serialize;
 
 use super::PdfEngine;
+use super::pdf_words::poppler;
 use crate::docs::MeasuresReportDoc;
 use crate::lending::documents::{self as lending, LabelSheet, LoanForm, LoansReport, OutstandingList, SopManual};
 use crate::thai::words::words;
@@ -86,20 +86,6 @@ fn known_names(sources: &[String]) -> BTreeSet<String> {
     names
 }
 
-fn pdftotext_raw(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("doc.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .arg("-raw")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext must be installed (apt-get install poppler-utils)");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// `s` without whitespace, with the positions (in chars) where a dictionary word ends.
 struct Segmented {
     chars: Vec<char>,
@@ -134,7 +120,7 @@ struct Finding {
 /// a known name; and how many line ends were found in the sources at all.
 fn judge(doc: &Rendered, names: &BTreeSet<String>) -> (Vec<Finding>, Vec<Finding>, usize, usize) {
     let sources: Vec<Segmented> = doc.sources.iter().map(|s| segment(s)).collect();
-    let text = pdftotext_raw(&doc.pdf);
+    let text = poppler("pdftotext", &["-raw"], &doc.pdf);
     let lines: Vec<Vec<char>> = text
         .lines()
         .map(|l| l.chars().filter(|c| !c.is_whitespace() && *c != '\u{c}').collect::<Vec<char>>())

@@ -56,8 +56,7 @@ pub fn data(doc: &MeasuresReportDoc) -> Value {
         "headers": doc.headers.iter().map(|h| items(h)).collect::<Vec<_>>(),
         // Rows are segmented on every core: a large register's words are most of this function's time.
         "rows": doc.rows.par_iter().map(|r| {
-            [&r.measure, &r.methods, &r.responsible, &r.period, &r.results, &r.outcomes]
-                .map(|cell| lines(cell))
+            r.cells().map(|cell| lines(cell))
         }).collect::<Vec<_>>(),
         "footer": items(&doc.footer),
         "no_measures": doc.no_measures().map(items),

@@ -22,6 +22,15 @@ const ARABIC: &str = "000 / 000";
 const THAI_PAGE_ONLY: &str = "๐๐๐";
 const ARABIC_PAGE_ONLY: &str = "000";
 
+/// Each placeholder, and what is written in its place: (text, in Thai digits, the page alone).
+const FORMS: [(&str, bool, bool); 4] =
+    [(THAI, true, false), (ARABIC, false, false), (THAI_PAGE_ONLY, true, true), (ARABIC_PAGE_ONLY, false, true)];
+
+/// Whether `text` is a placeholder: (in Thai digits, the page alone).
+fn form(text: &str) -> Option<(bool, bool)> {
+    FORMS.iter().find(|(t, _, _)| *t == text).map(|&(_, thai, page_only)| (thai, page_only))
+}
+
 /// The text a template's footer lays out where "k / n" goes; as wide as the label of a document of
 /// up to 999 pages.
 pub fn placeholder(thai_digits: bool) -> &'static str {
@@ -49,11 +58,7 @@ pub fn stamp(pages: &mut [Page]) {
 fn placeholder_run(frame: &Frame) -> Option<&TextItem> {
     let mut runs = frame.items().filter(|(_, item)| !matches!(item, FrameItem::Tag(_)));
     match (runs.next(), runs.next()) {
-        (Some((_, FrameItem::Text(run))), None)
-            if [THAI, ARABIC, THAI_PAGE_ONLY, ARABIC_PAGE_ONLY].contains(&run.text.as_str()) =>
-        {
-            Some(run)
-        }
+        (Some((_, FrameItem::Text(run))), None) if form(&run.text).is_some() => Some(run),
         _ => None,
     }
 }
@@ -116,8 +121,7 @@ fn relabel(label: &GroupItem, pos: Point, number: usize, total: usize) -> Option
         FrameItem::Group(inner) => placeholder_run(&inner.frame).map(|run| (i, inner, run)),
         _ => None,
     })?;
-    let thai = run.text == THAI || run.text == THAI_PAGE_ONLY;
-    let page_only = run.text == THAI_PAGE_ONLY || run.text == ARABIC_PAGE_ONLY;
+    let (thai, page_only) = form(&run.text)?;
     let arabic = if page_only { number.to_string() } else { format!("{number} / {total}") };
     let text = if thai { crate::thai::digits::to_thai_digits(&arabic) } else { arabic };
     let numbered = written(run, &text)?;

@@ -1,22 +1,27 @@
-//! For tests: a PDF's words as a real reader (poppler's `pdftotext -bbox`) finds them, page by page,
-//! and the page-number label each page ends with.
+//! For tests: a PDF as real readers (poppler-utils: `pdftotext`, `pdffonts`, `pdfinfo`) find it;
+//! its words page by page, and the page-number label each page ends with.
 
 use std::process::Command;
 
-/// Each page's words: (text, xMax in points), page by page.
-pub fn words_by_page(pdf: &[u8]) -> Vec<Vec<(String, f64)>> {
+/// Runs a poppler tool on `pdf` (written to a temp file) and returns its stdout.
+pub fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
     // A file of its own per call: tests run in parallel and may read the same PDF at once.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");
     std::fs::write(&path, pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .arg("-bbox")
+    let out = Command::new(tool)
+        .args(args)
         .arg(&path)
-        .arg("-")
+        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
         .output()
-        .unwrap_or_else(|e| panic!("pdftotext must be installed (apt-get install poppler-utils): {e}"));
-    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
-    let bbox = String::from_utf8(out.stdout).unwrap();
+        .unwrap_or_else(|e| panic!("{tool} must be installed (apt-get install poppler-utils): {e}"));
+    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Each page's words: (text, xMax in points), page by page.
+pub fn words_by_page(pdf: &[u8]) -> Vec<Vec<(String, f64)>> {
+    let bbox = poppler("pdftotext", &["-bbox"], pdf);
     let attr = |line: &str, name: &str| -> f64 {
         line.split(&format!("{name}=\"")).nth(1).unwrap().split('"').next().unwrap().parse().unwrap()
     };

@@ -1,9 +1,8 @@
 //! The PDF checked with real readers (poppler-utils: `pdftotext`, `pdffonts`, `pdfinfo`).
 
-use std::process::Command;
 use std::sync::LazyLock;
 
-use super::pdf_words::words_by_page;
+use super::pdf_words::{poppler, words_by_page};
 use super::{KEEP_TOGETHER, PdfEngine};
 use crate::docs::MeasuresReportDoc;
 use crate::thai::words::words;
@@ -11,22 +10,6 @@ use crate::thai::words::words;
 static ENGINE: LazyLock<PdfEngine> = LazyLock::new(PdfEngine::new);
 static SAMPLE: LazyLock<Vec<u8>> =
     LazyLock::new(|| ENGINE.measures_report(&MeasuresReportDoc::sample()).expect("sample renders"));
-
-/// Runs a poppler tool on `pdf` (written to a temp file) and returns its stdout.
-fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
-    // A file of its own per call: tests run in parallel and may read the same PDF at once.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("doc.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new(tool)
-        .args(args)
-        .arg(&path)
-        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} must be installed (apt-get install poppler-utils): {e}"));
-    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn text(pdf: &[u8], raw: bool) -> String {
     poppler("pdftotext", if raw { &["-raw"] } else { &[] }, pdf)
