@@ -205,7 +205,7 @@ fn data_stage(doc: &MeasuresReportDoc) -> anyhow::Result<()> {
     doc.rows.par_iter().for_each(|r| lines(r).into_iter().for_each(|l| drop(super::pdf::line_items(l, &keep))));
     let items = started.elapsed();
     let started = Instant::now();
-    drop(serde_json::to_vec(&super::pdf::measures_data(doc))?);
+    drop(super::pdf::measures_json(doc));
     let whole = started.elapsed();
     println!(
         "  data stage of {} measures ({chars} chars of table text, {} kept names): words alone {:.0} ms, \

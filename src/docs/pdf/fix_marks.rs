@@ -14,20 +14,31 @@ use typst::layout::{Em, Frame, FrameItem, GroupItem, Point};
 use typst::text::TextItem;
 use typst_layout::{Page, PagedDocument};
 
-use super::{linebreaks, page_numbers};
+use super::{cell_text, linebreaks, page_numbers};
 
 /// Positions closer than this are the same.
 const EPS: f64 = 0.01;
 
 /// Returns the document with every page repaired, pages on every core (they are independent), and
 /// its page numbers written in (`page_numbers`).
-pub fn fix_document(mut doc: PagedDocument) -> PagedDocument {
-    let mut pages: Vec<Page> =
-        doc.pages().par_iter().map(|p| Page { frame: fix_frame(&p.frame), ..p.clone() }).collect();
+pub fn fix_document(mut doc: PagedDocument, lines: Option<&cell_text::Prepared>) -> Result<PagedDocument, String> {
+    let starts = lines.map(|lines| lines.starts(doc.pages())).transpose()?;
+    let mut pages: Vec<Page> = doc
+        .pages()
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let frame = match (lines, &starts) {
+                (Some(lines), Some(starts)) => fix_frame(&lines.fill(&p.frame, &mut starts[i].clone())),
+                _ => fix_frame(&p.frame),
+            };
+            Page { frame, ..p.clone() }
+        })
+        .collect();
     page_numbers::stamp(&mut pages);
     let pages = pages.into_iter().collect();
     let info = doc.info_mut().clone();
-    PagedDocument::new(pages, info)
+    Ok(PagedDocument::new(pages, info))
 }
 
 /// Where the last merge left off: the output index of the run glyphs were merged into, and the

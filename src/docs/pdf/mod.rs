@@ -4,6 +4,8 @@
 //! typst template against the request's data, passed as the virtual file `data.json` (cheaper for
 //! typst's caches than `sys.inputs`), repairs Sarabun's split marks (`fix_marks`) and writes the PDF.
 
+mod cell_lines;
+mod cell_text;
 mod fix_marks;
 mod linebreaks;
 mod measures;
@@ -146,7 +148,10 @@ impl PdfEngine {
 
     /// Renders the measures report (cover page, title, introduction, six-column table).
     pub fn measures_report(&self, doc: &MeasuresReportDoc) -> anyhow::Result<Vec<u8>> {
-        self.render(measures::TEMPLATE, &measures::data(doc))
+        let (json, lines) = measures_json(doc);
+        // The table's lines are the report's data too: they count toward the worker's threshold.
+        let size = json.len() + lines.len();
+        self.render_sized(measures::TEMPLATE, json, &[(cell_text::FILE, lines)], size)
     }
 
     /// As [`measures_report`](Self::measures_report), with the number of pages (for benchmarks).
@@ -161,7 +166,8 @@ impl PdfEngine {
         doc: &MeasuresReportDoc,
         template: &str,
     ) -> anyhow::Result<(Vec<u8>, usize)> {
-        let rendered = self.render_inner(template, measures_json(doc), &[])?;
+        let (json, lines) = measures_json(doc);
+        let rendered = self.render_inner(template, json, &[(cell_text::FILE, lines)])?;
         Ok((rendered.pdf, rendered.pages))
     }
 
@@ -176,9 +182,10 @@ impl PdfEngine {
         template: Option<&str>,
     ) -> anyhow::Result<[Duration; 5]> {
         let started = Instant::now();
-        let json = measures_json(doc);
+        let (json, lines) = measures_json(doc);
         let data = started.elapsed();
-        let (rendered, laid_out) = self.typeset(template.unwrap_or(measures::TEMPLATE), json, &[])?;
+        let template = template.unwrap_or(measures::TEMPLATE);
+        let (rendered, laid_out) = self.typeset(template, json, &[(cell_text::FILE, lines)])?;
         let [compile, marks, export] = rendered.took;
         let started = Instant::now();
         free(Some(laid_out));
@@ -199,8 +206,20 @@ impl PdfEngine {
         files: &[(&str, Vec<u8>)],
     ) -> anyhow::Result<Vec<u8>> {
         let json = serde_json::to_vec(data).expect("a serde_json::Value always serializes");
+        let size = json.len();
+        self.render_sized(template, json, files, size)
+    }
+
+    /// Renders in the worker when the document's data (`size` bytes) is over its threshold, else here.
+    fn render_sized(
+        &self,
+        template: &str,
+        json: Vec<u8>,
+        files: &[(&str, Vec<u8>)],
+        size: usize,
+    ) -> anyhow::Result<Vec<u8>> {
         match &self.worker {
-            Some(worker) if json.len() > worker.above_bytes => worker.render(template, &json, files),
+            Some(worker) if size > worker.above_bytes => worker.render(template, &json, files),
             _ => self.render_here(template, json, files),
         }
     }
@@ -248,9 +267,18 @@ impl PdfEngine {
     ) -> Result<(Rendered, PagedDocument), PdfError> {
         let job = self.job(template, json, files)?;
         let started = Instant::now();
-        let compiled = compile(&job)?;
+        // The measures table's lines are shaped on another core while typst lays out their blocks
+        // (its layout runs on one), then drawn into them in the same walk that repairs the marks.
+        let lines = files.iter().find(|(name, _)| *name == cell_text::FILE).map(|(_, json)| json.as_slice());
+        let (compiled, lines) = std::thread::scope(|scope| {
+            let prepared = scope.spawn(|| lines.map(|json| cell_text::Prepared::new(json, &self.fonts[0])));
+            let compiled = compile(&job);
+            (compiled, prepared.join().expect("shaping the table's lines does not panic"))
+        });
+        let compiled = compiled?;
+        let lines = lines.transpose().map_err(PdfError::Export)?;
         let compiled_at = Instant::now();
-        let doc = fix_marks::fix_document(compiled);
+        let doc = fix_marks::fix_document(compiled, lines.as_ref()).map_err(PdfError::Export)?;
         let fixed_at = Instant::now();
         let pdf = export(&job, &doc)?;
         let took = [compiled_at - started, fixed_at - compiled_at, fixed_at.elapsed()];
@@ -276,14 +304,11 @@ impl PdfEngine {
     }
 }
 
-/// The measures report's data as its template reads it (for `prongsai bench`).
-pub fn measures_data(doc: &MeasuresReportDoc) -> serde_json::Value {
-    measures::data(doc)
-}
-
-/// The measures report's `data.json`.
-fn measures_json(doc: &MeasuresReportDoc) -> Vec<u8> {
-    serde_json::to_vec(&measures::data(doc)).expect("a serde_json::Value always serializes")
+/// The measures report's `data.json` and its table's lines ([`cell_text::FILE`]), serialized (for
+/// `prongsai bench` too).
+pub fn measures_json(doc: &MeasuresReportDoc) -> (Vec<u8>, Vec<u8>) {
+    let (data, lines) = measures::data(doc);
+    (serde_json::to_vec(&data).expect("a serde_json::Value always serializes"), lines)
 }
 
 /// typst's compile of a job; a warning fails it too (our templates have none).

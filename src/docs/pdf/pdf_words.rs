@@ -19,8 +19,17 @@ pub fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// Each page's words: (text, xMax in points), page by page.
-pub fn words_by_page(pdf: &[u8]) -> Vec<Vec<(String, f64)>> {
+/// A word as pdftotext finds it: its text and its box in points (y down from the page's top).
+pub struct WordBox {
+    pub text: String,
+    pub x_min: f64,
+    pub y_min: f64,
+    pub x_max: f64,
+    pub y_max: f64,
+}
+
+/// Each page's words with their boxes, page by page.
+pub fn boxes_by_page(pdf: &[u8]) -> Vec<Vec<WordBox>> {
     let bbox = poppler("pdftotext", &["-bbox"], pdf);
     let attr = |line: &str, name: &str| -> f64 {
         line.split(&format!("{name}=\"")).nth(1).unwrap().split('"').next().unwrap().parse().unwrap()
@@ -31,10 +40,16 @@ pub fn words_by_page(pdf: &[u8]) -> Vec<Vec<(String, f64)>> {
             pages.push(Vec::new());
         } else if line.contains("<word ") {
             let text = line.split('>').nth(1).unwrap().split('<').next().unwrap().to_string();
-            pages.last_mut().unwrap().push((text, attr(line, "xMax")));
+            let [x_min, y_min, x_max, y_max] = ["xMin", "yMin", "xMax", "yMax"].map(|name| attr(line, name));
+            pages.last_mut().unwrap().push(WordBox { text, x_min, y_min, x_max, y_max });
         }
     }
     pages
+}
+
+/// Each page's words: (text, xMax in points), page by page.
+pub fn words_by_page(pdf: &[u8]) -> Vec<Vec<(String, f64)>> {
+    boxes_by_page(pdf).into_iter().map(|page| page.into_iter().map(|w| (w.text, w.x_max)).collect()).collect()
 }
 
 /// Each page's label: its words from the last "หน้า" to the end (`["หน้า", "๒", "/", "๕"]`), or
