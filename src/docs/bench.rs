@@ -168,9 +168,9 @@ fn large(engine: &PdfEngine, n: usize, iterations: u32, out: Outputs, template: 
     if !engine.has_worker() {
         let [data, compile, marks, pdf, clean_up] = engine.measures_report_stages(&doc, template)?.map(ms);
         println!(
-            "{n} measures, one more render by stage: data {data:.0} ms, typst compile {compile:.0} ms, \
-             marks repair {marks:.0} ms, PDF export {pdf:.0} ms; then, off the reader's path, \
-             clean-up {clean_up:.0} ms"
+            "{n} measures, one more render by stage: data {data:.0} ms, typst compile (the table's \
+             lines shaped beside it) {compile:.0} ms, lines drawn and marks repaired {marks:.0} ms, \
+             PDF export {pdf:.0} ms; then, off the reader's path, clean-up {clean_up:.0} ms"
         );
         data_stage(&doc)?;
     }
@@ -221,8 +221,8 @@ fn data_stage(doc: &MeasuresReportDoc) -> anyhow::Result<()> {
 
 /// Typst's own timings of seed renders (Chrome trace JSON at `path`): one from empty caches, then
 /// five warm ones with the introduction changed each time, as when a clerk edits the register.
-/// Prints how many paragraphs typst laid out in each: an edit should lay out what it changed, not
-/// the whole document again (the template's functions must not capture all of `data`).
+/// Prints how many paragraphs and table cells typst laid out in each: an edit should lay out what it
+/// changed, not the whole document again (the template's functions must not capture all of `data`).
 fn typst_trace(path: &std::path::Path) -> anyhow::Result<()> {
     const WARM: usize = 5;
     let doc = MeasuresReportDoc::sample();
@@ -233,9 +233,10 @@ fn typst_trace(path: &std::path::Path) -> anyhow::Result<()> {
         engine.measures_report(&edited).map(drop)
     };
     comemo::evict(0);
-    let paragraphs = |events: &[u8]| -> anyhow::Result<usize> {
+    // A paragraph is prepared (shaped) once per layout; a table cell is padded by its inset.
+    let count = |events: &[u8], name: &str| -> anyhow::Result<usize> {
         let events: Vec<serde_json::Value> = serde_json::from_slice(events)?;
-        Ok(events.iter().filter(|e| e["name"] == "prepare" && e["ph"] == "B").count())
+        Ok(events.iter().filter(|e| e["name"] == name && e["ph"] == "B").count())
     };
     let cold = traced(&mut || render(0))?;
     for i in 1..10 {
@@ -245,8 +246,13 @@ fn typst_trace(path: &std::path::Path) -> anyhow::Result<()> {
     std::fs::write(path, &warm)?;
     println!(
         "paragraphs typst laid out: {} in a render from empty caches, {} per warm render with the introduction edited",
-        paragraphs(&cold)?,
-        paragraphs(&warm)? / WARM
+        count(&cold, "prepare")?,
+        count(&warm, "prepare")? / WARM
+    );
+    println!(
+        "table cells typst laid out: {} in a render from empty caches, {} per warm render with the introduction edited",
+        count(&cold, "layout_pad")?,
+        count(&warm, "layout_pad")? / WARM
     );
     println!("typst's timings of {WARM} warm seed renders written to {}", path.display());
     Ok(())
@@ -318,8 +324,13 @@ fn seed(iterations: u32) -> anyhow::Result<()> {
     println!("engine init: {:.1} ms", init.as_secs_f64() * 1000.0);
     println!("PDF cold (first render): {:.1} ms", cold.as_secs_f64() * 1000.0);
     println!("PDF warm, data changed each time: {}", stats(&mut warm));
-    let names =
-        ["data (word items)", "typst compile", "marks repair", "PDF export", "clean-up (off the reader's path)"];
+    let names = [
+        "data (word items)",
+        "typst compile",
+        "lines drawn and marks repaired",
+        "PDF export",
+        "clean-up (off the reader's path)",
+    ];
     for (name, times) in names.iter().zip(&mut stages) {
         println!("  warm stage, {name}: {}", stats(times));
     }

@@ -89,9 +89,10 @@ impl Prepared {
         })
     }
 
-    /// For each page, how many blocks of each column come before it: where its lines start. Fails
-    /// when the layout's blocks and the data's lines do not add up, column by column.
-    pub fn starts(&self, pages: &[Page]) -> Result<Vec<Vec<usize>>, String> {
+    /// For each page, how many blocks of each column come before it: where its lines start. None
+    /// when the layout has no line blocks (a template that shows the table otherwise, `prongsai
+    /// bench --template`); fails when its blocks and the data's lines do not add up, column by column.
+    pub fn starts(&self, pages: &[Page]) -> Result<Option<Vec<Vec<usize>>>, String> {
         let counts: Vec<Vec<usize>> = pages
             .par_iter()
             .map(|page| {
@@ -106,12 +107,15 @@ impl Prepared {
             starts.push(next.clone());
             next.iter_mut().zip(count).for_each(|(n, c)| *n += c);
         }
+        if next.iter().all(|&found| found == 0) {
+            return Ok(None);
+        }
         for (column, (found, lines)) in next.iter().zip(&self.by_column).enumerate() {
             if *found != lines.len() {
                 return Err(format!("column {}: {found} line blocks laid out for {} lines", column + 1, lines.len()));
             }
         }
-        Ok(starts)
+        Ok(Some(starts))
     }
 
     /// The column of a line's block at `x` on the page, if `group` is one.
@@ -235,9 +239,9 @@ fn shaped(text: &str, shaper: &mut Shaper, font: &FontInstance) -> Vec<Glyph> {
 #[cfg(test)]
 mod tests {
     use crate::docs::MeasuresReportDoc;
-    use crate::docs::pdf::PdfEngine;
     use crate::docs::pdf::cell_lines::TableGeometry;
     use crate::docs::pdf::pdf_words::{WordBox, boxes_by_page};
+    use crate::docs::pdf::{PdfEngine, measures};
 
     /// Every word of the table's body, on every page, lies inside one column's text area (its
     /// cell less the inset), and a column's lines are a line apart: the text drawn after layout
@@ -310,5 +314,15 @@ mod tests {
             }
             assert!(checked > 500, "{checked} words checked");
         }
+    }
+
+    /// A layout whose blocks do not match the lines (here one line short in every paragraph) fails
+    /// the render with a message, rather than giving a PDF with text missing or in the wrong cell.
+    #[test]
+    fn blocks_and_lines_that_do_not_add_up_fail_the_render() {
+        let short = measures::TEMPLATE.replace("range(n)", "range(n - 1)");
+        assert_ne!(short, measures::TEMPLATE, "the template lays out range(n) blocks per paragraph");
+        let error = PdfEngine::new().measures_report_paged_with(&MeasuresReportDoc::sample(), &short).unwrap_err();
+        assert!(format!("{error:#}").contains("line blocks laid out for"), "{error:#}");
     }
 }

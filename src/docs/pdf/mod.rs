@@ -172,7 +172,8 @@ impl PdfEngine {
     }
 
     /// The measures report's stages timed one by one, for `prongsai bench`: building the data
-    /// (word segmentation), typst's compile (evaluation and layout), the marks' repair, the PDF,
+    /// (word segmentation, the table's lines), typst's compile (evaluation and layout, with the
+    /// lines shaped on another core), drawing the lines and repairing the marks, the PDF,
     /// and the clean-up after it (freeing the laid-out document and typst's cached work), which
     /// renders do off the reader's path and is done and timed here in line.
     /// `template`: another template than the built-in one (`prongsai bench --template`).
@@ -270,10 +271,16 @@ impl PdfEngine {
         // The measures table's lines are shaped on another core while typst lays out their blocks
         // (its layout runs on one), then drawn into them in the same walk that repairs the marks.
         let lines = files.iter().find(|(name, _)| *name == cell_text::FILE).map(|(_, json)| json.as_slice());
+        let prepare = || lines.map(|json| cell_text::Prepared::new(json, &self.fonts[0]));
         let (compiled, lines) = std::thread::scope(|scope| {
-            let prepared = scope.spawn(|| lines.map(|json| cell_text::Prepared::new(json, &self.fonts[0])));
+            let beside = std::thread::Builder::new().name("typst-lines".into()).spawn_scoped(scope, prepare);
             let compiled = compile(&job);
-            (compiled, prepared.join().expect("shaping the table's lines does not panic"))
+            // The system refused a thread: the lines are shaped after the compile instead.
+            let lines = match beside {
+                Ok(thread) => thread.join().expect("shaping the table's lines does not panic"),
+                Err(_) => prepare(),
+            };
+            (compiled, lines)
         });
         let compiled = compiled?;
         let lines = lines.transpose().map_err(PdfError::Export)?;
