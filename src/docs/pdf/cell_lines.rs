@@ -13,6 +13,8 @@
 
 use std::collections::HashMap;
 
+use icu_segmenter::LineSegmenter;
+use icu_segmenter::options::LineBreakOptions;
 use rustybuzz::{BufferFlags, Direction, Face, GlyphBuffer, Language, Script, ShapePlan, UnicodeBuffer};
 use serde_json::Value;
 
@@ -68,9 +70,13 @@ impl TableGeometry {
 
 /// typst's tolerance when it asks whether a line fits (`Abs::fits`).
 const FITS_EPSILON: f64 = 1e-4;
+/// A line holds at most this much text, however narrow it is (characters of no width, pasted by
+/// the thousand): a run's glyphs address its text with 16-bit offsets.
+const MAX_LINE_BYTES: usize = 4096;
 
 /// Shapes text as the table's lines are set: default features, in Thai, default-ignorable
-/// characters removed. Keeps a shape plan per script (building one is slow).
+/// characters removed. Keeps a shape plan per script (building one is slow), so one `Shaper`
+/// serves one font face.
 pub struct Shaper {
     plans: Vec<(Option<Script>, ShapePlan)>,
     language: Language,
@@ -103,7 +109,7 @@ impl Shaper {
     }
 }
 
-/// Breaks lines in the regular face of the shipped font. One per thread: it keeps its shape
+/// Breaks lines in the regular face of the shipped font. One per rayon job: it keeps its shape
 /// plans and the widths it has measured.
 pub struct LineBreaker {
     face: Face<'static>,
@@ -158,12 +164,21 @@ impl LineBreaker {
     fn place(&mut self, lines: &mut Lines, item: &Value, width: f64) {
         match item {
             Value::String(s) if s.trim().is_empty() => lines.space_pending = !lines.pieces.is_empty(),
-            // A unit glued across a space (a paragraph's short last word) that no line can hold
-            // breaks at its space after all.
-            Value::String(s) if s.contains(' ') && self.unit_width(s) > width + FITS_EPSILON => {
-                for (i, part) in s.split(' ').filter(|p| !p.is_empty()).enumerate() {
-                    lines.space_pending |= i > 0 && !lines.pieces.is_empty();
-                    self.place_unit(lines, part, width);
+            // A unit no line can hold breaks where the line breaker for non-complex scripts may
+            // break it (a glued last word at its space, a date range after its dash), as typst's
+            // box of it wrapped inside; a run of Thai letters has no such break and stays whole.
+            Value::String(s) if self.unit_width(s) > width + FITS_EPSILON => {
+                let segmenter = LineSegmenter::new_for_non_complex_scripts(LineBreakOptions::default());
+                let breaks: Vec<usize> = segmenter.segment_str(s).collect();
+                for pair in breaks.windows(2) {
+                    let segment = &s[pair[0]..pair[1]];
+                    let part = segment.trim_end();
+                    if !part.is_empty() {
+                        self.place_unit(lines, part, width);
+                    }
+                    if part.len() < segment.len() {
+                        lines.space_pending = !lines.pieces.is_empty();
+                    }
                 }
             }
             Value::String(s) => self.place_unit(lines, s, width),
@@ -185,7 +200,9 @@ impl LineBreaker {
     fn place_unit(&mut self, lines: &mut Lines, unit: &str, width: f64) {
         let unit_width = self.unit_width(unit);
         let space = if lines.space_pending { self.unit_width(" ") } else { 0.0 };
-        if !lines.pieces.is_empty() && lines.width + space + unit_width > width + FITS_EPSILON {
+        let full = lines.width + space + unit_width > width + FITS_EPSILON
+            || lines.pieces.iter().map(String::len).sum::<usize>() + unit.len() > MAX_LINE_BYTES;
+        if !lines.pieces.is_empty() && full {
             // The line is full; the space before the break is dropped, as typst drops it.
             lines.done.push(std::mem::take(&mut lines.pieces));
             lines.width = 0.0;
@@ -335,7 +352,7 @@ mod tests {
     }
 
     #[test]
-    fn a_glued_unit_wider_than_its_line_breaks_at_its_space() {
+    fn a_unit_wider_than_its_line_breaks_where_typst_would_break_it() {
         let mut breaker = LineBreaker::new(FONTS[0], 11.0);
         // The last word is glued to the one before it: one unit, with a space inside.
         let items = line_items("ดำเนินการตลอด ปีงบประมาณ (๑๑)", &[] as &[&str]);
@@ -346,6 +363,15 @@ mod tests {
             assert!(drawn_width(&mut breaker, line) <= width + FITS_EPSILON, "{lines:?}: {width} pt");
         }
         assert_eq!(lines.last().unwrap(), &["(๑๑)"], "{lines:?}");
+        // A date range is one unit: wider than the column, it breaks after its dash.
+        let items = line_items("ต.ค.๒๕๖๖-ก.ย.๒๕๖๗", &[] as &[&str]);
+        assert_eq!(items.len(), 1, "{items:?}");
+        let lines = breaker.break_items(&items, width);
+        assert_eq!(lines, [vec!["ต.ค.๒๕๖๖-".to_string()], vec!["ก.ย.๒๕๖๗".to_string()]]);
+        // A line of characters with no width still ends: its text stays addressable.
+        let items = vec![Value::from("\u{200B}".repeat(1000)); 4];
+        let lines = breaker.break_items(&items, width);
+        assert!(lines.len() > 1 && lines.iter().all(|l| l.concat().len() <= MAX_LINE_BYTES), "{}", lines.len());
     }
 
     #[test]

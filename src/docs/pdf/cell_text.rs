@@ -44,9 +44,9 @@ struct Lines {
 /// One line: its pieces (units and spaces), its indent (pt) and its column.
 #[derive(Deserialize)]
 struct LineText {
-    t: Vec<String>,
-    x: f64,
-    c: usize,
+    pieces: Vec<String>,
+    indent: f64,
+    column: usize,
 }
 
 /// The lines of one render, ready to draw: each column's lines in order, and each distinct
@@ -64,10 +64,10 @@ pub struct Prepared {
 impl Prepared {
     /// Reads the [`FILE`] a render was given (`json`) and shapes its distinct pieces on every core.
     pub fn new(json: &[u8], font: &Font) -> Result<Self, String> {
-        let data: Lines = serde_json::from_slice(json).map_err(|e| format!("the table's lines: {e}"))?;
+        let data: Lines = serde_json::from_slice(json).map_err(|e| format!("{FILE}: {e}"))?;
         let size = Abs::pt(data.size);
         let font = font.clone().instantiate(font.info().variant, size, &FontVariations::default());
-        let mut pieces: Vec<&str> = data.lines.iter().flat_map(|l| l.t.iter().map(String::as_str)).collect();
+        let mut pieces: Vec<&str> = data.lines.iter().flat_map(|l| l.pieces.iter().map(String::as_str)).collect();
         pieces.sort_unstable();
         pieces.dedup();
         let glyphs = pieces
@@ -76,7 +76,7 @@ impl Prepared {
             .collect();
         let mut by_column = vec![Vec::new(); data.lefts.len()];
         for (id, line) in data.lines.iter().enumerate() {
-            by_column.get_mut(line.c).ok_or_else(|| format!("line {id}: no column {}", line.c))?.push(id);
+            by_column.get_mut(line.column).ok_or_else(|| format!("line {id}: no column {}", line.column))?.push(id);
         }
         Ok(Prepared {
             lines: data.lines,
@@ -89,10 +89,11 @@ impl Prepared {
         })
     }
 
-    /// For each page, how many blocks of each column come before it: where its lines start. None
-    /// when the layout has no line blocks (a template that shows the table otherwise, `prongsai
-    /// bench --template`); fails when its blocks and the data's lines do not add up, column by column.
-    pub fn starts(&self, pages: &[Page]) -> Result<Option<Vec<Vec<usize>>>, String> {
+    /// For each page, how many blocks of each column come before it: where its lines start. Fails
+    /// when the layout's blocks and the data's lines do not add up, column by column; a template
+    /// other than the report's own (`prongsai bench --template`) may lay out no blocks at all
+    /// (`blocks_optional`), and then gets None.
+    pub fn starts(&self, pages: &[Page], blocks_optional: bool) -> Result<Option<Vec<Vec<usize>>>, String> {
         let counts: Vec<Vec<usize>> = pages
             .par_iter()
             .map(|page| {
@@ -107,7 +108,7 @@ impl Prepared {
             starts.push(next.clone());
             next.iter_mut().zip(count).for_each(|(n, c)| *n += c);
         }
-        if next.iter().all(|&found| found == 0) {
+        if blocks_optional && next.iter().all(|&found| found == 0) {
             return Ok(None);
         }
         for (column, (found, lines)) in next.iter().zip(&self.by_column).enumerate() {
@@ -181,8 +182,8 @@ impl Prepared {
     fn with_text(&self, block: &Frame, id: usize) -> Frame {
         let line = &self.lines[id];
         let mut out = block.clone();
-        if !line.t.is_empty() {
-            out.push(Point::new(Abs::pt(line.x), block.height()), FrameItem::Text(self.run(&line.t)));
+        if !line.pieces.is_empty() {
+            out.push(Point::new(Abs::pt(line.indent), block.height()), FrameItem::Text(self.run(&line.pieces)));
         }
         out
     }
@@ -193,10 +194,13 @@ impl Prepared {
         let mut text = String::new();
         let mut glyphs = Vec::new();
         for piece in pieces {
-            let at = text.len() as u16;
+            // `cell_lines` keeps a line's text short; text past 16-bit offsets (none) would only
+            // lose its mapping to glyphs, not the glyphs.
+            let at = u16::try_from(text.len()).unwrap_or(u16::MAX);
             text.push_str(piece);
             let shaped = &self.glyphs[piece];
-            glyphs.extend(shaped.iter().map(|g| Glyph { range: g.range.start + at..g.range.end + at, ..g.clone() }));
+            let moved = |g: &Glyph| g.range.start.saturating_add(at)..g.range.end.saturating_add(at);
+            glyphs.extend(shaped.iter().map(|g| Glyph { range: moved(g), ..g.clone() }));
         }
         TextItem {
             font: self.font.clone(),
@@ -229,7 +233,7 @@ fn shaped(text: &str, shaper: &mut Shaper, font: &FontInstance) -> Vec<Glyph> {
                 x_offset: font.to_em(pos.x_offset),
                 y_advance: Em::zero(),
                 y_offset: font.to_em(pos.y_offset),
-                range: start as u16..end as u16,
+                range: u16::try_from(start).unwrap_or(u16::MAX)..u16::try_from(end).unwrap_or(u16::MAX),
                 span: (Span::detached(), 0),
             }
         })
@@ -244,8 +248,9 @@ mod tests {
     use crate::docs::pdf::{PdfEngine, measures};
 
     /// Every word of the table's body, on every page, lies inside one column's text area (its
-    /// cell less the inset), and a column's lines are a line apart: the text drawn after layout
-    /// is where typst laid out its blocks, and no block was split or squeezed at a page's end.
+    /// cell less the inset), a column's lines are a line apart, and read in order they give the
+    /// column's cells, row by row: the text drawn after layout is where typst laid out its blocks,
+    /// in its own cell, and no block was split or squeezed at a page's end.
     #[test]
     fn every_word_of_the_table_lies_inside_its_column_and_its_lines_a_line_apart() {
         for thai_digits in [true, false] {
@@ -272,6 +277,8 @@ mod tests {
                 .collect();
             let pages = boxes_by_page(&pdf);
             let mut checked = 0;
+            // Each column's words in reading order, page after page: its cells' text, row by row.
+            let mut read: Vec<String> = vec![String::new(); areas.len()];
             for (p, words) in pages.iter().enumerate().skip(1) {
                 let header =
                     words.iter().find(|w| w.text == "ผลลัพธ์หรือความสำเร็จ").expect("the header row on every page");
@@ -311,8 +318,18 @@ mod tests {
                     }
                     checked += 1;
                 }
+                let mut in_order = body.clone();
+                in_order.sort_by(|a, b| (a.y_min, a.x_min).partial_cmp(&(b.y_min, b.x_min)).unwrap());
+                for w in in_order {
+                    read[column_of(w).expect("checked above")].push_str(&w.text);
+                }
             }
             assert!(checked > 500, "{checked} words checked");
+            for (c, read) in read.iter().enumerate() {
+                let written: String =
+                    doc.rows.iter().flat_map(|r| r.cells()[c].iter()).flat_map(|l| l.split(' ')).collect();
+                assert_eq!(read, &written, "column {}: its lines in another order than its cells'", c + 1);
+            }
         }
     }
 

@@ -21,10 +21,14 @@ const EPS: f64 = 0.01;
 
 /// Returns the document with every page repaired, pages on every core (they are independent), the
 /// measures table's lines drawn into their blocks first when the render has them (`cell_text`;
-/// fails when its blocks and lines do not add up), and its page numbers written in
+/// fails when its blocks and lines do not add up, see `Prepared::starts`), and its page numbers written in
 /// (`page_numbers`).
-pub fn fix_document(mut doc: PagedDocument, lines: Option<&cell_text::Prepared>) -> Result<PagedDocument, String> {
-    let starts = lines.map(|lines| lines.starts(doc.pages())).transpose()?.flatten();
+pub fn fix_document(
+    mut doc: PagedDocument,
+    lines: Option<&cell_text::Prepared>,
+    blocks_optional: bool,
+) -> Result<PagedDocument, String> {
+    let starts = lines.map(|lines| lines.starts(doc.pages(), blocks_optional)).transpose()?.flatten();
     let mut pages: Vec<Page> = doc
         .pages()
         .par_iter()

@@ -46,12 +46,12 @@ pub fn kept_words(doc: &MeasuresReportDoc) -> Vec<String> {
 pub fn data(doc: &MeasuresReportDoc) -> (Value, Vec<u8>) {
     let keep = kept_words(doc);
     // Characters XML forbids are no text either (old data may hold a pasted vertical tab).
-    let line_items = |text: &str| line_items(&crate::text::xml_safe(text), &keep);
-    let items = |text: &str| Value::from(unboxed(&line_items(text)));
+    let items_of = |text: &str| line_items(&crate::text::xml_safe(text), &keep);
+    let items = |text: &str| Value::from(unboxed(&items_of(text)));
     let table = TableGeometry::MEASURES;
     let regular = super::FONTS[0];
     // Rows are segmented and broken into lines on every core: a large register's words are most of
-    // this function's time. Each thread keeps the widths it has measured.
+    // this function's time. Each rayon job keeps the widths it has measured.
     let rows: Vec<Vec<Vec<CellLine>>> = doc
         .rows
         .par_iter()
@@ -66,7 +66,7 @@ pub fn data(doc: &MeasuresReportDoc) -> (Value, Vec<u8>) {
                             .map(|line| {
                                 let indent = line.starts_with('-');
                                 let width = table.line_width(column, indent);
-                                CellLine { indent, lines: breaker.break_items(&line_items(line), width) }
+                                CellLine { indent, lines: breaker.break_items(&items_of(line), width) }
                             })
                             .collect()
                     })
@@ -82,8 +82,8 @@ pub fn data(doc: &MeasuresReportDoc) -> (Value, Vec<u8>) {
         .map(|row| {
             let cells = row.iter().enumerate().map(|(column, cell)| {
                 let paragraphs = cell.iter().map(|paragraph| {
-                    let x = if paragraph.indent { table.indent } else { 0.0 };
-                    cell_lines.extend(paragraph.lines.iter().map(|t| LineOut { t, x, c: column }));
+                    let indent = if paragraph.indent { table.indent } else { 0.0 };
+                    cell_lines.extend(paragraph.lines.iter().map(|pieces| LineOut { pieces, indent, column }));
                     paragraph.lines.len()
                 });
                 paragraphs.collect()
@@ -100,7 +100,6 @@ pub fn data(doc: &MeasuresReportDoc) -> (Value, Vec<u8>) {
         "headers": doc.headers.iter().map(|h| items(h)).collect::<Vec<_>>(),
         "table": {
             "margin_x": table.margin_x,
-            "size": table.size,
             "columns": table.columns,
             "inset": table.inset_x,
             "line_height": line_height,
@@ -133,9 +132,9 @@ struct LinesOut<'a> {
 /// One line: its pieces, its indent (pt), its column.
 #[derive(serde::Serialize)]
 struct LineOut<'a> {
-    t: &'a [String],
-    x: f64,
-    c: usize,
+    pieces: &'a [String],
+    indent: f64,
+    column: usize,
 }
 
 /// One line of a cell as written (a paragraph) and the lines it was broken into.

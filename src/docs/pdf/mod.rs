@@ -97,6 +97,9 @@ pub enum PdfError {
     /// The PDF writer refused the document.
     #[error("PDF export failed:\n{0}")]
     Export(String),
+    /// The measures table's lines could not be read, or do not match the blocks laid out for them.
+    #[error("the table's lines:\n{0}")]
+    Lines(String),
     /// A virtual file name is not a valid path.
     #[error("bad virtual file {0:?}")]
     BadFile(String),
@@ -283,9 +286,11 @@ impl PdfEngine {
             (compiled, lines)
         });
         let compiled = compiled?;
-        let lines = lines.transpose().map_err(PdfError::Export)?;
+        let lines = lines.transpose().map_err(PdfError::Lines)?;
         let compiled_at = Instant::now();
-        let doc = fix_marks::fix_document(compiled, lines.as_ref()).map_err(PdfError::Export)?;
+        // The report's own template must draw every line; another (`bench --template`) may not.
+        let blocks_optional = template != measures::TEMPLATE;
+        let doc = fix_marks::fix_document(compiled, lines.as_ref(), blocks_optional).map_err(PdfError::Lines)?;
         let fixed_at = Instant::now();
         let pdf = export(&job, &doc)?;
         let took = [compiled_at - started, fixed_at - compiled_at, fixed_at.elapsed()];

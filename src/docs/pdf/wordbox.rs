@@ -1,17 +1,18 @@
-//! Turns text into the "units" the templates box, so that lines break only between Thai words.
+//! Turns text into "units", so that lines break only between Thai words.
 //!
 //! typst breaks Thai with ICU4X's LSTM model, which sometimes splits inside a word (`ตำบ|ล`,
 //! `เคร่ง|ครัด`). We segment with PyThaiNLP's dictionary instead (`crate::thai::words`) and send each
-//! line as an array of items; the template draws each unit in an unbreakable `box`, so typst can
-//! only break between units or at spaces. Names the data knows ([`known_names`]: the organization,
-//! its place, people, divisions) are units whole however the dictionary splits them (`แม่คะ|ตวน`),
-//! and a paragraph's last word is glued to the word before it, so that a short word never ends a
-//! paragraph alone on its line.
+//! line as an array of items; lines break only between units or at spaces, whether typst breaks
+//! them (see `linebreaks`) or, for the measures table's cells, `cell_lines` does. Names the data
+//! knows ([`known_names`]: the organization, its place, people, divisions) are units whole however
+//! the dictionary splits them (`แม่คะ|ตวน`), and a paragraph's last word is glued to the word
+//! before it, so that a short word never ends a paragraph alone on its line.
 //!
 //! An item is either
-//! - a string: a space (`" "`, breakable) or a unit (boxed), or
-//! - an array of strings: a long unit with its fallback parts. The template boxes it whole when it
-//!   fits the cell and each part otherwise, so a long name or URL can never overflow its column.
+//! - a string: a space (`" "`, breakable) or a unit, or
+//! - an array of strings: a long unit with its fallback parts, set whole when it fits the line and
+//!   part by part otherwise, so a long name or URL overflows its column only where one part is
+//!   wider than the column.
 
 use serde_json::{Value, json};
 

@@ -27,9 +27,9 @@ const MAX_FRAME: u64 = 1 << 30;
 /// The largest PDF accepted back from a child.
 const MAX_PDF: u64 = 1 << 30;
 
-/// Documents whose data (JSON) is larger than this are typeset in a child: about 25 measures of
-/// the register (~10 pages; its data lists the table's lines word by word), where an in-process
-/// render would keep ~50 MB.
+/// Documents whose data (JSON; for the measures report, with its table's lines file) is larger
+/// than this are typeset in a child: about 25 measures of the register (~10 pages; its data lists
+/// the table's lines word by word), where an in-process render would keep ~50 MB.
 pub const CHILD_ABOVE_BYTES: usize = 72 * 1024;
 
 /// Where and when documents go to a child process.
