@@ -144,38 +144,41 @@ impl Prepared {
     /// The page's frame with each line's block holding its text; `next`: the index, in each
     /// column's lines, of the page's first block (from [`starts`](Self::starts)).
     pub fn fill(&self, frame: &Frame, next: &mut [usize]) -> Frame {
-        self.fill_at(frame, 0.0, next)
+        self.fill_at(frame, 0.0, next).unwrap_or_else(|| frame.clone())
     }
 
-    fn fill_at(&self, frame: &Frame, x: f64, next: &mut [usize]) -> Frame {
-        let mut found = false;
-        self.walk(frame, x, &mut |_| found = true);
-        if !found {
-            return frame.clone();
-        }
-        let mut items = Vec::with_capacity(frame.items().len());
-        for (pos, item) in frame.items() {
-            let item = match item {
-                FrameItem::Group(group) => {
-                    let at = x + pos.x.to_pt() + group.transform.tx.to_pt();
-                    let inner = match self.column(group, at) {
-                        Some(column) => {
-                            let id = self.by_column[column].get(next[column]).copied();
-                            next[column] += 1;
-                            id.map_or_else(|| group.frame.clone(), |id| self.with_text(&group.frame, id))
-                        }
-                        None => self.fill_at(&group.frame, at, next),
-                    };
-                    FrameItem::Group(GroupItem { frame: inner, ..group.clone() })
+    /// `frame` (at `x` on the page) with its lines' blocks filled, in one walk; None when it holds
+    /// no block (its caller keeps it as it is).
+    fn fill_at(&self, frame: &Frame, x: f64, next: &mut [usize]) -> Option<Frame> {
+        let mut filled: Vec<(usize, Frame)> = Vec::new();
+        for (i, (pos, item)) in frame.items().enumerate() {
+            let FrameItem::Group(group) = item else { continue };
+            let at = x + pos.x.to_pt() + group.transform.tx.to_pt();
+            let inner = match self.column(group, at) {
+                Some(column) => {
+                    let id = self.by_column[column].get(next[column]).copied();
+                    next[column] += 1;
+                    id.map(|id| self.with_text(&group.frame, id))
                 }
-                other => other.clone(),
+                None => self.fill_at(&group.frame, at, next),
             };
-            items.push((*pos, item));
+            filled.extend(inner.map(|inner| (i, inner)));
         }
+        if filled.is_empty() {
+            return None;
+        }
+        let mut filled = filled.into_iter().peekable();
+        let items = frame.items().enumerate().map(|(i, (pos, item))| match (filled.next_if(|(j, _)| *j == i), item) {
+            (Some((_, inner)), FrameItem::Group(group)) => {
+                (*pos, FrameItem::Group(GroupItem { frame: inner, ..group.clone() }))
+            }
+            _ => (*pos, item.clone()),
+        });
+        let items: Vec<_> = items.collect();
         let mut out = frame.clone();
         out.clear();
         out.push_multiple(items);
-        out
+        Some(out)
     }
 
     /// A line's block with its text on the block's bottom edge.

@@ -302,7 +302,8 @@ impl PdfEngine {
         let id = |name: &str| file_id(name).map_err(|_| PdfError::BadFile(name.to_string()));
         let mut map = HashMap::new();
         map.insert(id("data.json")?, Bytes::new(json));
-        for (name, bytes) in files {
+        // The table's lines are read after layout (`cell_text`), never by typst: no copy for it.
+        for (name, bytes) in files.iter().filter(|(name, _)| *name != cell_text::FILE) {
             map.insert(id(name)?, Bytes::new(bytes.clone()));
         }
         Ok(Job {
