@@ -144,6 +144,14 @@ pub fn rfind_space_char_index(custom_text: &CustomStringBytesSlice) -> Option<us
 }
 
 /// Check if a white space (including left-to-right and right-to-left marks)
+/// Prongsai: whether `trim` removes `character` (its four bytes as `to_four_bytes` lays them out).
+pub(crate) fn is_whitespace_char(character: char) -> bool {
+    let mut bytes = [0u8; 4];
+    let len = character.encode_utf8(&mut bytes).len();
+    bytes.rotate_right(4 - len);
+    is_whitespace(&bytes)
+}
+
 fn is_whitespace(custom_bytes: &CustomStringBytesSlice) -> bool {
     matches!(
         custom_bytes,

@@ -15,7 +15,7 @@
  * https://en.wikipedia.org/wiki/Trie
 */
 use crate::four_bytes_str::custom_string::{
-    CustomString, CustomStringBytesSlice, FixedCharsLengthByteSlice,
+    is_whitespace_char, CustomString, CustomStringBytesSlice, FixedCharsLengthByteSlice,
 };
 
 use std::collections::VecDeque;
@@ -46,7 +46,9 @@ impl TrieChar {
         let mut words: Vec<&str> = words
             .into_iter()
             .filter_map(|word| {
-                let chars = CustomString::new(word).trim().chars_len();
+                let leading = word.chars().take_while(|c| is_whitespace_char(*c)).count();
+                let trailing = word.chars().rev().take_while(|c| is_whitespace_char(*c)).count();
+                let chars = word.chars().count().saturating_sub(leading + trailing);
                 let bytes = word.char_indices().nth(chars).map_or(word.len(), |(at, _)| at);
                 (chars > 0).then(|| &word[..bytes])
             })
@@ -151,11 +153,14 @@ impl TrieChar {
 
 #[test]
 fn words_are_trimmed_deduplicated_and_found_by_their_prefixes() {
-    let trie = TrieChar::new(["ศาล", "ศาล", "ศาลา", "ศา", "กา", "", " "]);
+    let trie = TrieChar::new(["ศาล", "ศาล", "ศาลา", "ศา", "กา", "", " \u{200B}"]);
     assert_eq!(trie.amount_of_words(), 4);
     assert!(trie.contain(&CustomString::new("ศาลา")));
     assert!(!trie.contain(&CustomString::new("ศ")));
     assert!(!trie.contain(&CustomString::new("")));
+    // A word with spaces around it is stored as nlpo3's own trie stored it: its first chars.
+    let padded = TrieChar::new([" ศาล\t"]);
+    assert!(padded.contain(&CustomString::new(" ศา")) && padded.amount_of_words() == 1);
     let text = CustomString::new("ศาลาวัด");
     let found: Vec<String> = TrieChar::prefix_ref(&text, &trie)
         .into_iter()
