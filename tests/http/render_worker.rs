@@ -4,6 +4,8 @@
 //! short is refused with a message.
 
 use std::io::Write;
+
+use serde_json::json;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -14,7 +16,7 @@ use prongsai::docs::pdf::worker::Worker;
 use crate::services::pdftotext;
 
 fn worker(above_bytes: usize, timeout: Duration) -> Worker {
-    Worker { exe: env!("CARGO_BIN_EXE_prongsai").into(), above_bytes, timeout }
+    Worker { exe: env!("CARGO_BIN_EXE_prongsai").into(), above_bytes, report_above_bytes: above_bytes, timeout }
 }
 
 #[test]
@@ -29,14 +31,67 @@ fn a_document_over_the_threshold_is_typeset_by_the_child_and_reads_back_as_in_pr
 
 #[test]
 fn the_threshold_decides_which_documents_go_to_the_child() {
-    let gone = Worker { exe: "/nonexistent/prongsai".into(), above_bytes: 0, timeout: Duration::from_secs(5) };
+    let gone = Worker {
+        exe: "/nonexistent/prongsai".into(),
+        above_bytes: 0,
+        report_above_bytes: 0,
+        timeout: Duration::from_secs(5),
+    };
     let doc = MeasuresReportDoc::sample();
     let error = PdfEngine::new().with_worker(Some(gone.clone())).measures_report(&doc).unwrap_err();
     assert!(format!("{error:#}").contains("starting the render worker /nonexistent/prongsai"), "{error:#}");
     // Under the threshold the same engine typesets it itself.
-    let small = Worker { above_bytes: usize::MAX, ..gone };
-    let pdf = PdfEngine::new().with_worker(Some(small)).measures_report(&doc).unwrap();
-    assert!(pdf.starts_with(b"%PDF-"));
+    let error = PdfEngine::new().with_worker(Some(gone.clone())).render(TEMPLATE, &json!({"n": 7})).unwrap_err();
+    assert!(format!("{error:#}").contains("starting the render worker"), "{error:#}");
+    // Under the thresholds the same engine typesets them itself.
+    let small = Worker { above_bytes: usize::MAX, report_above_bytes: usize::MAX, ..gone };
+    let engine = PdfEngine::new().with_worker(Some(small));
+    assert!(engine.measures_report(&doc).unwrap().starts_with(b"%PDF-"));
+    assert!(engine.render(TEMPLATE, &json!({"n": 7})).unwrap().starts_with(b"%PDF-"));
+}
+
+/// A template that prints its data's `n`.
+const TEMPLATE: &str = "#set text(font: \"Sarabun\")\nจำนวน #json(\"data.json\").n รายการ";
+
+#[test]
+fn a_template_with_its_data_and_files_is_typeset_by_the_child_too() {
+    let engine = PdfEngine::new().with_worker(Some(worker(0, Duration::from_secs(120))));
+    let template = format!("{TEMPLATE} #read(\"note.txt\")");
+    let pdf = engine.render_with_files(&template, &json!({"n": 7}), &[("note.txt", "ทะเบียนพัสดุ".into())]).unwrap();
+    let text = pdftotext(&pdf);
+    assert!(text.contains("จำนวน 7 รายการ ทะเบียนพัสดุ"), "{text}");
+}
+
+#[test]
+fn the_child_refuses_a_report_that_is_not_one_and_says_why() {
+    let error = |request: &[u8]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_prongsai"))
+            .arg("render-worker")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(request).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(!out.status.success() && out.stdout.is_empty(), "no PDF");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let frames = |frames: &[&[u8]]| {
+        let mut out = Vec::new();
+        for f in frames {
+            out.extend_from_slice(&(f.len() as u64).to_le_bytes());
+            out.extend_from_slice(f);
+        }
+        out
+    };
+    let magic: &[u8] = b"prongsai-measures-report 1";
+    let message = error(&frames(&[magic, br#"{"rows": "none"}"#]));
+    assert!(message.contains("the report is not a measures report"), "{message}");
+    let message = error(&frames(&[magic]));
+    assert!(message.contains("the request has no report"), "{message}");
+    let message = error(&frames(&[b"prongsai-render 0"]));
+    assert!(message.contains("not a render request"), "{message}");
 }
 
 #[test]

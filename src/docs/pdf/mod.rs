@@ -149,12 +149,24 @@ impl PdfEngine {
         Self { worker, ..self }
     }
 
-    /// Renders the measures report (cover page, title, introduction, six-column table).
+    /// Renders the measures report (cover page, title, introduction, six-column table). A large
+    /// one goes to the render worker whole: the child builds its data too.
     pub fn measures_report(&self, doc: &MeasuresReportDoc) -> anyhow::Result<Vec<u8>> {
+        if let Some(worker) = &self.worker {
+            let report = serde_json::to_vec(doc)?;
+            if report.len() > worker.report_above_bytes {
+                return worker.measures_report(&report);
+            }
+        }
         let (json, lines) = measures_json(doc);
-        // The table's lines are the report's data too: they count toward the worker's threshold.
-        let size = json.len() + lines.len();
-        self.render_sized(measures::TEMPLATE, json, &[(cell_text::FILE, lines)], size)
+        self.render_here(measures::TEMPLATE, json, &[(cell_text::FILE, lines)])
+    }
+
+    /// The measures report typeset in a process that ends right after (the render worker), as
+    /// [`render_before_exit`](Self::render_before_exit).
+    pub fn measures_report_before_exit(&self, doc: &MeasuresReportDoc) -> anyhow::Result<(Vec<u8>, PagedDocument)> {
+        let (json, lines) = measures_json(doc);
+        self.render_before_exit(measures::TEMPLATE, json, &[(cell_text::FILE, lines)])
     }
 
     /// As [`measures_report`](Self::measures_report), with the number of pages (for benchmarks).
@@ -210,20 +222,9 @@ impl PdfEngine {
         files: &[(&str, Vec<u8>)],
     ) -> anyhow::Result<Vec<u8>> {
         let json = serde_json::to_vec(data).expect("a serde_json::Value always serializes");
-        let size = json.len();
-        self.render_sized(template, json, files, size)
-    }
-
-    /// Renders in the worker when the document's data (`size` bytes) is over its threshold, else here.
-    fn render_sized(
-        &self,
-        template: &str,
-        json: Vec<u8>,
-        files: &[(&str, Vec<u8>)],
-        size: usize,
-    ) -> anyhow::Result<Vec<u8>> {
+        // In the worker when the document's data is over its threshold, else here.
         match &self.worker {
-            Some(worker) if size > worker.above_bytes => worker.render(template, &json, files),
+            Some(worker) if json.len() > worker.above_bytes => worker.render(template, &json, files),
             _ => self.render_here(template, json, files),
         }
     }

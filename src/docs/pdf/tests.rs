@@ -346,11 +346,8 @@ fn extra_files_are_readable_by_the_template() {
 
 #[test]
 fn the_seed_stays_in_process_and_a_register_of_thirty_measures_goes_to_the_render_worker() {
-    let size = |doc: &MeasuresReportDoc| {
-        let (data, lines) = super::measures_json(doc);
-        data.len() + lines.len()
-    };
-    let threshold = super::worker::CHILD_ABOVE_BYTES;
+    let size = |doc: &MeasuresReportDoc| serde_json::to_vec(doc).unwrap().len();
+    let threshold = super::worker::REPORT_ABOVE_BYTES;
     let seed = size(&MeasuresReportDoc::sample());
     assert!(seed * 2 < threshold, "the seed ({seed} bytes) keeps typst's warm cache");
     let (twenty, thirty) = (size(&MeasuresReportDoc::with_measures(20)), size(&MeasuresReportDoc::with_measures(30)));

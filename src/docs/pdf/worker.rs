@@ -9,8 +9,11 @@
 //! compile (no cancellation hook) never allowed in-process.
 //!
 //! The request goes to the child's stdin as frames (a length as 8 bytes little-endian, then the
-//! bytes): a magic line, the template, the data as JSON, then name and bytes of each extra file.
-//! The PDF comes back on stdout; a failure is the child's stderr and exit status.
+//! bytes): a magic line, then either the template, the data as JSON and name and bytes of each
+//! extra file, or (the measures report) the report as JSON, whose data the child builds itself: its
+//! words segmented and its table's lines broken and serialized in the server's process would leave
+//! tens of MB there (glibc keeps what the threads freed). The PDF comes back on stdout; a failure
+//! is the child's stderr and exit status.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -20,17 +23,24 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 
 use super::PdfEngine;
+use crate::docs::MeasuresReportDoc;
 
+/// A template with its data and files.
 const MAGIC: &[u8] = b"prongsai-render 1";
+/// A measures report (`MeasuresReportDoc` as JSON).
+const MAGIC_MEASURES_REPORT: &[u8] = b"prongsai-measures-report 1";
 /// The most a request frame may claim (a corrupt length must not allocate the machine away).
 const MAX_FRAME: u64 = 1 << 30;
 /// The largest PDF accepted back from a child.
 const MAX_PDF: u64 = 1 << 30;
 
-/// Documents whose data (JSON; for the measures report, with its table's lines file) is larger
-/// than this are typeset in a child: about 25 measures of the register (~10 pages; its data lists
-/// the table's lines word by word), where an in-process render would keep ~50 MB.
-pub const CHILD_ABOVE_BYTES: usize = 72 * 1024;
+/// Documents whose data (JSON) is larger than this are typeset in a child: a manual or booklet of
+/// about 10 pages, where an in-process render would keep tens of MB.
+pub const CHILD_ABOVE_BYTES: usize = 48 * 1024;
+
+/// A measures report whose JSON is larger than this is built and typeset in a child: about 25
+/// measures (~10 pages), where an in-process render would keep ~50 MB. The seed is 14 KB.
+pub const REPORT_ABOVE_BYTES: usize = 40 * 1024;
 
 /// Where and when documents go to a child process.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,14 +49,17 @@ pub struct Worker {
     pub exe: PathBuf,
     /// Data larger than this (JSON bytes) goes to the child.
     pub above_bytes: usize,
+    /// A measures report larger than this (its JSON) goes to the child.
+    pub report_above_bytes: usize,
     /// A child still running after this is killed.
     pub timeout: Duration,
 }
 
 impl Worker {
-    /// The worker of the `prongsai` binary `exe`, for documents over [`CHILD_ABOVE_BYTES`].
+    /// The worker of the `prongsai` binary `exe`, for documents over [`CHILD_ABOVE_BYTES`] and
+    /// measures reports over [`REPORT_ABOVE_BYTES`].
     pub fn new(exe: PathBuf, timeout: Duration) -> Self {
-        Worker { exe, above_bytes: CHILD_ABOVE_BYTES, timeout }
+        Worker { exe, above_bytes: CHILD_ABOVE_BYTES, report_above_bytes: REPORT_ABOVE_BYTES, timeout }
     }
 
     /// Typesets in a child process; the PDF, or why not (with the child's own message).
@@ -59,6 +72,21 @@ impl Worker {
             put_frame(&mut request, name.as_bytes());
             put_frame(&mut request, bytes);
         }
+        self.run(request)
+    }
+
+    /// Builds the measures report's data and typesets it in a child process (`report_json`: the
+    /// `MeasuresReportDoc` as JSON).
+    pub fn measures_report(&self, report_json: &[u8]) -> anyhow::Result<Vec<u8>> {
+        let mut request = Vec::with_capacity(report_json.len() + 64);
+        for frame in [MAGIC_MEASURES_REPORT, report_json] {
+            put_frame(&mut request, frame);
+        }
+        self.run(request)
+    }
+
+    /// Sends `request` to a new child; its PDF.
+    fn run(&self, request: Vec<u8>) -> anyhow::Result<Vec<u8>> {
         let mut child = Command::new(&self.exe)
             .arg("render-worker")
             .stdin(Stdio::piped())
@@ -140,19 +168,27 @@ fn frame(input: &mut impl Read) -> anyhow::Result<Option<Vec<u8>>> {
 /// `prongsai render-worker`: reads one request from stdin, writes the PDF to stdout.
 pub fn serve_one(input: &mut impl Read, output: &mut impl Write) -> anyhow::Result<()> {
     let mut next = |what: &str| frame(input)?.with_context(|| format!("the request has no {what}"));
-    if next("magic line")? != MAGIC {
+    let magic = next("magic line")?;
+    let (pdf, laid_out) = if magic == MAGIC_MEASURES_REPORT {
+        // The word list is read into its trie while the report is read and parsed.
+        crate::thai::words::warm_up();
+        let report = next("report")?;
+        let doc: MeasuresReportDoc = serde_json::from_slice(&report).context("the report is not a measures report")?;
+        PdfEngine::new().measures_report_before_exit(&doc)?
+    } else if magic == MAGIC {
+        let template = String::from_utf8(next("template")?).context("the template is not UTF-8")?;
+        let data = next("data")?;
+        let (mut names, mut contents) = (Vec::new(), Vec::new());
+        while let Some(name) = frame(input)? {
+            let name = String::from_utf8(name).context("a file name is not UTF-8")?;
+            contents.push(frame(input)?.with_context(|| format!("the file {name} has no bytes"))?);
+            names.push(name);
+        }
+        let files: Vec<(&str, Vec<u8>)> = names.iter().map(String::as_str).zip(contents).collect();
+        PdfEngine::new().render_before_exit(&template, data, &files)?
+    } else {
         bail!("not a render request (expected {:?})", String::from_utf8_lossy(MAGIC));
-    }
-    let template = String::from_utf8(next("template")?).context("the template is not UTF-8")?;
-    let data = next("data")?;
-    let (mut names, mut contents) = (Vec::new(), Vec::new());
-    while let Some(name) = frame(input)? {
-        let name = String::from_utf8(name).context("a file name is not UTF-8")?;
-        contents.push(frame(input)?.with_context(|| format!("the file {name} has no bytes"))?);
-        names.push(name);
-    }
-    let files: Vec<(&str, Vec<u8>)> = names.iter().map(String::as_str).zip(contents).collect();
-    let (pdf, laid_out) = PdfEngine::new().render_before_exit(&template, data, &files)?;
+    };
     output.write_all(&pdf)?;
     output.flush()?;
     // This process ends now, and its end frees the laid-out document (and typst's caches) at once;
