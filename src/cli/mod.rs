@@ -169,6 +169,10 @@ pub enum DemoCommand {
 /// Parses arguments, runs the command, prints errors in Thai and English.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before anything is allocated or started: the server's malloc gives large blocks back.
+    if matches!(cli.command, Command::Serve { .. }) {
+        crate::ops::malloc::restart_tuned();
+    }
     let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("PRONGSAI_LOG")

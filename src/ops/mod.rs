@@ -1,5 +1,6 @@
 //! Running the service: health and readiness checks, metrics, request ids and timeouts.
 
+pub mod malloc;
 pub mod metrics;
 pub mod timeouts;
 

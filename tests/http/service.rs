@@ -227,6 +227,25 @@ async fn json_logs_carry_each_requests_id() {
     assert_eq!(answered["span"]["path"], "/o/mae-khatuan/");
 }
 
+/// `serve` starts itself again, once and as the same process, with glibc's mmap threshold fixed
+/// (`ops::malloc`: large blocks go back to the system), beside the operator's own tunables.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_restarts_itself_once_with_its_malloc_tuning_beside_the_operators() {
+    let app = crate::harness::spawn_app(crate::harness::Backend::Sqlite).await.unwrap();
+    let theirs = "glibc.malloc.arena_max=4";
+    let mut server = Server::start(&app, &[("GLIBC_TUNABLES", theirs)], &[]);
+    let r = reqwest::get(server.url("/o/mae-khatuan/")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let environ = std::fs::read(format!("/proc/{}/environ", server.child.id())).unwrap();
+    let tunables: Vec<&[u8]> = environ.split(|b| *b == 0).filter(|v| v.starts_with(b"GLIBC_TUNABLES=")).collect();
+    let expected = format!("GLIBC_TUNABLES={theirs}:glibc.malloc.mmap_threshold=131072");
+    assert_eq!(tunables, [expected.as_bytes()], "{:?}", String::from_utf8_lossy(&environ));
+    server.signal("TERM");
+    let status = tokio::task::spawn_blocking(move || server.child.wait()).await.unwrap().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
 #[test]
 fn the_systemd_unit_passes_systemd_analyze_verify() {
     let Ok(probe) = Command::new("systemd-analyze").arg("--version").output() else {

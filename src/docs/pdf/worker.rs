@@ -87,7 +87,15 @@ impl Worker {
 
     /// Sends `request` to a new child; its PDF.
     fn run(&self, request: Vec<u8>) -> anyhow::Result<Vec<u8>> {
-        let mut child = Command::new(&self.exe)
+        let mut command = Command::new(&self.exe);
+        // The server's malloc tuning is not the child's (`ops::malloc`).
+        if let Ok(tunables) = std::env::var(crate::ops::malloc::VARIABLE) {
+            match crate::ops::malloc::without_ours(&tunables) {
+                Some(theirs) => command.env(crate::ops::malloc::VARIABLE, theirs),
+                None => command.env_remove(crate::ops::malloc::VARIABLE),
+            };
+        }
+        let mut child = command
             .arg("render-worker")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
