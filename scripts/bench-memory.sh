@@ -41,6 +41,7 @@ start --demo
 echo "prongsai $("$bin" --version 2>/dev/null || true), $n measures, $(date -u '+%F %H:%M UTC'), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "the server that created the demo (its documents typeset in it): $(memory)"
 kill -TERM "$server" && wait "$server" || true
+server=""
 python3 - "$dir/data/prongsai.db" "$n" <<'PY'
 import sqlite3, sys
 db, n = sqlite3.connect(sys.argv[1]), int(sys.argv[2])

@@ -5,15 +5,18 @@
 //! After one large document (its JSON, the render worker's PDF, the response: MBs each), every
 //! later block of up to that size comes from the threads' heaps, and stays there when freed. A
 //! fixed threshold keeps large blocks mapped and returned: after a 1,000-measure PDF the server
-//! held 109 MB without it and 86 MB with it (`scripts/bench-memory.sh`, docs/benchmarks.md).
+//! held 109 MB without it and 88 MB with it (`scripts/bench-memory.sh`, docs/benchmarks.md).
 //!
 //! `mallopt` would set it from inside, but it is `unsafe` FFI, which this crate forbids; glibc also
 //! reads `GLIBC_TUNABLES` when a process starts. So `prongsai serve` starts itself again, once,
-//! with the threshold added to that variable. An operator's own threshold there is kept, and the
-//! render worker is started without ours (its memory goes back when it exits anyway, and its
-//! typesetting allocates large blocks often).
-
-use std::ffi::OsString;
+//! with the threshold in that variable. An operator who sets `GLIBC_TUNABLES` (or the older
+//! `MALLOC_MMAP_THRESHOLD_`) tunes malloc themselves, and it is left alone: no restart. (Adding ours
+//! beside theirs cannot be done faithfully: glibc cuts the variable at its first `:` in the
+//! process's environment once it has read it, so the rest is no longer there to keep.) The render
+//! worker is started without ours (its memory goes back when it exits anyway, and its typesetting
+//! allocates large blocks often). A marker variable of our own makes the restart happen once even
+//! where the loader drops `GLIBC_TUNABLES` (a binary with raised privileges, e.g. given a
+//! capability to bind port 443).
 
 /// The variable glibc reads its tunables from.
 pub const VARIABLE: &str = "GLIBC_TUNABLES";
@@ -21,54 +24,50 @@ pub const VARIABLE: &str = "GLIBC_TUNABLES";
 /// Ours: the threshold fixed at glibc's default starting value.
 const OURS: &str = "glibc.malloc.mmap_threshold=131072";
 
-/// The variable's value with ours added, or None when it sets a threshold already (ours, after
-/// the restart, or the operator's).
-fn with_ours(current: &str) -> Option<String> {
-    if current.contains("glibc.malloc.mmap_threshold") {
-        return None;
-    }
-    Some(if current.is_empty() { OURS.to_string() } else { format!("{current}:{OURS}") })
+/// Set on the restart: there is never a second one.
+const RESTARTED: &str = "PRONGSAI_MALLOC_RESTARTED";
+
+/// The older name glibc also reads the threshold from.
+const OLD_THRESHOLD: &str = "MALLOC_MMAP_THRESHOLD_";
+
+/// Whether the render worker should be started without the variable: it holds ours alone.
+pub fn is_ours(current: &str) -> bool {
+    current == OURS
 }
 
-/// The variable's value without ours (None: nothing left, remove it).
-pub fn without_ours(current: &str) -> Option<String> {
-    let rest: Vec<&str> = current.split(':').filter(|t| *t != OURS && !t.is_empty()).collect();
-    (!rest.is_empty()).then(|| rest.join(":"))
-}
-
-/// Starts this process again with the threshold set, unless it is set already; returns only if
-/// it is, or if starting again failed (then the server runs untuned, and says so).
+/// Starts this process again with the threshold set, unless malloc is tuned already (by us or the
+/// operator); returns only then, or if starting again failed (the server runs untuned, and says so).
 pub fn restart_tuned() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
+        use std::ffi::OsString;
         use std::os::unix::process::CommandExt as _;
-        let current = std::env::var(VARIABLE).unwrap_or_default();
-        let Some(tunables) = with_ours(&current) else { return };
-        let Ok(exe) = std::env::current_exe() else { return };
+        if std::env::var_os(RESTARTED).is_some() || std::env::var_os(OLD_THRESHOLD).is_some() {
+            return;
+        }
+        // The operator's own settings, or ours after the restart: nothing to do.
+        if std::env::var_os(VARIABLE).is_some() {
+            return;
+        }
         let mut args = std::env::args_os();
         let arg0 = args.next().unwrap_or_else(|| OsString::from("prongsai"));
-        let error = std::process::Command::new(exe).arg0(arg0).args(args).env(VARIABLE, tunables).exec();
+        // The running image itself, even if the file was replaced since.
+        let error = std::process::Command::new("/proc/self/exe")
+            .arg0(arg0)
+            .args(args)
+            .env(VARIABLE, OURS)
+            .env(RESTARTED, "1")
+            .exec();
         eprintln!("note: serving with glibc's default malloc settings (restarting with {OURS} failed: {error})");
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
-    fn ours_is_added_once_beside_the_operators_and_taken_away_again() {
-        assert_eq!(with_ours("").as_deref(), Some(OURS));
-        let theirs = "glibc.malloc.arena_max=2";
-        let both = with_ours(theirs).unwrap();
-        assert_eq!(both, format!("{theirs}:{OURS}"));
-        assert_eq!(with_ours(&both), None, "set already: no second restart");
-        assert_eq!(with_ours("glibc.malloc.mmap_threshold=65536"), None, "the operator's threshold is kept");
-        assert_eq!(without_ours(&both).as_deref(), Some(theirs));
-        assert_eq!(without_ours(OURS), None);
-        assert_eq!(
-            without_ours("glibc.malloc.mmap_threshold=65536").as_deref(),
-            Some("glibc.malloc.mmap_threshold=65536")
-        );
+    fn only_our_own_setting_is_taken_from_the_render_worker() {
+        assert!(super::is_ours("glibc.malloc.mmap_threshold=131072"));
+        assert!(!super::is_ours("glibc.malloc.arena_max=2"));
+        assert!(!super::is_ours("glibc.malloc.mmap_threshold=131072:glibc.malloc.arena_max=2"));
     }
 }

@@ -16,7 +16,7 @@ use nlpo3::tokenizer::tokenizer_trait::Tokenizer as _;
 /// The word list, one word a line (PyThaiNLP 5.4.0 `corpus/words_th.txt`).
 pub const WORD_LIST: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/thai/words_th.txt"));
 
-/// Built once (about 65 ms in a release build; [`warm_up`] starts it with the server): the list is
+/// Built once (about 40 ms in a release build; [`warm_up`] starts it with the server): the list is
 /// read into newmm's trie, straight from the binary's own copy of it (4 MB; nlpo3's own trie took
 /// 61 MB, `vendor/nlpo3/PRONGSAI.md`).
 static NEWMM: LazyLock<NewmmTokenizer> =

@@ -89,11 +89,8 @@ impl Worker {
     fn run(&self, request: Vec<u8>) -> anyhow::Result<Vec<u8>> {
         let mut command = Command::new(&self.exe);
         // The server's malloc tuning is not the child's (`ops::malloc`).
-        if let Ok(tunables) = std::env::var(crate::ops::malloc::VARIABLE) {
-            match crate::ops::malloc::without_ours(&tunables) {
-                Some(theirs) => command.env(crate::ops::malloc::VARIABLE, theirs),
-                None => command.env_remove(crate::ops::malloc::VARIABLE),
-            };
+        if std::env::var(crate::ops::malloc::VARIABLE).is_ok_and(|v| crate::ops::malloc::is_ours(&v)) {
+            command.env_remove(crate::ops::malloc::VARIABLE);
         }
         let mut child = command
             .arg("render-worker")
@@ -195,7 +192,11 @@ pub fn serve_one(input: &mut impl Read, output: &mut impl Write) -> anyhow::Resu
         let files: Vec<(&str, Vec<u8>)> = names.iter().map(String::as_str).zip(contents).collect();
         PdfEngine::new().render_before_exit(&template, data, &files)?
     } else {
-        bail!("not a render request (expected {:?})", String::from_utf8_lossy(MAGIC));
+        bail!(
+            "not a render request (expected {:?} or {:?})",
+            String::from_utf8_lossy(MAGIC),
+            String::from_utf8_lossy(MAGIC_MEASURES_REPORT)
+        );
     };
     output.write_all(&pdf)?;
     output.flush()?;

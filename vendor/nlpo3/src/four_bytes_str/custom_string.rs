@@ -143,7 +143,6 @@ pub fn rfind_space_char_index(custom_text: &CustomStringBytesSlice) -> Option<us
     None
 }
 
-/// Check if a white space (including left-to-right and right-to-left marks)
 /// Prongsai: whether `trim` removes `character` (its four bytes as `to_four_bytes` lays them out).
 pub(crate) fn is_whitespace_char(character: char) -> bool {
     let mut bytes = [0u8; 4];
@@ -152,6 +151,7 @@ pub(crate) fn is_whitespace_char(character: char) -> bool {
     is_whitespace(&bytes)
 }
 
+/// Check if a white space (including left-to-right and right-to-left marks)
 fn is_whitespace(custom_bytes: &CustomStringBytesSlice) -> bool {
     matches!(
         custom_bytes,

@@ -6,7 +6,7 @@
  *
  * Prongsai's change to nlpo3 1.4.0: the trie is one flat array of nodes, each node's children
  * side by side and sorted by character, found by binary search. nlpo3's own trie kept a hash map in
- * every node and a hash set of the words beside it: about 41 MB for PyThaiNLP's 62,107 words, held
+ * every node and a hash set of the words beside it: about 61 MB for PyThaiNLP's 62,107 words, held
  * by every process that segments Thai. This one takes 16 bytes a node (235,351 nodes: under 4 MB).
  * `prefix_ref` answers exactly as before; adding and removing words after the trie is built, which
  * Prongsai never does, is gone.
@@ -19,6 +19,7 @@ use crate::four_bytes_str::custom_string::{
 };
 
 use std::collections::VecDeque;
+use std::convert::TryFrom;
 use std::ops::Range;
 
 /// One node: the character that leads to it, whether a word ends here, and where its children
@@ -92,8 +93,9 @@ impl TrieChar {
                 queue.push_back((nodes.len() - 1, at..next, next_prefix));
                 at = next;
             }
-            nodes[node].first_child = first_child as u32;
-            nodes[node].children = (nodes.len() - first_child) as u32;
+            let index = |i: usize| u32::try_from(i).expect("a trie of under 4 billion nodes");
+            nodes[node].first_child = index(first_child);
+            nodes[node].children = index(nodes.len() - first_child);
         }
         nodes.shrink_to_fit();
         Self { nodes }
@@ -108,6 +110,8 @@ impl TrieChar {
             .map(|i| &children[i])
     }
 
+    /// Whether `word` is stored (as stored: a padded word's first chars, see [`TrieChar::new`];
+    /// nlpo3's own looked the trimmed word up in its set of words).
     #[allow(dead_code)]
     pub fn contain(&self, word: &CustomString) -> bool {
         let mut node = &self.nodes[0];
