@@ -79,15 +79,7 @@ fn a_template_with_its_data_and_files_is_typeset_by_the_child_too() {
 #[test]
 fn the_child_refuses_a_report_that_is_not_one_and_says_why() {
     let error = |request: &[u8]| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_prongsai"))
-            .arg("render-worker")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(request).unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = render_worker(request);
         assert!(!out.status.success() && out.stdout.is_empty(), "no PDF");
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
@@ -121,6 +113,21 @@ fn a_child_over_its_time_is_stopped_and_says_so() {
 
 #[test]
 fn a_request_cut_short_is_refused_with_a_message() {
+    let magic = b"prongsai-render 1";
+    let mut request = (magic.len() as u64).to_le_bytes().to_vec();
+    request.extend_from_slice(magic);
+    // A template frame that claims 100 bytes and brings 3.
+    request.extend_from_slice(&100u64.to_le_bytes());
+    request.extend_from_slice(b"#le");
+    let out = render_worker(&request);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty(), "no PDF");
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert!(message.contains("the request was cut short"), "{message}");
+}
+
+/// `prongsai render-worker` given `request` on its stdin: what it answered and how it exited.
+fn render_worker(request: &[u8]) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_prongsai"))
         .arg("render-worker")
         .stdin(Stdio::piped())
@@ -128,16 +135,6 @@ fn a_request_cut_short_is_refused_with_a_message() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let magic = b"prongsai-render 1";
-    let mut request = (magic.len() as u64).to_le_bytes().to_vec();
-    request.extend_from_slice(magic);
-    // A template frame that claims 100 bytes and brings 3.
-    request.extend_from_slice(&100u64.to_le_bytes());
-    request.extend_from_slice(b"#le");
-    child.stdin.take().unwrap().write_all(&request).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(!out.status.success());
-    assert!(out.stdout.is_empty(), "no PDF");
-    let message = String::from_utf8_lossy(&out.stderr);
-    assert!(message.contains("the request was cut short"), "{message}");
+    child.stdin.take().unwrap().write_all(request).unwrap();
+    child.wait_with_output().unwrap()
 }

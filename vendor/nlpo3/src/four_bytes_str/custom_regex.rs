@@ -3,7 +3,7 @@
 
 /**
  * Regex for a custom four-byte string.
- * 
+ *
  * This is a result of an attempt to create a formatter
  * which translates normal, human readable thai regex
  * into 4-bytes zero-left-pad bytes regex pattern string
@@ -27,6 +27,9 @@ enum UnsupportedCustomRegexParserError {
     RepetitionRange,
     AnchorStartLine,
     AnchorEndLine,
+    // Prongsai: errors where nlpo3 had `todo!()` (a panic).
+    Empty,
+    WordBoundary,
 }
 enum IterableHirKind {
     Alternation(Vec<Hir>),
@@ -43,16 +46,21 @@ impl Display for UnsupportedCustomRegexParserError {
                 write!(f, "Byte class is not supported")
             }
             UnsupportedCustomRegexParserError::DifferentRanges(a, b) => {
-                write!(
-                    f,
-                    "Different byte length range is not supported {} {}",
-                    a, b
-                )
+                write!(f, "Different byte length range is not supported {} {}", a, b)
             }
-            UnsupportedCustomRegexParserError::RepetitionRange => todo!(),
-            UnsupportedCustomRegexParserError::ByteLiteral => todo!(),
-            UnsupportedCustomRegexParserError::AnchorStartLine => todo!(),
-            UnsupportedCustomRegexParserError::AnchorEndLine => todo!(),
+            UnsupportedCustomRegexParserError::RepetitionRange => {
+                write!(f, "Repetition range is not supported")
+            }
+            UnsupportedCustomRegexParserError::AnchorStartLine => {
+                write!(f, "Start of line anchor (multi-line mode) is not supported")
+            }
+            UnsupportedCustomRegexParserError::AnchorEndLine => {
+                write!(f, "End of line anchor (multi-line mode) is not supported")
+            }
+            UnsupportedCustomRegexParserError::Empty => write!(f, "An empty regex is not supported"),
+            UnsupportedCustomRegexParserError::WordBoundary => {
+                write!(f, "Word boundary is not supported")
+            }
         }
     }
 }
@@ -66,25 +74,23 @@ impl ToCustomStringRepr for Hir {
 impl ToCustomStringRepr for HirKind {
     fn to_custom_byte_repr(&self) -> Result<String> {
         match self {
-            HirKind::Empty => todo!(),
+            HirKind::Empty => Err(AnyError::new(UnsupportedCustomRegexParserError::Empty)),
             HirKind::Literal(l) => l.to_custom_byte_repr(),
             HirKind::Class(c) => c.to_custom_byte_repr(),
             HirKind::Anchor(a) => a.to_custom_byte_repr(),
-            HirKind::WordBoundary(_) => todo!(),
+            HirKind::WordBoundary(_) => Err(AnyError::new(UnsupportedCustomRegexParserError::WordBoundary)),
             HirKind::Repetition(r) => r.to_custom_byte_repr(),
             HirKind::Group(g) => g.to_custom_byte_repr(),
             HirKind::Concat(c) => IterableHirKind::Concat(c.to_vec()).to_custom_byte_repr(),
-            HirKind::Alternation(a) => {
-                IterableHirKind::Alternation(a.to_vec()).to_custom_byte_repr()
-            }
+            HirKind::Alternation(a) => IterableHirKind::Alternation(a.to_vec()).to_custom_byte_repr(),
         }
     }
 }
 impl ToCustomStringRepr for Anchor {
     fn to_custom_byte_repr(&self) -> Result<String> {
         match self {
-            Anchor::StartLine => todo!(),
-            Anchor::EndLine => todo!(),
+            Anchor::StartLine => Err(AnyError::new(UnsupportedCustomRegexParserError::AnchorStartLine)),
+            Anchor::EndLine => Err(AnyError::new(UnsupportedCustomRegexParserError::AnchorEndLine)),
             Anchor::StartText => Ok("^".to_string()),
             Anchor::EndText => Ok("$".to_string()),
         }
@@ -94,16 +100,14 @@ impl ToCustomStringRepr for LiteralEnum {
     fn to_custom_byte_repr(&self) -> Result<String> {
         match self {
             LiteralEnum::Unicode(a) => Ok(a.to_four_byte_string()),
-            LiteralEnum::Byte(b) => Err(AnyError::new(
-                UnsupportedCustomRegexParserError::ByteLiteral,
-            )),
+            LiteralEnum::Byte(b) => Err(AnyError::new(UnsupportedCustomRegexParserError::ByteLiteral)),
         }
     }
 }
 impl ToCustomStringRepr for Class {
     fn to_custom_byte_repr(&self) -> Result<String> {
         match self {
-            Class::Unicode(u) => Ok(u.ranges().to_four_byte_string()),
+            Class::Unicode(u) => four_byte_class(u.ranges()),
             Class::Bytes(_) => Err(AnyError::from(UnsupportedCustomRegexParserError::ByteClass)),
         }
     }
@@ -117,25 +121,11 @@ impl ToCustomStringRepr for Repetition {
             regex_syntax::hir::RepetitionKind::Range(r) => match r {
                 regex_syntax::hir::RepetitionRange::Exactly(e) => Ok(format!("{{{}}}", e)),
                 regex_syntax::hir::RepetitionRange::AtLeast(l) => Ok(format!("{{{},}}", l)),
-                regex_syntax::hir::RepetitionRange::Bounded(start, end) => {
-                    Ok(format!("{{{},{}}}", start, end))
-                }
+                regex_syntax::hir::RepetitionRange::Bounded(start, end) => Ok(format!("{{{},{}}}", start, end)),
             },
         };
 
-        let repeated_expression = match &self.hir.kind() {
-            HirKind::Empty => todo!(),
-            HirKind::Literal(l) => l.to_custom_byte_repr(),
-            HirKind::Class(c) => c.to_custom_byte_repr(),
-            HirKind::Anchor(a) => a.to_custom_byte_repr(),
-            HirKind::WordBoundary(_) => todo!(),
-            HirKind::Repetition(r) => r.to_custom_byte_repr(),
-            HirKind::Group(g) => g.to_custom_byte_repr(),
-            HirKind::Concat(c) => IterableHirKind::Concat(c.to_vec()).to_custom_byte_repr(),
-            HirKind::Alternation(a) => {
-                IterableHirKind::Alternation(a.to_vec()).to_custom_byte_repr()
-            }
-        };
+        let repeated_expression = self.hir.kind().to_custom_byte_repr();
         if let HirKind::Group(_) = &self.hir.kind() {
             Ok(repeated_expression? + &symbol?)
         } else {
@@ -150,49 +140,41 @@ impl ToCustomStringRepr for IterableHirKind {
                 let mut cus_str = String::new();
                 for member in a {
                     match member.kind() {
-                        HirKind::Empty => todo!(),
+                        HirKind::Empty => return Err(AnyError::new(UnsupportedCustomRegexParserError::Empty)),
                         HirKind::Literal(literal) => {
                             if !cus_str.is_empty() {
-                                cus_str = cus_str
-                                    + "|"
-                                    + format!("({})", &literal.to_custom_byte_repr()?).as_str();
+                                cus_str = cus_str + "|" + format!("({})", &literal.to_custom_byte_repr()?).as_str();
                             } else {
                                 cus_str = format!("({})", &literal.to_custom_byte_repr()?);
                             }
                         }
                         HirKind::Class(c) => {
                             if !cus_str.is_empty() {
-                                cus_str = cus_str
-                                    + "|"
-                                    + format!("({})", &c.to_custom_byte_repr()?).as_str();
+                                cus_str = cus_str + "|" + format!("({})", &c.to_custom_byte_repr()?).as_str();
                             } else {
                                 cus_str = format!("({})", &c.to_custom_byte_repr()?);
                             }
                         }
                         HirKind::Anchor(a) => {
                             if !cus_str.is_empty() {
-                                cus_str = cus_str
-                                    + "|"
-                                    + format!("({})", &a.to_custom_byte_repr()?).as_str();
+                                cus_str = cus_str + "|" + format!("({})", &a.to_custom_byte_repr()?).as_str();
                             } else {
                                 cus_str = format!("({})", &a.to_custom_byte_repr()?);
                             }
                         }
-                        HirKind::WordBoundary(_) => todo!(),
+                        HirKind::WordBoundary(_) => {
+                            return Err(AnyError::new(UnsupportedCustomRegexParserError::WordBoundary))
+                        }
                         HirKind::Repetition(r) => {
                             if !cus_str.is_empty() {
-                                cus_str = cus_str
-                                    + "|"
-                                    + format!("({})", &r.to_custom_byte_repr()?).as_str();
+                                cus_str = cus_str + "|" + format!("({})", &r.to_custom_byte_repr()?).as_str();
                             } else {
                                 cus_str = format!("({})", &r.to_custom_byte_repr()?);
                             }
                         }
                         HirKind::Group(g) => {
                             if !cus_str.is_empty() {
-                                cus_str = cus_str
-                                    + "|"
-                                    + format!("({})", &g.to_custom_byte_repr()?).as_str();
+                                cus_str = cus_str + "|" + format!("({})", &g.to_custom_byte_repr()?).as_str();
                             } else {
                                 cus_str = format!("({})", &g.to_custom_byte_repr()?);
                             }
@@ -203,19 +185,16 @@ impl ToCustomStringRepr for IterableHirKind {
                                     + "|"
                                     + format!(
                                         "({})",
-                                        (&IterableHirKind::Concat(concat.to_vec())
-                                            .to_custom_byte_repr()?)
+                                        (&IterableHirKind::Concat(concat.to_vec()).to_custom_byte_repr()?)
                                     )
                                     .as_str();
                             } else {
-                                cus_str = IterableHirKind::Concat(concat.to_vec())
-                                    .to_custom_byte_repr()?;
+                                cus_str = IterableHirKind::Concat(concat.to_vec()).to_custom_byte_repr()?;
                             }
                         }
                         HirKind::Alternation(alternation) => {
-                            cus_str = cus_str
-                                + &IterableHirKind::Alternation(alternation.to_vec())
-                                    .to_custom_byte_repr()?;
+                            cus_str =
+                                cus_str + &IterableHirKind::Alternation(alternation.to_vec()).to_custom_byte_repr()?;
                         }
                     }
                 }
@@ -225,24 +204,23 @@ impl ToCustomStringRepr for IterableHirKind {
                 let mut cus_str = String::new();
                 for member in c {
                     match member.kind() {
-                        HirKind::Empty => todo!(),
+                        HirKind::Empty => return Err(AnyError::new(UnsupportedCustomRegexParserError::Empty)),
                         HirKind::Literal(literal) => {
                             cus_str = cus_str + &literal.to_custom_byte_repr()?;
                         }
                         HirKind::Class(c) => cus_str = cus_str + &c.to_custom_byte_repr()?,
                         HirKind::Anchor(a) => cus_str = cus_str + &a.to_custom_byte_repr()?,
-                        HirKind::WordBoundary(_) => todo!(),
+                        HirKind::WordBoundary(_) => {
+                            return Err(AnyError::new(UnsupportedCustomRegexParserError::WordBoundary))
+                        }
                         HirKind::Repetition(r) => cus_str = cus_str + &r.to_custom_byte_repr()?,
                         HirKind::Group(g) => cus_str = cus_str + &g.to_custom_byte_repr()?,
                         HirKind::Concat(concat) => {
-                            cus_str = cus_str
-                                + &IterableHirKind::Concat(concat.to_vec())
-                                    .to_custom_byte_repr()?;
+                            cus_str = cus_str + &IterableHirKind::Concat(concat.to_vec()).to_custom_byte_repr()?;
                         }
                         HirKind::Alternation(alternation) => {
                             cus_str = cus_str
-                                + &(IterableHirKind::Alternation(alternation.to_vec())
-                                    .to_custom_byte_repr()?);
+                                + &(IterableHirKind::Alternation(alternation.to_vec()).to_custom_byte_repr()?);
                         }
                     }
                 }
@@ -254,17 +232,15 @@ impl ToCustomStringRepr for IterableHirKind {
 impl ToCustomStringRepr for Group {
     fn to_custom_byte_repr(&self) -> Result<String> {
         let recur = match self.hir.kind() {
-            HirKind::Empty => todo!(),
+            HirKind::Empty => Err(AnyError::new(UnsupportedCustomRegexParserError::Empty)),
             HirKind::Literal(lit) => lit.to_custom_byte_repr(),
             HirKind::Class(c) => c.to_custom_byte_repr(),
             HirKind::Anchor(a) => a.to_custom_byte_repr(),
-            HirKind::WordBoundary(_) => todo!(),
-            HirKind::Repetition(_) => todo!(),
+            HirKind::WordBoundary(_) => Err(AnyError::new(UnsupportedCustomRegexParserError::WordBoundary)),
+            HirKind::Repetition(_) => Err(AnyError::new(UnsupportedCustomRegexParserError::RepetitionRange)),
             HirKind::Group(g) => g.to_custom_byte_repr(),
             HirKind::Concat(c) => IterableHirKind::Concat(c.to_vec()).to_custom_byte_repr(),
-            HirKind::Alternation(a) => {
-                IterableHirKind::Alternation(a.to_vec()).to_custom_byte_repr()
-            }
+            HirKind::Alternation(a) => IterableHirKind::Alternation(a.to_vec()).to_custom_byte_repr(),
         };
         Ok("(".to_owned() + &recur? + ")")
     }
@@ -316,51 +292,42 @@ fn escape_meta_character(c: char) -> String {
         c.to_string()
     }
 }
-impl PadLeftZeroFourBytesRep for &[ClassUnicodeRange] {
-    fn to_four_byte_string(&self) -> String {
-        let urange = self;
-        let char_classes = urange
-            .iter()
-            .map(get_char_range_byte_class)
-            .collect::<Vec<_>>();
+/// A class of ranges as four-byte patterns; an error (nlpo3 panicked) for ranges of chars of
+/// different UTF-8 lengths.
+fn four_byte_class(urange: &[ClassUnicodeRange]) -> Result<String> {
+    let char_classes = urange.iter().map(get_char_range_byte_class).collect::<Vec<_>>();
 
-        if char_classes.iter().all(|elem| elem.is_some()) {
-            // must be the same class for every range pair!
-            let the_class = char_classes.first().unwrap().unwrap();
+    if char_classes.iter().all(|elem| elem.is_some()) {
+        // must be the same class for every range pair!
+        let the_class = char_classes.first().unwrap().unwrap();
 
-            if char_classes.iter().all(|elem| elem.unwrap() == the_class) {
-                let pad_left_0 = match the_class {
-                    UTFBytesLength::One => r"\x00\x00\x00",
-                    UTFBytesLength::Two => r"\x00\x00",
-                    UTFBytesLength::Three => r"\x00",
-                    UTFBytesLength::Four => r"",
-                };
-                let mut output_four_bytes_rep: Vec<String> = vec![];
-                // we want to create all syntax of \x00\x00\x00[a-z]
-                for regex_range in urange.iter() {
-                    let (start, end) = (regex_range.start(), regex_range.end());
-                    if start == end {
-                        output_four_bytes_rep
-                            .push(escape_meta_character(end).to_string().replace("'", ""));
-                    } else {
-                        output_four_bytes_rep.push(
-                            format!(
-                                r"{}-{}",
-                                escape_meta_character(start),
-                                escape_meta_character(end)
-                            )
-                            .replace('\'', ""),
-                        );
-                    }
+        if char_classes.iter().all(|elem| elem.unwrap() == the_class) {
+            let pad_left_0 = match the_class {
+                UTFBytesLength::One => r"\x00\x00\x00",
+                UTFBytesLength::Two => r"\x00\x00",
+                UTFBytesLength::Three => r"\x00",
+                UTFBytesLength::Four => r"",
+            };
+            let mut output_four_bytes_rep: Vec<String> = vec![];
+            // we want to create all syntax of \x00\x00\x00[a-z]
+            for regex_range in urange.iter() {
+                let (start, end) = (regex_range.start(), regex_range.end());
+                if start == end {
+                    output_four_bytes_rep.push(escape_meta_character(end).to_string().replace("'", ""));
+                } else {
+                    output_four_bytes_rep.push(
+                        format!(r"{}-{}", escape_meta_character(start), escape_meta_character(end)).replace('\'', ""),
+                    );
                 }
-                format!(r"{}[{}]", pad_left_0, output_four_bytes_rep.join(""))
-            } else {
-                println!("{:?}", self);
-                todo!()
             }
+            Ok(format!(r"{}[{}]", pad_left_0, output_four_bytes_rep.join("")))
         } else {
-            todo!()
+            let (first, last) = (urange[0].start(), urange[urange.len() - 1].end());
+            Err(AnyError::new(UnsupportedCustomRegexParserError::DifferentRanges(first, last)))
         }
+    } else {
+        let wide = urange.iter().find(|r| get_char_range_byte_class(r).is_none()).expect("one is");
+        Err(AnyError::new(UnsupportedCustomRegexParserError::DifferentRanges(wide.start(), wide.end())))
     }
 }
 impl PadLeftZeroFourBytesRep for char {

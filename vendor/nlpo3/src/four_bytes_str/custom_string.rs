@@ -54,11 +54,7 @@ impl Display for InvalidCustomStringByteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.error_type {
             InvalidCustomStringErrorType::InvalidFormat => {
-                write!(
-                    f,
-                    "Invalid custom bytes: {:?}",
-                    self.invalid_sequence.as_ref().unwrap()
-                )
+                write!(f, "Invalid custom bytes: {:?}", self.invalid_sequence.as_ref().unwrap())
             }
             InvalidCustomStringErrorType::InvalidLength(length) => {
                 write!(f, "Invalid bytes length: {}", length)
@@ -69,17 +65,11 @@ impl Display for InvalidCustomStringByteError {
 
 impl InvalidCustomStringByteError {
     pub fn new_invalid_length(invalid_data: &[u8]) -> Self {
-        Self {
-            error_type: InvalidCustomStringErrorType::InvalidLength(invalid_data.len()),
-            invalid_sequence: None,
-        }
+        Self { error_type: InvalidCustomStringErrorType::InvalidLength(invalid_data.len()), invalid_sequence: None }
     }
 
     pub fn new_invalid_format(invalid_data: &[u8]) -> Self {
-        Self {
-            error_type: InvalidCustomStringErrorType::InvalidFormat,
-            invalid_sequence: Some(invalid_data.into()),
-        }
+        Self { error_type: InvalidCustomStringErrorType::InvalidFormat, invalid_sequence: Some(invalid_data.into()) }
     }
 }
 
@@ -93,8 +83,7 @@ pub trait FixedCharsLengthByteSlice {
 
 impl FixedCharsLengthByteSlice for &CustomStringBytesSlice {
     fn slice_by_char_indice(&self, start: usize, end: usize) -> Self {
-        self.get((start * BYTES_PER_CHAR)..(end * BYTES_PER_CHAR))
-            .unwrap()
+        self.get((start * BYTES_PER_CHAR)..(end * BYTES_PER_CHAR)).unwrap()
     }
 
     fn chars_len(&self) -> usize {
@@ -108,8 +97,7 @@ impl FixedCharsLengthByteSlice for &CustomStringBytesSlice {
         for index in 0..self.chars_len() {
             let current_slice = self.slice_by_char_indice(index, index + 1);
             match current_slice {
-                [0, 0, 0, one_byte_char]
-                    if one_byte_char <= &VALID_ONE_BYTE_UTF8_FIRST_BYTE_MAX_VALUE => {}
+                [0, 0, 0, one_byte_char] if one_byte_char <= &VALID_ONE_BYTE_UTF8_FIRST_BYTE_MAX_VALUE => {}
                 [0, 0, first_byte, second_byte]
                     if is_in_range(*first_byte, VALID_TWO_BYTE_UTF8_FIRST_BYTE_RANGE)
                         && is_in_range(*second_byte, VALID_TWO_BYTE_UTF8_SECOND_BYTE_RANGE) => {}
@@ -213,16 +201,12 @@ fn to_four_bytes(input: &str) -> CustomStringBytesVec {
     output_vec
 }
 
-fn trim_to_std_utf8(
-    input: &CustomStringBytesSlice,
-) -> Result<PreparedCustomBytes, Box<dyn error::Error>> {
+fn trim_to_std_utf8(input: &CustomStringBytesSlice) -> Result<PreparedCustomBytes, Box<dyn error::Error>> {
     if input.len() % 4 != 0 {
         Err(InvalidCustomStringByteError::new_invalid_length(input).into())
     } else {
         match input {
-            [0, 0, 0, one_byte_char]
-                if one_byte_char <= &VALID_ONE_BYTE_UTF8_FIRST_BYTE_MAX_VALUE =>
-            {
+            [0, 0, 0, one_byte_char] if one_byte_char <= &VALID_ONE_BYTE_UTF8_FIRST_BYTE_MAX_VALUE => {
                 Ok((None, None, None, Some(*one_byte_char)))
             }
             [0, 0, first_byte, second_byte]
@@ -236,12 +220,7 @@ fn trim_to_std_utf8(
                     && is_in_range(*second_byte, VALID_THREE_BYTE_UTF8_SECOND_BYTE_RANGE)
                     && is_in_range(*third_byte, VALID_THREE_BYTE_UTF8_THIRD_BYTE_RANGE) =>
             {
-                Ok((
-                    None,
-                    Some(*first_byte),
-                    Some(*second_byte),
-                    Some(*third_byte),
-                ))
+                Ok((None, Some(*first_byte), Some(*second_byte), Some(*third_byte)))
             }
             [first_byte, second_byte, third_byte, fourth_byte]
                 if is_in_range(*first_byte, VALID_FOUR_BYTE_UTF8_FIRST_BYTE_RANGE)
@@ -249,12 +228,7 @@ fn trim_to_std_utf8(
                     && is_in_range(*third_byte, VALID_FOUR_BYTE_UTF8_THIRD_BYTE_RANGE)
                     && is_in_range(*fourth_byte, VALID_FOUR_BYTE_UTF8_FOURTH_BYTE_RANGE) =>
             {
-                Ok((
-                    Some(*first_byte),
-                    Some(*second_byte),
-                    Some(*third_byte),
-                    Some(*fourth_byte),
-                ))
+                Ok((Some(*first_byte), Some(*second_byte), Some(*third_byte), Some(*fourth_byte)))
             }
             _ => Err(InvalidCustomStringByteError::new_invalid_format(input).into()),
         }
@@ -301,19 +275,12 @@ impl CustomString {
         let content = to_four_bytes(base_string);
         let chars_content = Arc::new(base_string.chars().collect::<Vec<char>>());
         let length = content.len() / BYTES_PER_CHAR;
-        Self {
-            content: Arc::new(content),
-            start: 0,
-            end: length,
-            chars_content,
-        }
+        Self { content: Arc::new(content), start: 0, end: length, chars_content }
     }
 
     /// Returns a sub-slice from full content
     pub fn raw_content(&self) -> &[u8] {
-        self.content
-            .as_slice()
-            .slice_by_char_indice(self.start, self.end)
+        self.content.as_slice().slice_by_char_indice(self.start, self.end)
     }
 
     pub fn is_full_string(&self) -> bool {
@@ -342,9 +309,7 @@ impl CustomString {
             new_content = &new_content[BYTES_PER_CHAR..];
         }
 
-        while !new_content.is_empty()
-            && is_whitespace(&new_content[(new_content.len() - BYTES_PER_CHAR)..])
-        {
+        while !new_content.is_empty() && is_whitespace(&new_content[(new_content.len() - BYTES_PER_CHAR)..]) {
             // trim right
             new_content = &new_content[..(new_content.len() - BYTES_PER_CHAR)];
         }
@@ -360,25 +325,17 @@ impl CustomString {
     }
 
     pub fn get_chars_content(&self) -> &[char] {
-        self.chars_content
-            .as_slice()
-            .get(self.start..self.end)
-            .unwrap()
+        self.chars_content.as_slice().get(self.start..self.end).unwrap()
     }
 
     pub fn get_char_at(&self, index: usize) -> char {
-        *self
-            .chars_content
-            .as_slice()
-            .get(index + self.start)
-            .unwrap()
+        *self.chars_content.as_slice().get(index + self.start).unwrap()
     }
 
     pub fn convert_raw_bytes_to_std_string(input: &[u8]) -> String {
         let mut output_content: Vec<u8> = Vec::with_capacity(input.len() / 100);
         for index in 0..input.chars_len() {
-            let extracted_bytes =
-                trim_to_std_utf8(input.slice_by_char_indice(index, index + 1)).unwrap();
+            let extracted_bytes = trim_to_std_utf8(input.slice_by_char_indice(index, index + 1)).unwrap();
             match extracted_bytes {
                 (None, None, None, Some(first_byte)) => {
                     output_content.push(first_byte);
@@ -401,16 +358,14 @@ impl CustomString {
                 _ => panic!("error"),
             }
         }
-        let output =
-            unsafe { String::from(std::str::from_utf8_unchecked(output_content.as_slice())) };
+        let output = unsafe { String::from(std::str::from_utf8_unchecked(output_content.as_slice())) };
         output
     }
 
     pub fn convert_raw_bytes_to_utf8_bytes(input: &[u8]) -> Vec<u8> {
         let mut output_content: Vec<u8> = Vec::with_capacity(input.len() / 100);
         for index in 0..input.chars_len() {
-            let extracted_bytes =
-                trim_to_std_utf8(input.slice_by_char_indice(index, index + 1)).unwrap();
+            let extracted_bytes = trim_to_std_utf8(input.slice_by_char_indice(index, index + 1)).unwrap();
             match extracted_bytes {
                 (None, None, None, Some(first_byte)) => {
                     output_content.push(first_byte);
@@ -443,18 +398,11 @@ impl CustomString {
         let new_end = self.start + end;
 
         let full_content = self.content.clone();
-        Self {
-            content: full_content,
-            chars_content: self.chars_content.clone(),
-            start: new_start,
-            end: new_end,
-        }
+        Self { content: full_content, chars_content: self.chars_content.clone(), start: new_start, end: new_end }
     }
 
     pub fn substring_as_bytes(&self, char_start: usize, char_end: usize) -> &[u8] {
-        self.content
-            .as_slice()
-            .slice_by_char_indice(char_start, char_end)
+        self.content.as_slice().slice_by_char_indice(char_start, char_end)
     }
 }
 

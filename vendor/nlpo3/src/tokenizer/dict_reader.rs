@@ -28,13 +28,8 @@ pub fn create_dict_trie(source: DictSource) -> Result<Trie, Box<dyn Error>> {
 
 #[test]
 fn test_trie() {
-    let test_word_list = vec![
-        "กากบาท".to_string(),
-        "กาแฟ".to_string(),
-        "กรรม".to_string(),
-        "42".to_string(),
-        "aง|.%".to_string(),
-    ];
+    let test_word_list =
+        vec!["กากบาท".to_string(), "กาแฟ".to_string(), "กรรม".to_string(), "42".to_string(), "aง|.%".to_string()];
     let trie = create_dict_trie(DictSource::WordList(test_word_list)).unwrap();
     assert!(trie.contain(&CustomString::new("กาแฟ")));
     assert_eq!(trie.amount_of_words(), 5);

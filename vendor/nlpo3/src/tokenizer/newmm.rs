@@ -4,14 +4,14 @@
 /**
  * Dictionary-based maximal matching word segmentation, constrained with
  * Thai Character Cluster (TCC) boundaries.
- * 
+ *
  * The code is based on the notebooks created by Korakot Chaovavanich,
  * with heuristic graph size limit added to avoid exponential wait time.
- * 
+ *
  * :See Also:
  *  * \
  *   https://github.com/PyThaiNLP/pythainlp/blob/dev/pythainlp/tokenize/newmm.py
- * 
+ *
  * Rust implementation: ["Thanathip Suntorntip"]
 */
 use std::{collections::VecDeque, error::Error, fmt::Display, path::PathBuf};
@@ -45,21 +45,13 @@ const TEXT_SCAN_END: usize = TEXT_SCAN_POINT + TEXT_SCAN_RIGHT;
 
 type CharacterIndex = usize;
 
-const NON_THAI_READABLE_PATTERN: &[&str; 5] = &[
-    r"(?x)^[-a-zA-Z]+",
-    r"(?x)^[0-9]+([,\.][0-9]+)*",
-    r"(?x)^[๐-๙]+([,\.][๐-๙]+)*",
-    r"(?x)^[\ \t]+",
-    r"(?x)^\r?\n",
-];
+const NON_THAI_READABLE_PATTERN: &[&str; 5] =
+    &[r"(?x)^[-a-zA-Z]+", r"(?x)^[0-9]+([,\.][0-9]+)*", r"(?x)^[๐-๙]+([,\.][๐-๙]+)*", r"(?x)^[\ \t]+", r"(?x)^\r?\n"];
 
 lazy_static! {
-    static ref NON_THAI_PATTERN: Regex = Regex::new(
-        &NON_THAI_READABLE_PATTERN
-            .map(|p| { regex_pattern_to_custom_pattern(p).unwrap() })
-            .join("|")
-    )
-    .unwrap();
+    static ref NON_THAI_PATTERN: Regex =
+        Regex::new(&NON_THAI_READABLE_PATTERN.map(|p| { regex_pattern_to_custom_pattern(p).unwrap() }).join("|"))
+            .unwrap();
 }
 
 lazy_static! {
@@ -80,11 +72,7 @@ impl BFSSearchError {
         start: CharacterIndex,
         goal: CharacterIndex,
     ) -> Self {
-        Self {
-            graph: graph.clone(),
-            start,
-            goal,
-        }
+        Self { graph: graph.clone(), start, goal }
     }
 }
 
@@ -108,26 +96,18 @@ pub struct NewmmTokenizer {
 impl NewmmTokenizer {
     /// Create a new tokenizer using a dictionary from a text file
     pub fn new(dict_path: &str) -> Self {
-        NewmmTokenizer {
-            dict: Box::from(
-                create_dict_trie(DictSource::FilePath(PathBuf::from(dict_path))).unwrap(),
-            ),
-        }
+        NewmmTokenizer { dict: Box::from(create_dict_trie(DictSource::FilePath(PathBuf::from(dict_path))).unwrap()) }
     }
 
     /// Create a new tokenizer using a dictionary of words borrowed for the time it is built
     /// (Prongsai: a word list compiled into the binary is not copied first).
     pub fn from_words<'a>(words: impl IntoIterator<Item = &'a str>) -> Self {
-        NewmmTokenizer {
-            dict: Box::from(Trie::new(words)),
-        }
+        NewmmTokenizer { dict: Box::from(Trie::new(words)) }
     }
 
     /// Create a new tokenizer using a dictionary from a vector of Strings
     pub fn from_word_list(word_list: Vec<String>) -> Self {
-        NewmmTokenizer {
-            dict: Box::from(create_dict_trie(DictSource::WordList(word_list)).unwrap()),
-        }
+        NewmmTokenizer { dict: Box::from(create_dict_trie(DictSource::WordList(word_list)).unwrap()) }
     }
 
     // Prongsai: adding and removing words after the dictionary is built is gone with nlpo3's
@@ -165,10 +145,7 @@ impl NewmmTokenizer {
         Err(BFSSearchError::new(graph, start, goal).into())
     }
 
-    fn one_cut<'a>(
-        input: &'a CustomString,
-        custom_dict: &Trie,
-    ) -> AnyResult<Vec<&'a CustomStringBytesSlice>> {
+    fn one_cut<'a>(input: &'a CustomString, custom_dict: &Trie) -> AnyResult<Vec<&'a CustomStringBytesSlice>> {
         let text = input;
         let input_char_len = text.chars_len();
         let mut reused_queue: VecDeque<(usize, Vec<usize>)> = VecDeque::with_capacity(10);
@@ -224,12 +201,8 @@ impl NewmmTokenizer {
                 if position_list_length == 1 {
                     //only one candidate!
                     if let Some(first_position_list) = position_list.peek() {
-                        let group_of_end_position_candidate = Self::bfs_paths_graph(
-                            &graph,
-                            end_position,
-                            *first_position_list,
-                            &mut reused_queue,
-                        )?;
+                        let group_of_end_position_candidate =
+                            Self::bfs_paths_graph(&graph, end_position, *first_position_list, &mut reused_queue)?;
                         graph_size = 0; // reset our graph
 
                         for position in group_of_end_position_candidate.iter().skip(1) {
@@ -251,10 +224,7 @@ impl NewmmTokenizer {
                             end_position = begin_position
                                 + sub_text_prefix
                                     .raw_content()
-                                    .slice_by_char_indice(
-                                        matched_start_char_index,
-                                        matched_end_char_index,
-                                    )
+                                    .slice_by_char_indice(matched_start_char_index, matched_end_char_index)
                                     .chars_len();
                         }
                         // is Thai -> find min skip
@@ -268,22 +238,15 @@ impl NewmmTokenizer {
                                     let valid_word_filter = |word: &&[u8]| {
                                         let new_position = position + word.chars_len();
                                         let is_valid = valid_position.contains(&new_position);
-                                        let is_two_thai_chars =
-                                            THAI_TWOCHARS_PATTERN.is_match(word);
+                                        let is_two_thai_chars = THAI_TWOCHARS_PATTERN.is_match(word);
                                         is_valid && !is_two_thai_chars
                                     };
-                                    let valid_words: Vec<&[u8]> =
-                                        if list_of_prefixes.len() >= USE_MULTITHREAD_THRESHOLD {
-                                            list_of_prefixes
-                                                .into_par_iter()
-                                                .filter(valid_word_filter)
-                                                .collect()
-                                        } else {
-                                            list_of_prefixes
-                                                .into_iter()
-                                                .filter(valid_word_filter)
-                                                .collect()
-                                        };
+                                    let valid_words: Vec<&[u8]> = if list_of_prefixes.len() >= USE_MULTITHREAD_THRESHOLD
+                                    {
+                                        list_of_prefixes.into_par_iter().filter(valid_word_filter).collect()
+                                    } else {
+                                        list_of_prefixes.into_iter().filter(valid_word_filter).collect()
+                                    };
 
                                     if !valid_words.is_empty() {
                                         end_position = position;
@@ -341,16 +304,12 @@ impl NewmmTokenizer {
             Ok(if parallel {
                 result
                     .into_par_iter()
-                    .map(|custom_substring| {
-                        CustomString::convert_raw_bytes_to_std_string(custom_substring)
-                    })
+                    .map(|custom_substring| CustomString::convert_raw_bytes_to_std_string(custom_substring))
                     .collect()
             } else {
                 result
                     .into_iter()
-                    .map(|custom_substring| {
-                        CustomString::convert_raw_bytes_to_std_string(custom_substring)
-                    })
+                    .map(|custom_substring| CustomString::convert_raw_bytes_to_std_string(custom_substring))
                     .collect()
             })
         } else {
@@ -405,12 +364,10 @@ impl NewmmTokenizer {
                 txt_parts
                     .iter()
                     .flat_map(|part| -> AnyResult<_> {
-                        Ok(
-                            Self::one_cut(&part.substring(0, part.chars_len()), custom_dict)?
-                                .iter()
-                                .map(|word| CustomString::convert_raw_bytes_to_std_string(word))
-                                .collect::<Vec<String>>(),
-                        )
+                        Ok(Self::one_cut(&part.substring(0, part.chars_len()), custom_dict)?
+                            .iter()
+                            .map(|word| CustomString::convert_raw_bytes_to_std_string(word))
+                            .collect::<Vec<String>>())
                     })
                     .flatten()
                     .collect()

@@ -57,12 +57,7 @@ impl TrieChar {
         // UTF-8's byte order is the order of the chars' code points.
         words.sort_unstable();
         words.dedup();
-        let root = Node {
-            character: '\0',
-            end: false,
-            first_child: 0,
-            children: 0,
-        };
+        let root = Node { character: '\0', end: false, first_child: 0, children: 0 };
         let mut nodes = vec![root];
         // Breadth first: a node's children are all pushed before any grandchild, so they lie
         // side by side. Every word of a node's range starts with the node's prefix (`prefix`
@@ -81,15 +76,13 @@ impl TrieChar {
                 };
                 let next_prefix = prefix + character.len_utf8();
                 let mut next = at + 1;
-                while next < range.end && words[next].as_bytes().get(prefix..next_prefix) == Some(&words[at].as_bytes()[prefix..next_prefix]) {
+                while next < range.end
+                    && words[next].as_bytes().get(prefix..next_prefix)
+                        == Some(&words[at].as_bytes()[prefix..next_prefix])
+                {
                     next += 1;
                 }
-                nodes.push(Node {
-                    character,
-                    end: false,
-                    first_child: 0,
-                    children: 0,
-                });
+                nodes.push(Node { character, end: false, first_child: 0, children: 0 });
                 queue.push_back((nodes.len() - 1, at..next, next_prefix));
                 at = next;
             }
@@ -104,10 +97,7 @@ impl TrieChar {
     fn child(&self, node: &Node, character: char) -> Option<&Node> {
         let first = node.first_child as usize;
         let children = &self.nodes[first..first + node.children as usize];
-        children
-            .binary_search_by(|child| child.character.cmp(&character))
-            .ok()
-            .map(|i| &children[i])
+        children.binary_search_by(|child| child.character.cmp(&character)).ok().map(|i| &children[i])
     }
 
     /// Whether `word` is stored (as stored: a padded word's first chars, see [`TrieChar::new`];
@@ -130,21 +120,14 @@ impl TrieChar {
     }
 
     /// Returns a vec of substring (as reference) as produced by words stored in dict_trie.
-    pub fn prefix_ref<'p>(
-        prefix: &'p CustomString,
-        dict_trie: &Self,
-    ) -> Vec<&'p CustomStringBytesSlice> {
+    pub fn prefix_ref<'p>(prefix: &'p CustomString, dict_trie: &Self) -> Vec<&'p CustomStringBytesSlice> {
         let mut result: Vec<&[u8]> = vec![];
         let mut node = &dict_trie.nodes[0];
         for current_index in 0..prefix.chars_len() {
             match dict_trie.child(node, prefix.get_char_at(current_index)) {
                 Some(child) => {
                     if child.end {
-                        result.push(
-                            prefix
-                                .raw_content()
-                                .slice_by_char_indice(0, current_index + 1),
-                        );
+                        result.push(prefix.raw_content().slice_by_char_indice(0, current_index + 1));
                     }
                     node = child;
                 }
@@ -166,9 +149,7 @@ fn words_are_trimmed_deduplicated_and_found_by_their_prefixes() {
     let padded = TrieChar::new([" ศาล\t"]);
     assert!(padded.contain(&CustomString::new(" ศา")) && padded.amount_of_words() == 1);
     let text = CustomString::new("ศาลาวัด");
-    let found: Vec<String> = TrieChar::prefix_ref(&text, &trie)
-        .into_iter()
-        .map(CustomString::convert_raw_bytes_to_std_string)
-        .collect();
+    let found: Vec<String> =
+        TrieChar::prefix_ref(&text, &trie).into_iter().map(CustomString::convert_raw_bytes_to_std_string).collect();
     assert_eq!(found, ["ศา", "ศาล", "ศาลา"]);
 }

@@ -144,93 +144,30 @@ fn tcc_regex_test_cases() {
         regex_pattern_to_custom_pattern(&case_1).unwrap(),
         r"^\x00เ\x00[ก-ฮ]\x00็\x00[ก-ฮ](\x00[ก-ฮ](\x00[ก-ฮ])?(\x00[ิุ-ู])?\x00[์])?"
     );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_2).unwrap(),
-        r"^\x00เ\x00[ก-ฮ]\x00[ก-ฮ](\x00[่-๋])?\x00า\x00ะ"
-    );
+    assert_eq!(regex_pattern_to_custom_pattern(&case_2).unwrap(), r"^\x00เ\x00[ก-ฮ]\x00[ก-ฮ](\x00[่-๋])?\x00า\x00ะ");
 
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_3).unwrap(),
-        r"^\x00เ\x00[ก-ฮ]\x00[ก-ฮ]\x00ี(\x00[่-๋])?\x00ย\x00ะ"
-    );
+    assert_eq!(regex_pattern_to_custom_pattern(&case_3).unwrap(), r"^\x00เ\x00[ก-ฮ]\x00[ก-ฮ]\x00ี(\x00[่-๋])?\x00ย\x00ะ");
 
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_4).unwrap(),
-        r"^\x00เ\x00[ก-ฮ]\x00[ก-ฮ]\x00็\x00[ก-ฮ]"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_5).unwrap(),
-        r"^\x00เ\x00[ก-ฮ]\x00ิ\x00[ก-ฮ]\x00์\x00[ก-ฮ]"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_6).unwrap(),
-        r"^\x00เ\x00[ก-ฮ]\x00ิ(\x00[่-๋])?\x00[ก-ฮ]"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_7).unwrap(),
-        r"^\x00เ\x00[ก-ฮ]\x00ี(\x00[่-๋])?\x00ย(\x00ะ)?"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_8).unwrap(),
-        r"^\x00เ\x00[ก-ฮ]\x00ื(\x00[่-๋])?\x00อ(\x00ะ)?"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_9).unwrap(),
-        r"^\x00เ\x00[ก-ฮ](\x00[่-๋])?(\x00า)?(\x00ะ)?"
-    );
+    assert_eq!(regex_pattern_to_custom_pattern(&case_4).unwrap(), r"^\x00เ\x00[ก-ฮ]\x00[ก-ฮ]\x00็\x00[ก-ฮ]");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_5).unwrap(), r"^\x00เ\x00[ก-ฮ]\x00ิ\x00[ก-ฮ]\x00์\x00[ก-ฮ]");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_6).unwrap(), r"^\x00เ\x00[ก-ฮ]\x00ิ(\x00[่-๋])?\x00[ก-ฮ]");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_7).unwrap(), r"^\x00เ\x00[ก-ฮ]\x00ี(\x00[่-๋])?\x00ย(\x00ะ)?");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_8).unwrap(), r"^\x00เ\x00[ก-ฮ]\x00ื(\x00[่-๋])?\x00อ(\x00ะ)?");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_9).unwrap(), r"^\x00เ\x00[ก-ฮ](\x00[่-๋])?(\x00า)?(\x00ะ)?");
 
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_10).unwrap(),
-        r"^\x00[ก-ฮ]\x00ั(\x00[่-๋])?\x00ว\x00ะ"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_11).unwrap(),
-        r"^\x00[ก-ฮ]\x00[ัื](\x00[่-๋])?\x00[ก-ฮ](\x00[ะิุ])?"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_12).unwrap(),
-        r"^\x00[ก-ฮ]\x00[ิุ-ู]\x00์"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_13).unwrap(),
-        r"^\x00[ก-ฮ]\x00[ะ-ู](\x00[่-๋])?"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_14).unwrap(),
-        r"^\x00[ก-ฮ]\x00็"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_15).unwrap(),
-        r"^\x00[ก-ฮ](\x00[่-๋])?(\x00[ะา-ำ])?"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_16).unwrap(),
-        r"^\x00แ\x00[ก-ฮ]\x00็\x00[ก-ฮ]"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_17).unwrap(),
-        r"^\x00แ\x00[ก-ฮ]\x00[ก-ฮ]\x00์"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_18).unwrap(),
-        r"^\x00แ\x00[ก-ฮ](\x00[่-๋])?\x00ะ"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_19).unwrap(),
-        r"^\x00แ\x00[ก-ฮ]\x00[ก-ฮ]\x00็\x00[ก-ฮ]"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_20).unwrap(),
-        r"^\x00แ\x00[ก-ฮ]\x00[ก-ฮ]\x00[ก-ฮ]\x00์"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_21).unwrap(),
-        r"^\x00โ\x00[ก-ฮ](\x00[่-๋])?\x00ะ"
-    );
-    assert_eq!(
-        regex_pattern_to_custom_pattern(&case_22).unwrap(),
-        r"^\x00[เ-ไ]\x00[ก-ฮ](\x00[่-๋])?"
-    );
+    assert_eq!(regex_pattern_to_custom_pattern(&case_10).unwrap(), r"^\x00[ก-ฮ]\x00ั(\x00[่-๋])?\x00ว\x00ะ");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_11).unwrap(), r"^\x00[ก-ฮ]\x00[ัื](\x00[่-๋])?\x00[ก-ฮ](\x00[ะิุ])?");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_12).unwrap(), r"^\x00[ก-ฮ]\x00[ิุ-ู]\x00์");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_13).unwrap(), r"^\x00[ก-ฮ]\x00[ะ-ู](\x00[่-๋])?");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_14).unwrap(), r"^\x00[ก-ฮ]\x00็");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_15).unwrap(), r"^\x00[ก-ฮ](\x00[่-๋])?(\x00[ะา-ำ])?");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_16).unwrap(), r"^\x00แ\x00[ก-ฮ]\x00็\x00[ก-ฮ]");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_17).unwrap(), r"^\x00แ\x00[ก-ฮ]\x00[ก-ฮ]\x00์");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_18).unwrap(), r"^\x00แ\x00[ก-ฮ](\x00[่-๋])?\x00ะ");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_19).unwrap(), r"^\x00แ\x00[ก-ฮ]\x00[ก-ฮ]\x00็\x00[ก-ฮ]");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_20).unwrap(), r"^\x00แ\x00[ก-ฮ]\x00[ก-ฮ]\x00[ก-ฮ]\x00์");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_21).unwrap(), r"^\x00โ\x00[ก-ฮ](\x00[่-๋])?\x00ะ");
+    assert_eq!(regex_pattern_to_custom_pattern(&case_22).unwrap(), r"^\x00[เ-ไ]\x00[ก-ฮ](\x00[่-๋])?");
 
     let look_ahead_case_1 = replace_tcc_symbol(r"^(เccีtย)[เ-ไก-ฮ]");
     let look_ahead_1_regex = regex_pattern_to_custom_pattern(&look_ahead_case_1).unwrap();
@@ -240,27 +177,15 @@ fn tcc_regex_test_cases() {
         (look_ahead_1_regex == r"^(\x00เ\x00[ก-ฮ]\x00[ก-ฮ]\x00ี(\x00[่-๋])?\x00ย)\x00[เ-ไก-ฮ]"
             || look_ahead_1_regex == r"^(\x00เ\x00[ก-ฮ]\x00[ก-ฮ]\x00ี(\x00[่-๋])?\x00ย)\x00[ก-ฮเ-ไ]")
     );
-    assert_eq!(
-        look_ahead_2_regex,
-        r"^(\x00เ\x00[ก-ฮ]\x00[ิ-ีุ-ู](\x00[่-๋])?\x00ย)\x00[ก-ฮเ-ไ]"
-    );
+    assert_eq!(look_ahead_2_regex, r"^(\x00เ\x00[ก-ฮ]\x00[ิ-ีุ-ู](\x00[่-๋])?\x00ย)\x00[ก-ฮเ-ไ]");
 }
 
 #[test]
 fn newmm_exception_match_cases() {
-    assert_eq!(
-        r"^(\x00\x00\x00\r)?\x00\x00\x00\n",
-        regex_pattern_to_custom_pattern(r"(?x)^\r?\n").unwrap()
-    );
+    assert_eq!(r"^(\x00\x00\x00\r)?\x00\x00\x00\n", regex_pattern_to_custom_pattern(r"(?x)^\r?\n").unwrap());
 
-    assert_eq!(
-        r"^(\x00\x00\x00[\t ])+",
-        regex_pattern_to_custom_pattern(r"^[ \t]+").unwrap()
-    );
-    assert_eq!(
-        r"^(\x00\x00\x00[\-A-Za-z])+",
-        regex_pattern_to_custom_pattern(r"(?x)^[-a-zA-Z]+").unwrap()
-    );
+    assert_eq!(r"^(\x00\x00\x00[\t ])+", regex_pattern_to_custom_pattern(r"^[ \t]+").unwrap());
+    assert_eq!(r"^(\x00\x00\x00[\-A-Za-z])+", regex_pattern_to_custom_pattern(r"(?x)^[-a-zA-Z]+").unwrap());
     assert_eq!(
         r"^(\x00[๐-๙])+(\x00\x00\x00[,\.](\x00[๐-๙])+)*",
         regex_pattern_to_custom_pattern(r"(?x)^[๐-๙]+([,\.][๐-๙]+)*").unwrap()
@@ -269,8 +194,5 @@ fn newmm_exception_match_cases() {
         r"^(\x00\x00\x00[0-9])+(\x00\x00\x00[,\.](\x00\x00\x00[0-9])+)*",
         regex_pattern_to_custom_pattern(r"(?x)^[0-9]+([,\.][0-9]+)*").unwrap()
     );
-    assert_eq!(
-        r"^(\x00[ก-ฮ]){0,2}$",
-        regex_pattern_to_custom_pattern(r"^[ก-ฮ]{0,2}$").unwrap()
-    )
+    assert_eq!(r"^(\x00[ก-ฮ]){0,2}$", regex_pattern_to_custom_pattern(r"^[ก-ฮ]{0,2}$").unwrap())
 }

@@ -6,9 +6,7 @@
 */
 use super::tcc_rules::{LOOKAHEAD_TCC, NON_LOOKAHEAD_TCC};
 
-use crate::four_bytes_str::custom_string::{
-    CustomStringBytesSlice, FixedCharsLengthByteSlice, BYTES_PER_CHAR,
-};
+use crate::four_bytes_str::custom_string::{CustomStringBytesSlice, FixedCharsLengthByteSlice, BYTES_PER_CHAR};
 use rustc_hash::FxHashSet as HashSet;
 /**
 The implementation of tokenizer according to Thai Character Clusters (TCCs)
