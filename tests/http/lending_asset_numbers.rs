@@ -17,7 +17,7 @@ async fn add_item(app: &TestApp, csrf: &str, asset_number: &str, name: &str) -> 
     r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap()
 }
 
-/// Every QR code of the organization's label sheet, decoded by zbarimg.
+/// Every QR code of the organization's label sheet, each label decoded on its own.
 fn decode_labels(app: &TestApp, public_url: &str) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("labels.pdf");
@@ -29,7 +29,7 @@ fn decode_labels(app: &TestApp, public_url: &str) -> Vec<String> {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    crate::harness::qr_codes_in_pdf(&pdf)
+    crate::harness::qr_codes_in_label_sheet(&pdf)
 }
 
 crate::on_both_databases! {
@@ -66,6 +66,9 @@ crate::on_both_databases! {
         }
         let base = app.url("");
         let decoded = decode_labels(&app, &base);
+        let on_the_sheet =
+            app.count(&format!("SELECT COUNT(*) FROM items WHERE org_id = {} AND lendable = 1 AND quantity > 0", app.org_a.id.0)).await;
+        assert_eq!(decoded.len() as i64, on_the_sheet, "every label's code decodes: {decoded:?}");
         for (number, name) in numbers {
             let url = decoded
                 .iter()
