@@ -339,6 +339,10 @@ fn seed(iterations: u32) -> anyhow::Result<()> {
     println!("word list load (newmm trie): {:.1} ms", segmenter_init.as_secs_f64() * 1000.0);
     println!("segmenting the report's {chars} chars, newmm + word list: {}", stats(&mut newmm));
     println!("segmenting the report's {chars} chars, ICU4X dictionary: {}", stats(&mut icu));
-    println!("after the seed: {}", memory());
+    println!(
+        "after the seed: {}; the table's lines kept for warm renders: {} KB",
+        memory(),
+        super::pdf::line_cache_bytes() / 1024
+    );
     Ok(())
 }

@@ -1,9 +1,13 @@
 //! The measures report: `MeasuresReportDoc` → the JSON its template reads.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::cell_lines::{LineBreaker, TableGeometry};
+use super::line_cache::{Broken, LINES, LineCache};
 use super::linebreaks::unboxed;
 use super::wordbox::{KEEP_TOGETHER, known_names, line_items};
 use crate::docs::MeasuresReportDoc;
@@ -50,30 +54,7 @@ pub fn data(doc: &MeasuresReportDoc) -> (Value, Vec<u8>) {
     let items = |text: &str| Value::from(unboxed(&items_of(text)));
     let table = TableGeometry::MEASURES;
     let regular = super::FONTS[0];
-    // Rows are segmented and broken into lines on every core: a large register's words are most of
-    // this function's time. Each rayon job keeps the widths it has measured.
-    let rows: Vec<Vec<Vec<CellLine>>> = doc
-        .rows
-        .par_iter()
-        .map_init(
-            || LineBreaker::new(regular, table.size),
-            |breaker, row| {
-                row.cells()
-                    .into_iter()
-                    .enumerate()
-                    .map(|(column, cell)| {
-                        cell.iter()
-                            .map(|line| {
-                                let indent = line.starts_with('-');
-                                let width = table.line_width(column, indent);
-                                CellLine { indent, lines: breaker.break_items(&items_of(line), width) }
-                            })
-                            .collect()
-                    })
-                    .collect()
-            },
-        )
-        .collect();
+    let rows = broken_rows(doc, &keep, &table, &LINES);
     // The lines in order, each with its column: `cell_text` finds a column's blocks in this order.
     // Written straight to JSON: a large register has hundreds of thousands of pieces.
     let mut cell_lines = Vec::new();
@@ -120,6 +101,69 @@ pub fn data(doc: &MeasuresReportDoc) -> (Value, Vec<u8>) {
     (data, serde_json::to_vec(&lines).expect("the lines serialize"))
 }
 
+/// A cell's paragraph as written: its text (XML-safe) and whether it is indented (`- …`).
+type Paragraph<'a> = (Cow<'a, str>, bool);
+
+/// Every row's cells, each paragraph broken into lines: those an earlier render broke from the
+/// cache (see `line_cache`), the others segmented and broken here on every core (a large
+/// register's words are most of the data stage's time).
+fn broken_rows(
+    doc: &MeasuresReportDoc,
+    keep: &[String],
+    table: &TableGeometry,
+    cache: &LineCache,
+) -> Vec<Vec<Vec<CellLine>>> {
+    // Characters XML forbids are no text either (old data may hold a pasted vertical tab).
+    let texts: Vec<Vec<Vec<Paragraph>>> = doc
+        .rows
+        .iter()
+        .map(|row| {
+            let cells = row.cells().into_iter();
+            cells
+                .map(|cell| cell.iter().map(|line| (crate::text::xml_safe(line), line.starts_with('-'))).collect())
+                .collect()
+        })
+        .collect();
+    let mut wanted: Vec<(&str, f64)> = Vec::new();
+    for row in &texts {
+        for (column, cell) in row.iter().enumerate() {
+            wanted.extend(cell.iter().map(|(text, indent)| (text.as_ref(), table.line_width(column, *indent))));
+        }
+    }
+    let cached = cache.takes(wanted.iter().map(|(text, _)| text.len()).sum());
+    let mut found = if cached { cache.get(keep, &wanted) } else { vec![None; wanted.len()] };
+    let missing: Vec<usize> = (0..wanted.len()).filter(|&i| found[i].is_none()).collect();
+    // Each rayon job keeps the widths it has measured.
+    let broken: Vec<Broken> = missing
+        .par_iter()
+        .with_min_len(16)
+        .map_init(
+            || LineBreaker::new(super::FONTS[0], table.size),
+            |breaker, &i| {
+                let (text, width) = wanted[i];
+                Arc::new(breaker.break_items(&line_items(text, keep), width))
+            },
+        )
+        .collect();
+    if cached {
+        cache.put(
+            keep,
+            missing.iter().zip(&broken).map(|(&i, lines)| (wanted[i].0, wanted[i].1, lines.clone())).collect(),
+        );
+    }
+    for (i, lines) in missing.into_iter().zip(broken) {
+        found[i] = Some(lines);
+    }
+    let mut found = found.into_iter().map(|lines| lines.expect("every line is found or broken"));
+    texts
+        .iter()
+        .map(|row| {
+            let mut paragraph = |indent: bool| CellLine { indent, lines: found.next().expect("one per line") };
+            row.iter().map(|cell| cell.iter().map(|(_, indent)| paragraph(*indent)).collect()).collect()
+        })
+        .collect()
+}
+
 /// What `cell_text` reads ([`super::cell_text::FILE`]).
 #[derive(serde::Serialize)]
 struct LinesOut<'a> {
@@ -140,5 +184,80 @@ struct LineOut<'a> {
 /// One line of a cell as written (a paragraph) and the lines it was broken into.
 struct CellLine {
     indent: bool,
-    lines: Vec<Vec<String>>,
+    lines: Broken,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::docs::MeasureRow;
+
+    /// Every paragraph's lines, row by row.
+    fn lines(rows: &[Vec<Vec<CellLine>>]) -> Vec<Vec<Vec<String>>> {
+        rows.iter().flatten().flatten().map(|paragraph| paragraph.lines.to_vec()).collect()
+    }
+
+    fn paragraphs(rows: &[Vec<Vec<CellLine>>]) -> Vec<&Broken> {
+        rows.iter().flatten().flatten().map(|paragraph| &paragraph.lines).collect()
+    }
+
+    #[test]
+    fn a_warm_render_takes_the_unchanged_lines_from_the_cache_and_breaks_the_edited_one_anew() {
+        let cache = LineCache::new(4 << 20);
+        let no_cache = LineCache::new(0);
+        let table = TableGeometry::MEASURES;
+        let mut doc = MeasuresReportDoc::sample();
+        let keep = kept_words(&doc);
+        let cold = broken_rows(&doc, &keep, &table, &cache);
+        assert!(cache.bytes() > 0);
+        let warm = broken_rows(&doc, &keep, &table, &cache);
+        assert_eq!(lines(&warm), lines(&cold));
+        let warm_paragraphs = paragraphs(&warm);
+        // A line written twice in one render is broken twice and kept once: the next render has it.
+        let again = broken_rows(&doc, &keep, &table, &cache);
+        assert!(paragraphs(&again).iter().zip(&warm_paragraphs).all(|(a, b)| Arc::ptr_eq(a, b)), "all from the cache");
+
+        doc.rows[0].methods[0].push_str(" และรายงานผลต่อผู้บริหารท้องถิ่นทุกไตรมาส");
+        let edited = broken_rows(&doc, &keep, &table, &cache);
+        assert_eq!(lines(&edited), lines(&broken_rows(&doc, &keep, &table, &no_cache)));
+        let edited_paragraphs = paragraphs(&edited);
+        let anew = (0..warm_paragraphs.len()).filter(|&i| !Arc::ptr_eq(warm_paragraphs[i], edited_paragraphs[i]));
+        assert_eq!(anew.count(), 1, "only the edited line is broken again");
+    }
+
+    #[test]
+    fn a_line_broken_under_other_kept_names_is_not_reused() {
+        let name = "กองคลัง";
+        let table = TableGeometry::MEASURES;
+        let with = vec![name.to_string()];
+        let without: Vec<String> = Vec::new();
+        let doc_of = |text: String| MeasuresReportDoc {
+            rows: vec![MeasureRow {
+                measure: vec![text],
+                methods: vec![],
+                responsible: vec![],
+                period: vec![],
+                results: vec![],
+                outcomes: vec![],
+            }],
+            ..MeasuresReportDoc::sample()
+        };
+        let no_cache = LineCache::new(0);
+        // Words before the name until it reaches a line's end, where keeping it whole matters.
+        let doc = (1..60)
+            .map(|n| doc_of(format!("{}ประชุม{name}ทุกเดือน", "ประชุม ".repeat(n))))
+            .find(|doc| {
+                lines(&broken_rows(doc, &with, &table, &no_cache))
+                    != lines(&broken_rows(doc, &without, &table, &no_cache))
+            })
+            .expect("the name reaches a line's end");
+        let cache = LineCache::new(4 << 20);
+        for keep in [&without, &with, &without, &with] {
+            assert_eq!(
+                lines(&broken_rows(&doc, keep, &table, &cache)),
+                lines(&broken_rows(&doc, keep, &table, &no_cache)),
+                "kept: {keep:?}"
+            );
+        }
+    }
 }

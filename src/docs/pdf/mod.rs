@@ -7,6 +7,7 @@
 mod cell_lines;
 mod cell_text;
 mod fix_marks;
+mod line_cache;
 mod linebreaks;
 mod measures;
 mod page_numbers;
@@ -316,6 +317,11 @@ impl PdfEngine {
             today: None,
         })
     }
+}
+
+/// Bytes the measures table's lines kept across renders hold (see `line_cache`), for `prongsai bench`.
+pub fn line_cache_bytes() -> usize {
+    line_cache::LINES.bytes()
 }
 
 /// The measures report's `data.json` and its table's lines ([`cell_text::FILE`]), serialized (for
