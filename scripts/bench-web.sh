@@ -229,12 +229,16 @@ bench_engine() {
     echo
     echo "populate: $(PRONGSAI_LOG=warn "$bin" bench populate --orgs "$orgs" --rows "$rows")"
     echo "audit verify: $(PRONGSAI_LOG=warn "$bin" audit verify 2>&1 | tail -n 1)"
-    # As an operator would after a bulk load. Without it PostgreSQL vacuums the 900,000 new rows
-    # and writes them out while the first pages are measured (nginx's p99 rose with prongsai's).
+    # As an operator would after a bulk load: let it reach the disk first. Without this the
+    # first page measured ran beside the load's write-out (PostgreSQL's vacuum and checkpoint,
+    # the kernel's dirty pages on either engine), and nginx's p99 rose with prongsai's.
+    # CHECKPOINT needs a superuser (or pg_checkpoint) in BENCH_POSTGRES.
     if [ "$engine" = postgres ]; then
         psql -q "$DATABASE_URL" -c "VACUUM ANALYZE" -c "CHECKPOINT" >/dev/null
         echo "VACUUM ANALYZE and CHECKPOINT after the load"
     fi
+    sync
+    echo "sync after the load: dirty pages written"
     start_server
     capture_pages
     start_nginx

@@ -139,6 +139,9 @@ fn large(engine: &PdfEngine, n: usize, iterations: u32, out: Outputs, template: 
     let mut pages = 0;
     let mut bytes = 0;
     for _ in 0..iterations {
+        // Each render breaks its lines as a new register's are (one of up to 512 KB of table text,
+        // about 100 measures, would otherwise find them kept from the last).
+        super::pdf::forget_lines();
         let started = Instant::now();
         // The page count is known only in this process (0: typeset by the child).
         let (pdf, p) = match (engine.has_worker(), template) {
@@ -166,6 +169,7 @@ fn large(engine: &PdfEngine, n: usize, iterations: u32, out: Outputs, template: 
         ms(median) / pages.max(1) as f64
     );
     if !engine.has_worker() {
+        super::pdf::forget_lines();
         let [data, compile, marks, pdf, clean_up] = engine.measures_report_stages(&doc, template)?.map(ms);
         println!(
             "{n} measures, one more render by stage: data {data:.0} ms, typst compile (the table's \
@@ -176,6 +180,7 @@ fn large(engine: &PdfEngine, n: usize, iterations: u32, out: Outputs, template: 
     }
     if let Some(path) = out.trace {
         let path = path.replace("{n}", &n.to_string());
+        super::pdf::forget_lines();
         let events = traced(&mut || in_process().map(drop))?;
         std::fs::write(&path, &events)?;
         println!("{n} measures: typst's timings of one more render written to {path}");
@@ -204,6 +209,7 @@ fn data_stage(doc: &MeasuresReportDoc) -> anyhow::Result<()> {
     let started = Instant::now();
     doc.rows.par_iter().for_each(|r| lines(r).into_iter().for_each(|l| drop(super::pdf::line_items(l, &keep))));
     let items = started.elapsed();
+    super::pdf::forget_lines();
     let started = Instant::now();
     drop(super::pdf::measures_json(doc));
     let whole = started.elapsed();

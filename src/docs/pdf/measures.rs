@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::cell_lines::{LineBreaker, TableGeometry};
-use super::line_cache::{Broken, LINES, LineCache};
+use super::line_cache::{Broken, LineCache};
 use super::linebreaks::unboxed;
 use super::wordbox::{KEEP_TOGETHER, known_names, line_items};
 use crate::docs::MeasuresReportDoc;
@@ -47,14 +47,16 @@ pub fn kept_words(doc: &MeasuresReportDoc) -> Vec<String> {
 /// Builds `data.json` for `templates/measures_report.typ` (every line outside the table as word
 /// items, see `wordbox`, boxed only where a box is needed, see `linebreaks`) and the table's lines,
 /// broken here (`cell_lines`), for `cell_text` to draw: the template never reads their text.
-pub fn data(doc: &MeasuresReportDoc) -> (Value, Vec<u8>) {
+/// `cache`: where lines broken by earlier renders are kept (the server's
+/// [`LINES`](super::line_cache::LINES); a process that ends after one render keeps none).
+pub fn data(doc: &MeasuresReportDoc, cache: &LineCache) -> (Value, Vec<u8>) {
     let keep = kept_words(doc);
     // Characters XML forbids are no text either (old data may hold a pasted vertical tab).
     let items_of = |text: &str| line_items(&crate::text::xml_safe(text), &keep);
     let items = |text: &str| Value::from(unboxed(&items_of(text)));
     let table = TableGeometry::MEASURES;
     let regular = super::FONTS[0];
-    let rows = broken_rows(doc, &keep, &table, &LINES);
+    let rows = broken_rows(doc, &keep, &table, cache);
     // The lines in order, each with its column: `cell_text` finds a column's blocks in this order.
     // Written straight to JSON: a large register has hundreds of thousands of pieces.
     let mut cell_lines = Vec::new();
@@ -131,7 +133,7 @@ fn broken_rows(
         }
     }
     let cached = cache.takes(wanted.iter().map(|(text, _)| text.len()).sum());
-    let mut found = if cached { cache.get(keep, &wanted) } else { vec![None; wanted.len()] };
+    let mut found = if cached { cache.get(keep, table.size, &wanted) } else { vec![None; wanted.len()] };
     let missing: Vec<usize> = (0..wanted.len()).filter(|&i| found[i].is_none()).collect();
     // Each rayon job keeps the widths it has measured.
     let broken: Vec<Broken> = missing
@@ -148,6 +150,7 @@ fn broken_rows(
     if cached {
         cache.put(
             keep,
+            table.size,
             missing.iter().zip(&broken).map(|(&i, lines)| (wanted[i].0, wanted[i].1, lines.clone())).collect(),
         );
     }

@@ -166,7 +166,8 @@ impl PdfEngine {
     /// The measures report typeset in a process that ends right after (the render worker), as
     /// [`render_before_exit`](Self::render_before_exit).
     pub fn measures_report_before_exit(&self, doc: &MeasuresReportDoc) -> anyhow::Result<(Vec<u8>, PagedDocument)> {
-        let (json, lines) = measures_json(doc);
+        // No render follows in this process to find the lines again.
+        let (json, lines) = measures_json_with(doc, &line_cache::LineCache::new(0));
         self.render_before_exit(measures::TEMPLATE, json, &[(cell_text::FILE, lines)])
     }
 
@@ -324,10 +325,20 @@ pub fn line_cache_bytes() -> usize {
     line_cache::LINES.bytes()
 }
 
-/// The measures report's `data.json` and its table's lines ([`cell_text::FILE`]), serialized (for
-/// `prongsai bench` too).
+/// Forgets the measures table's lines kept across renders, so that `prongsai bench` times a
+/// register's lines broken, as a new register's are.
+pub fn forget_lines() {
+    line_cache::LINES.clear();
+}
+
+/// The measures report's `data.json` and its table's lines ([`cell_text::FILE`]), serialized, the
+/// lines kept for the next render (for `prongsai bench` too).
 pub fn measures_json(doc: &MeasuresReportDoc) -> (Vec<u8>, Vec<u8>) {
-    let (data, lines) = measures::data(doc);
+    measures_json_with(doc, &line_cache::LINES)
+}
+
+fn measures_json_with(doc: &MeasuresReportDoc, cache: &line_cache::LineCache) -> (Vec<u8>, Vec<u8>) {
+    let (data, lines) = measures::data(doc, cache);
     (serde_json::to_vec(&data).expect("a serde_json::Value always serializes"), lines)
 }
 
