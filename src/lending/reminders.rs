@@ -3,6 +3,8 @@
 //! app; each (loan, person, kind) is written once a day, so the job may run as often as it likes.
 //! The notices of a request and an approval are written when they happen ([`super::notices`]).
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use sqlx::Row;
 
@@ -129,10 +131,33 @@ async fn notify(
     Ok(new)
 }
 
+/// The notices of `org`'s loans out already written for `day`: (loan, user, kind's code). The job
+/// runs every hour; without this each run would write every notice of the day again, one write
+/// transaction each in the database's one write queue (21,000 an hour for 1,000 organizations
+/// with 7 loans out each: 8 s of a core on SQLite, clerks' saves waiting behind them).
+async fn written_on(db: &Db, org: OrgId, day: NaiveDate) -> Result<HashSet<(i64, i64, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT n.loan_id, n.user_id, n.kind FROM notifications n JOIN loans l ON l.id = n.loan_id
+         WHERE l.org_id = $1 AND l.status = $2 AND n.day = $3",
+    )
+    .bind(org.0)
+    .bind(LoanStatus::HandedOver.code())
+    .bind(day_of(day))
+    .fetch_all(&db.pool)
+    .await?;
+    // A notice's user may be gone (NULL): nothing to skip for them.
+    Ok(rows
+        .iter()
+        .filter_map(|r| Some((r.get("loan_id"), r.get::<Option<i64>, _>("user_id")?, r.get("kind"))))
+        .collect())
+}
+
 /// Runs the reminders of one organization for `today`.
 pub async fn run_for_org(db: &Db, org: OrgId, today: NaiveDate, mailer: Option<&Mailer>) -> anyhow::Result<RunSummary> {
     let rules = store_rules::load(db, org).await?;
     let officers = store_staff(db, org).await?;
+    let written = written_on(db, org, today).await?;
+    let unwritten = |loan: &Loan, user: i64, kind: Kind| !written.contains(&(loan.id.0, user, kind.code().to_string()));
     let mut summary = RunSummary::default();
     for loan in loans::list(db, org, &[LoanStatus::HandedOver]).await? {
         let d = |date| format_date_medium(date, Digits::Thai);
@@ -150,7 +175,7 @@ pub async fn run_for_org(db: &Db, org: OrgId, today: NaiveDate, mailer: Option<&
                 people.push(loan.requested_by);
                 people.sort_unstable();
                 people.dedup();
-                for p in people {
+                for p in people.into_iter().filter(|&p| unwritten(&loan, p, Kind::DueSoon)) {
                     summary.notifications +=
                         notify(db, mailer, org, p, &loan, Kind::DueSoon, today, &message).await? as usize;
                 }
@@ -170,7 +195,7 @@ pub async fn run_for_org(db: &Db, org: OrgId, today: NaiveDate, mailer: Option<&
                 people.extend(&officers);
                 people.sort_unstable();
                 people.dedup();
-                for p in people {
+                for p in people.into_iter().filter(|&p| unwritten(&loan, p, Kind::Overdue)) {
                     summary.notifications +=
                         notify(db, mailer, org, p, &loan, Kind::Overdue, today, &message).await? as usize;
                 }

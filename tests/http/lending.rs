@@ -5,7 +5,22 @@ use prongsai::lending::workflow::{Action, LoanStatus};
 use prongsai::lending::{ItemId, reminders, today};
 use reqwest::StatusCode;
 
-use crate::harness::TestApp;
+use crate::harness::{Backend, TestApp};
+
+/// Another connection in a write that blocks new notices until it ends, as a long write would: on
+/// SQLite a write transaction (reads go on beside it), on PostgreSQL a lock on the notifications
+/// that blocks inserts, not reads.
+async fn hold_notification_writes(app: &TestApp) -> sqlx::AnyConnection {
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(app.db_url.expose()).await.unwrap();
+    let statements: &[&'static str] = match app.backend {
+        Backend::Sqlite => &["BEGIN IMMEDIATE"],
+        Backend::Postgres => &["BEGIN", "LOCK TABLE notifications IN EXCLUSIVE MODE"],
+    };
+    for &statement in statements {
+        sqlx::query(statement).execute(&mut conn).await.unwrap();
+    }
+    conn
+}
 
 /// The demo organization's item with this asset number.
 pub(crate) async fn item_id(app: &TestApp, asset: &str) -> i64 {
@@ -238,6 +253,13 @@ crate::on_both_databases! {
         assert!(s.overdue >= 2, "the demo's overdue tent and this loan");
         let again = reminders::run_for_org(&app.db, org, today(), None).await.unwrap();
         assert_eq!(again.notifications, 0, "a day's notices are written once");
+        // The hourly run with nothing new writes nothing: it does not wait behind a long write.
+        let mut writer = hold_notification_writes(&app).await;
+        let hourly = reminders::run_for_org(&app.db, org, today(), None);
+        let hourly = tokio::time::timeout(std::time::Duration::from_secs(5), hourly).await;
+        sqlx::query("ROLLBACK").execute(&mut writer).await.unwrap();
+        let hourly = hourly.expect("an hourly run with nothing new waited for the write lock").unwrap();
+        assert_eq!((hourly.overdue, hourly.notifications), (s.overdue, 0));
         app.login(DEMO_STAFF).await;
         let notes = app.get_text("/app/notifications").await;
         assert!(notes.contains("เครื่องตัดหญ้าแบบสะพาย") && notes.contains("เลยกำหนดติดตามแล้ว"), "{notes}");
