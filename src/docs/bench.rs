@@ -139,8 +139,8 @@ fn large(engine: &PdfEngine, n: usize, iterations: u32, out: Outputs, template: 
     let mut pages = 0;
     let mut bytes = 0;
     for _ in 0..iterations {
-        // Each render breaks its lines as a new register's are (one of up to 512 KB of table text,
-        // about 100 measures, would otherwise find them kept from the last).
+        // Each render breaks its lines as a new register's are: a register of up to 512 KB of
+        // table text (200 of the seed's measures hold 118,000 characters) would find them kept.
         super::pdf::forget_lines();
         let started = Instant::now();
         // The page count is known only in this process (0: typeset by the child).
