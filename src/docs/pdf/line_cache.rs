@@ -58,7 +58,7 @@ impl LineCache {
     /// at `size` pt. Those found count as used by this render.
     pub fn get(&self, keep: &[String], size: f64, wanted: &[(&str, f64)]) -> Vec<Option<Broken>> {
         let mut lists = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(at) = lists.iter().position(|l| l.keep == keep && l.size == size.to_bits()) else {
+        let Some(at) = lists.iter().position(|l| l.is(keep, size)) else {
             return vec![None; wanted.len()];
         };
         // Used now: the last to be forgotten.
@@ -86,7 +86,7 @@ impl LineCache {
             return;
         }
         let mut lists = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut list = match lists.iter().position(|l| l.keep == keep && l.size == size.to_bits()) {
+        let mut list = match lists.iter().position(|l| l.is(keep, size)) {
             Some(at) => lists.remove(at),
             None => {
                 let bytes = keep.iter().map(|k| k.len() + PIECE_OVERHEAD).sum::<usize>() + ENTRY_OVERHEAD;
@@ -94,13 +94,11 @@ impl LineCache {
             }
         };
         let cap = self.budget / 4;
-        let mut swept = false;
+        if list.bytes + broken.iter().map(|(text, _, lines)| entry_bytes(text, lines)).sum::<usize>() > cap {
+            list.forget_unused();
+        }
         for (text, width, lines) in broken {
             let bytes = entry_bytes(text, &lines);
-            if list.bytes + bytes > cap && !swept {
-                list.forget_unused();
-                swept = true;
-            }
             if list.bytes + bytes > cap {
                 break;
             }
@@ -130,6 +128,10 @@ impl LineCache {
 }
 
 impl WordList {
+    fn is(&self, keep: &[String], size: f64) -> bool {
+        self.keep == keep && self.size == size.to_bits()
+    }
+
     /// Drops the lines the last render of this list did not use.
     fn forget_unused(&mut self) {
         let render = self.render;

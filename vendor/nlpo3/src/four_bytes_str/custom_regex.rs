@@ -27,7 +27,7 @@ enum UnsupportedCustomRegexParserError {
     RepetitionRange,
     AnchorStartLine,
     AnchorEndLine,
-    // Prongsai: errors where nlpo3 had `todo!()` (a panic).
+    // Prongsai: errors where nlpo3 panicked on an unsupported expression.
     Empty,
     WordBoundary,
 }
