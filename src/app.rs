@@ -20,9 +20,15 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::docs::typeset::Typesetter;
 
-/// What every handler can reach.
+/// What every handler can reach: a handle to one [`Shared`], so that the clones axum and its
+/// middleware make for each request (several per request: every layer with state clones it, and
+/// each route clones its stack of layers) cost one reference count, not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The state itself, reached through [`AppState`]'s `Deref` (`state.db`, `state.settings`, …).
+#[derive(Clone)]
+pub struct Shared {
     pub db: Db,
     pub settings: Arc<Settings>,
     /// The PDF engine, with the render limits of the web.
@@ -39,6 +45,14 @@ pub struct AppState {
     pub api_limiter: Arc<crate::api::limit::RateLimiter>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
         let pdf = Typesetter::with_worker(settings.limits.render, settings.render_worker.clone());
@@ -46,12 +60,21 @@ impl AppState {
         let boards = crate::queue::board::Boards::new();
         let surveys = Arc::new(crate::survey::ingest::Ingest::new(db.clone()));
         let api_limiter = Arc::new(crate::api::limit::RateLimiter::new(settings.api_requests_per_minute));
-        AppState { db, settings: Arc::new(settings), pdf, mailer: None, public_cache, boards, surveys, api_limiter }
+        AppState(Arc::new(Shared {
+            db,
+            settings: Arc::new(settings),
+            pdf,
+            mailer: None,
+            public_cache,
+            boards,
+            surveys,
+            api_limiter,
+        }))
     }
 
     /// The same state, e-mailing through `mailer`.
     pub fn with_mailer(self, mailer: Option<crate::mail::Mailer>) -> Self {
-        AppState { mailer, ..self }
+        AppState(Arc::new(Shared { mailer, ..Arc::unwrap_or_clone(self.0) }))
     }
 }
 

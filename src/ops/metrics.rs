@@ -43,8 +43,8 @@ impl Histogram {
 }
 
 struct Registry {
-    /// (method, route, status) → answers.
-    requests: BTreeMap<(&'static str, String, u16), u64>,
+    /// method → route → status → answers (nested so that counting a request allocates nothing).
+    requests: BTreeMap<&'static str, BTreeMap<String, BTreeMap<u16, u64>>>,
     /// route → latency.
     latency: BTreeMap<String, Histogram>,
     /// document kind → render time.
@@ -79,8 +79,22 @@ pub fn method_label(method: &axum::http::Method) -> &'static str {
 /// Counts an answered request; `route` is the route's pattern (`/o/{slug}/`), never the raw path.
 pub fn record_request(method: &'static str, route: &str, status: u16, elapsed: Duration) {
     let mut r = registry();
-    *r.requests.entry((method, route.to_string(), status)).or_default() += 1;
-    r.latency.entry(route.to_string()).or_default().observe(elapsed.as_secs_f64());
+    // Looked up by `&str` first: a route's name is allocated once, at its first request.
+    let routes = r.requests.entry(method).or_default();
+    match routes.get_mut(route) {
+        Some(statuses) => *statuses.entry(status).or_default() += 1,
+        None => {
+            routes.insert(route.to_string(), BTreeMap::from([(status, 1)]));
+        }
+    }
+    match r.latency.get_mut(route) {
+        Some(histogram) => histogram.observe(elapsed.as_secs_f64()),
+        None => {
+            let mut histogram = Histogram::default();
+            histogram.observe(elapsed.as_secs_f64());
+            r.latency.insert(route.to_string(), histogram);
+        }
+    }
 }
 
 /// Records how long one PDF took to typeset.
@@ -122,12 +136,16 @@ pub fn render(db: &Db) -> String {
     {
         let r = registry();
         header(&mut out, "prongsai_http_requests_total", "counter", "HTTP requests answered, by route and status.");
-        for ((method, route, status), n) in &r.requests {
-            let _ = writeln!(
-                out,
-                "prongsai_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {n}",
-                escape(route)
-            );
+        for (method, routes) in &r.requests {
+            for (route, statuses) in routes {
+                for (status, n) in statuses {
+                    let _ = writeln!(
+                        out,
+                        "prongsai_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {n}",
+                        escape(route)
+                    );
+                }
+            }
         }
         header(&mut out, "prongsai_http_request_duration_seconds", "histogram", "Time to answer a request, by route.");
         for (route, h) in &r.latency {

@@ -82,7 +82,9 @@ fn request_id(headers: &HeaderMap) -> HeaderValue {
         Some(v) => HeaderValue::from_str(v).expect("checked to be plain ASCII"),
         None => {
             let bytes: [u8; 8] = rand::random();
-            HeaderValue::from_str(&hex::encode(bytes)).expect("hex is a valid header value")
+            let mut id = [0u8; 16];
+            hex::encode_to_slice(bytes, &mut id).expect("16 hex digits for 8 bytes");
+            HeaderValue::from_bytes(&id).expect("hex is a valid header value")
         }
     }
 }
@@ -92,15 +94,15 @@ fn request_id(headers: &HeaderMap) -> HeaderValue {
 pub async fn observe(mut req: Request, next: Next) -> Response {
     let id = request_id(req.headers());
     req.headers_mut().insert(REQUEST_ID, id.clone());
-    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string());
-    let route = route.as_deref().unwrap_or("unmatched").to_string();
+    let route = req.extensions().get::<MatchedPath>().cloned();
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
     let method = metrics::method_label(req.method());
     let span = tracing::info_span!("request", id = id.to_str().unwrap_or_default(), method, path = req.uri().path(),);
     let started = Instant::now();
     let mut response = next.run(req).instrument(span.clone()).await;
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
-    metrics::record_request(method, &route, status, elapsed);
+    metrics::record_request(method, route, status, elapsed);
     span.in_scope(
         || tracing::info!(target: "prongsai::access", status, ms = elapsed.as_secs_f64() * 1000.0, "answered"),
     );
