@@ -5,7 +5,9 @@
 # added 1,000 organizations and 300,000 loans, follow-ups and notifications of theirs. For each
 # page, wrk runs against A, then B, then B, then A (so that a drift of the machine over the
 # minutes weighs on both alike), and the table gives each server's mean of its two runs (and
-# each run's figures). Each page is fetched once from both servers before any is measured.
+# each run's figures), and the CPU time each server spent per request, which the machine's other
+# load moves far less than req/s. Each page is fetched once from both servers before any is
+# measured.
 #
 #   scripts/bench-orgs.sh PATH/TO/prongsai [sqlite|postgres ...]
 #
@@ -26,6 +28,7 @@ rows=${BENCH_ROWS:-300000}
 port_a=${BENCH_PORT:-18190}
 port_b=$((port_a + 1))
 postgres=${BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}
+hz=$(getconf CLK_TCK)
 for tool in wrk curl; do
     command -v "$tool" >/dev/null || { echo "bench-orgs.sh needs $tool" >&2; exit 1; }
 done
@@ -51,6 +54,10 @@ trap cleanup EXIT
 start_server() {
     local url=$1 port=$2
     DATABASE_URL=$url PRONGSAI_LOG=warn "$bin" demo load >/dev/null
+    # The day's loan notices, which a running server's hourly job would have written by now: the
+    # server's own run at start then writes nothing. Without this, B's start wrote 21,000 notices
+    # (one transaction each) while its first page was measured, and its CPU per request rose 43 %.
+    DATABASE_URL=$url PRONGSAI_LOG=warn "$bin" lending remind >/dev/null
     DATABASE_URL=$url PRONGSAI_LOG=warn "$bin" serve --bind "127.0.0.1:$port" >/dev/null 2>>"$dir/serve.log" &
     servers+=($!)
     until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null; do
@@ -61,17 +68,39 @@ start_server() {
     curl -fs -o /dev/null "http://127.0.0.1:$port/o/mae-khatuan/ita/2566/measures.pdf"
 }
 
-# Waits (at most 3 minutes) until the 1-minute load average is under 1: the populate's writes done.
+# Waits (at most 3 minutes) until the 1-minute load average is under 1 (the populate's writes
+# done) and the servers are idle: together under 2 % of a core over 2 s (their start-up jobs done).
 settle() {
-    for _ in $(seq 1 180); do
-        awk '{ exit !($1 < 1.0) }' /proc/loadavg && return
-        sleep 1
+    for _ in $(seq 1 90); do
+        local before=0 after=0 pid
+        for pid in "${servers[@]}"; do before=$((before + $(process_ticks "$pid"))); done
+        sleep 2
+        for pid in "${servers[@]}"; do after=$((after + $(process_ticks "$pid"))); done
+        awk '{ exit !($1 < 1.0) }' /proc/loadavg && [ $((after - before)) -le $((hz * 2 / 50)) ] && return
     done
 }
 
-# "req/s p99" of one wrk run (p99 in ms).
+# The machine's CPU time so far, all cores, and of it the time the hypervisor gave to other guests
+# ("steal"), in clock ticks: "total steal".
+cpu_ticks() {
+    awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9 }' /proc/stat
+}
+
+# A process's CPU time so far (user and system), in clock ticks.
+process_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# "req/s p99 µs" of one wrk run against the server with process id PID: p99 in ms, and the server's
+# CPU time per request in µs (its own process only: PostgreSQL's time is not in it, and the pages
+# measured are served from memory without reaching the database). The CPU time is the steadier
+# figure: req/s and p99 move with whatever else the machine runs, wrk included, but the work a
+# request costs the server does not. The CPU time stolen meanwhile is added to $dir/steal.
 run_wrk() {
-    wrk -t"$threads" -c"$conns" -d"${secs}s" --latency -H "Accept-Encoding: $2" "$1" | awk '
+    local url=$1 accept=$2 pid=$3 t0 s0 t1 s1 p0 p1 rps p99
+    read -r t0 s0 < <(cpu_ticks)
+    p0=$(process_ticks "$pid")
+    read -r rps p99 < <(wrk -t"$threads" -c"$conns" -d"${secs}s" --latency -H "Accept-Encoding: $accept" "$url" | awk '
         function ms(v) {
             if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
             if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
@@ -81,7 +110,12 @@ run_wrk() {
         $1 == "99%" { p99 = ms($2) }
         $1 == "Requests/sec:" { rps = $2 }
         END { printf "%.0f %.2f\n", rps, p99 }
-    '
+    ')
+    p1=$(process_ticks "$pid")
+    read -r t1 s1 < <(cpu_ticks)
+    echo "$((t1 - t0)) $((s1 - s0))" >>"$dir/steal"
+    awk -v rps="$rps" -v p99="$p99" -v ticks=$((p1 - p0)) -v hz="$hz" -v secs="$secs" \
+        'BEGIN { printf "%s %s %.1f\n", rps, p99, (rps > 0 ? 1e6 * ticks / hz / (rps * secs) : 0) }'
 }
 
 bench_engine() {
@@ -111,21 +145,30 @@ bench_engine() {
     echo
     echo "### $engine: A = 1 organization, B = $((orgs + 1)) organizations; wrk -t$threads -c$conns -d${secs}s, A B B A; $(date -u '+%Y-%m-%d %H:%M UTC'), load: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
-    echo "| page | A req/s (runs) | A p99 ms (runs) | B req/s (runs) | B p99 ms (runs) | B/A req/s |"
-    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| page | A req/s (runs) | A p99 ms (runs) | B req/s (runs) | B p99 ms (runs) | B/A req/s | server CPU µs/request, A (runs) | B (runs) | B/A CPU |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    local pid_a=${servers[-2]} pid_b=${servers[-1]}
     for page in "${pages[@]}"; do
         IFS='|' read -r name path accept <<<"$page"
-        local a1 a2 b1 b2 pa1 pa2 pb1 pb2
-        read -r a1 pa1 < <(run_wrk "http://127.0.0.1:$port_a$path" "$accept")
-        read -r b1 pb1 < <(run_wrk "http://127.0.0.1:$port_b$path" "$accept")
-        read -r b2 pb2 < <(run_wrk "http://127.0.0.1:$port_b$path" "$accept")
-        read -r a2 pa2 < <(run_wrk "http://127.0.0.1:$port_a$path" "$accept")
+        local a1 a2 b1 b2 pa1 pa2 pb1 pb2 ca1 ca2 cb1 cb2
+        read -r a1 pa1 ca1 < <(run_wrk "http://127.0.0.1:$port_a$path" "$accept" "$pid_a")
+        read -r b1 pb1 cb1 < <(run_wrk "http://127.0.0.1:$port_b$path" "$accept" "$pid_b")
+        read -r b2 pb2 cb2 < <(run_wrk "http://127.0.0.1:$port_b$path" "$accept" "$pid_b")
+        read -r a2 pa2 ca2 < <(run_wrk "http://127.0.0.1:$port_a$path" "$accept" "$pid_a")
         awk -v n="$name \`$path\`" -v a1="$a1" -v a2="$a2" -v b1="$b1" -v b2="$b2" \
-            -v pa1="$pa1" -v pa2="$pa2" -v pb1="$pb1" -v pb2="$pb2" 'BEGIN {
+            -v pa1="$pa1" -v pa2="$pa2" -v pb1="$pb1" -v pb2="$pb2" \
+            -v ca1="$ca1" -v ca2="$ca2" -v cb1="$cb1" -v cb2="$cb2" 'BEGIN {
             a = (a1 + a2) / 2; b = (b1 + b2) / 2
-            printf "| %s | %.0f (%s, %s) | %s, %s | %.0f (%s, %s) | %s, %s | %.0f %% |\n", n, a, a1, a2, pa1, pa2, b, b1, b2, pb1, pb2, 100 * b / a
+            # CPU per request over both runs: each run weighed by the requests it served.
+            ca = (ca1 * a1 + ca2 * a2) / (a1 + a2); cb = (cb1 * b1 + cb2 * b2) / (b1 + b2)
+            printf "| %s | %.0f (%s, %s) | %s, %s | %.0f (%s, %s) | %s, %s | %.0f %% | %.1f (%s, %s) | %.1f (%s, %s) | %.0f %% |\n",
+                n, a, a1, a2, pa1, pa2, b, b1, b2, pb1, pb2, 100 * b / a, ca, ca1, ca2, cb, cb1, cb2, 100 * cb / ca
         }'
     done
+    echo
+    awk '{ t += $1; s += $2; if ($1 > 0 && 100 * $2 / $1 > worst) worst = 100 * $2 / $1 }
+        END { if (t > 0) printf "CPU time stolen by the hypervisor during these runs: %.1f %% (worst run %.1f %%)\n", 100 * s / t, worst }' "$dir/steal"
+    rm -f "$dir/steal"
     for pid in "${servers[@]}"; do kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
     servers=()
 }
