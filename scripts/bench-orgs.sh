@@ -15,6 +15,7 @@
 # BENCH_ORGS (1000), BENCH_ROWS (300000), BENCH_PORT (18190; B on the next port),
 # BENCH_POSTGRES (postgres://postgres@127.0.0.1:5432: two databases are created and dropped).
 set -euo pipefail
+. "$(dirname "$0")/steal.sh"
 
 bin=$(realpath "${1:?usage: bench-orgs.sh PATH/TO/prongsai [sqlite|postgres ...]}")
 shift
@@ -80,12 +81,6 @@ settle() {
     done
 }
 
-# The machine's CPU time so far, all cores, and of it the time the hypervisor gave to other guests
-# ("steal"), in clock ticks: "total steal".
-cpu_ticks() {
-    awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9 }' /proc/stat
-}
-
 # A process's CPU time so far (user and system), in clock ticks.
 process_ticks() {
     awk '{ print $14 + $15 }' "/proc/$1/stat"
@@ -97,7 +92,7 @@ process_ticks() {
 # figure: req/s and p99 move with whatever else the machine runs, wrk included, but the work a
 # request costs the server does not. The CPU time stolen meanwhile is added to $dir/steal.
 run_wrk() {
-    local url=$1 accept=$2 pid=$3 t0 s0 t1 s1 p0 p1 rps p99
+    local url=$1 accept=$2 pid=$3 t0 s0 p0 p1 rps p99
     read -r t0 s0 < <(cpu_ticks)
     p0=$(process_ticks "$pid")
     read -r rps p99 < <(wrk -t"$threads" -c"$conns" -d"${secs}s" --latency -H "Accept-Encoding: $accept" "$url" | awk '
@@ -112,8 +107,7 @@ run_wrk() {
         END { printf "%.0f %.2f\n", rps, p99 }
     ')
     p1=$(process_ticks "$pid")
-    read -r t1 s1 < <(cpu_ticks)
-    echo "$((t1 - t0)) $((s1 - s0))" >>"$dir/steal"
+    steal_record "$t0" "$s0" "$dir/steal"
     awk -v rps="$rps" -v p99="$p99" -v ticks=$((p1 - p0)) -v hz="$hz" -v secs="$secs" \
         'BEGIN { printf "%s %s %.1f\n", rps, p99, (rps > 0 ? 1e6 * ticks / hz / (rps * secs) : 0) }'
 }
@@ -166,9 +160,7 @@ bench_engine() {
         }'
     done
     echo
-    awk '{ t += $1; s += $2; if ($1 > 0 && 100 * $2 / $1 > worst) worst = 100 * $2 / $1 }
-        END { if (t > 0) printf "CPU time stolen by the hypervisor during these runs: %.1f %% (worst run %.1f %%)\n", 100 * s / t, worst }' "$dir/steal"
-    rm -f "$dir/steal"
+    steal_report "$dir/steal"
     for pid in "${servers[@]}"; do kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
     servers=()
 }

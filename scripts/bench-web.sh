@@ -17,6 +17,7 @@
 # bytes with the same Content-Type and Content-Encoding, from files, with sendfile. Both run on
 # the same machine as wrk; nothing else is tuned.
 set -euo pipefail
+. "$(dirname "$0")/steal.sh"
 
 bin=$(realpath "${1:?usage: bench-web.sh PATH/TO/prongsai [sqlite|postgres ...]}")
 shift
@@ -142,20 +143,13 @@ start_nginx() {
     fi
 }
 
-# The machine's CPU time so far, all cores, and of it the time the hypervisor gave to other guests
-# ("steal"), in clock ticks: "total steal".
-cpu_ticks() {
-    awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9 }' /proc/stat
-}
-
 # "req/s p50 p99" of one wrk run, latencies in ms; errors (non-2xx, socket errors) to stderr. The
 # CPU time stolen during the run is added to $dir/steal, to say how quiet the machine was.
 run_wrk() {
-    local url=$1 accept=$2 out t0 s0 t1 s1
+    local url=$1 accept=$2 out t0 s0
     read -r t0 s0 < <(cpu_ticks)
     out=$(wrk -t"$threads" -c"$conns" -d"${secs}s" --latency -H "Accept-Encoding: $accept" "$url")
-    read -r t1 s1 < <(cpu_ticks)
-    echo "$((t1 - t0)) $((s1 - s0))" >>"$dir/steal"
+    steal_record "$t0" "$s0" "$dir/steal"
     if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
         grep -E 'Non-2xx|Socket errors' <<<"$out" | sed "s|^|    $url: |" >&2
     fi
@@ -212,11 +206,8 @@ measure() {
         echo "| $name \`$path\` | $size ($encoding) | $pr | $(median "${p_p50[@]}") | $(median "${p_p99[@]}")$(range "${p_p99[@]}") | $nr | $(median "${n_p50[@]}") | $(median "${n_p99[@]}")$(range "${n_p99[@]}") | $ratio |"
         i=$((i + 1))
     done
-    # A virtual machine's neighbours take CPU time ("steal") that shows as latency on both servers.
     echo
-    awk '{ t += $1; s += $2; if ($1 > 0 && 100 * $2 / $1 > worst) worst = 100 * $2 / $1 }
-        END { if (t > 0) printf "CPU time stolen by the hypervisor during these runs: %.1f %% (worst run %.1f %%)\n", 100 * s / t, worst }' "$dir/steal"
-    rm -f "$dir/steal"
+    steal_report "$dir/steal"
 }
 
 bench_engine() {

@@ -79,22 +79,17 @@ pub fn method_label(method: &axum::http::Method) -> &'static str {
 /// Counts an answered request; `route` is the route's pattern (`/o/{slug}/`), never the raw path.
 pub fn record_request(method: &'static str, route: &str, status: u16, elapsed: Duration) {
     let mut r = registry();
-    // Looked up by `&str` first: a route's name is allocated once, at its first request.
-    let routes = r.requests.entry(method).or_default();
-    match routes.get_mut(route) {
-        Some(statuses) => *statuses.entry(status).or_default() += 1,
-        None => {
-            routes.insert(route.to_string(), BTreeMap::from([(status, 1)]));
-        }
+    *by_route(r.requests.entry(method).or_default(), route).entry(status).or_default() += 1;
+    by_route(&mut r.latency, route).observe(elapsed.as_secs_f64());
+}
+
+/// `map`'s value for `route`, looked up by `&str`: a route's name is allocated once, at its first
+/// request, not at every one as `entry` would.
+fn by_route<'a, V: Default>(map: &'a mut BTreeMap<String, V>, route: &str) -> &'a mut V {
+    if !map.contains_key(route) {
+        map.insert(route.to_string(), V::default());
     }
-    match r.latency.get_mut(route) {
-        Some(histogram) => histogram.observe(elapsed.as_secs_f64()),
-        None => {
-            let mut histogram = Histogram::default();
-            histogram.observe(elapsed.as_secs_f64());
-            r.latency.insert(route.to_string(), histogram);
-        }
-    }
+    map.get_mut(route).expect("inserted above")
 }
 
 /// Records how long one PDF took to typeset.
