@@ -27,6 +27,10 @@ async fn hits(client: &reqwest::Client, base: &str) -> u64 {
     counter(client, base, "prongsai_public_cache_hits_total").await
 }
 
+async fn misses(client: &reqwest::Client, base: &str) -> u64 {
+    counter(client, base, "prongsai_public_cache_misses_total").await
+}
+
 async fn get_with(client: &reqwest::Client, url: &str, headers: &[(&str, &str)]) -> reqwest::Response {
     let mut request = client.get(url);
     for (name, value) in headers {
@@ -177,6 +181,49 @@ crate::on_both_databases! {
         tokio::time::sleep(std::time::Duration::from_millis(600)).await;
         app.get_text(HOME_A).await;
         assert_eq!(hits(&app.client, &base).await, before + 3, "the watcher's report of our own write kept the page");
+    }
+
+    async fn a_stale_page_asked_for_by_many_at_once_is_rendered_once(app: TestApp) {
+        let base = format!("http://{}", app.addr);
+        until_served_from_cache(&app.client, &base, REPORT).await;
+        let unchanged = app.get_text(REPORT).await;
+        // A change makes the kept report stale; then 32 visitors ask for it at the same moment.
+        prongsai::orgs::store::set_digits(&app.db, app.org_a.id, Digits::Arabic, "test").await.unwrap();
+        let before = misses(&app.client, &base).await;
+        let mut visitors = tokio::task::JoinSet::new();
+        for _ in 0..32 {
+            let (client, url) = (app.client.clone(), app.url(REPORT));
+            visitors.spawn(async move {
+                let page = client.get(&url).send().await.unwrap();
+                assert_eq!(page.status(), StatusCode::OK);
+                page.text().await.unwrap()
+            });
+        }
+        let mut pages = Vec::new();
+        while let Some(page) = visitors.join_next().await {
+            pages.push(page.unwrap());
+        }
+        // One rendered it; the others waited for that render instead of making their own.
+        assert_eq!(misses(&app.client, &base).await, before + 1);
+        // (The published report is frozen: the same text, rendered again after the change.)
+        assert!(pages.iter().all(|page| *page == unchanged), "every visitor got the whole page");
+    }
+
+    async fn a_path_never_kept_makes_no_one_wait(app: TestApp) {
+        let base = format!("http://{}", app.addr);
+        until_served_from_cache(&app.client, &base, REPORT).await;
+        let before = counter(&app.client, &base, "prongsai_public_cache_waits_total").await;
+        // An unknown organization (404, never kept), asked for by many at once: each is answered
+        // on its own, none queued behind another's answer.
+        let mut visitors = tokio::task::JoinSet::new();
+        for _ in 0..32 {
+            let (client, url) = (app.client.clone(), app.url("/o/no-such-town/"));
+            visitors.spawn(async move { client.get(&url).send().await.unwrap().status() });
+        }
+        while let Some(status) = visitors.join_next().await {
+            assert_eq!(status.unwrap(), StatusCode::NOT_FOUND);
+        }
+        assert_eq!(counter(&app.client, &base, "prongsai_public_cache_waits_total").await, before);
     }
 
     async fn publishing_a_new_version_shows_at_once_on_the_report_page(app: TestApp) {

@@ -12,8 +12,11 @@
 //! Each kept page holds its body as sent (identity) and, for text, gzip and brotli bodies made
 //! once when it was kept; the client's `Accept-Encoding` picks one, with `Vary: Accept-Encoding`,
 //! a strong ETag per body and `304 Not Modified` for a matching `If-None-Match`.
+//!
+//! A kept page gone stale is rendered again once, however many ask for it meanwhile ([`flight`]).
 
 pub mod encoding;
+mod flight;
 mod store;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,6 +29,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use self::encoding::Coding;
+use self::flight::{Flights, Turn};
 use self::store::{Bounded, Weighed};
 use crate::app::AppState;
 pub use crate::db::changes::Scope;
@@ -69,18 +73,22 @@ fn next_thai_midnight(now: i64) -> i64 {
 /// The kept pages and their counters (one per server process).
 pub struct PublicCache {
     pages: Bounded<Entry>,
+    flights: Flights,
     hits: AtomicU64,
     misses: AtomicU64,
     evictions: AtomicU64,
+    waits: AtomicU64,
 }
 
 impl PublicCache {
     pub fn new(max_bytes: usize) -> Self {
         PublicCache {
             pages: Bounded::new(max_bytes),
+            flights: Flights::default(),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
             evictions: AtomicU64::new(0),
+            waits: AtomicU64::new(0),
         }
     }
 
@@ -88,6 +96,11 @@ impl PublicCache {
     /// the database rather than pushing out many pages).
     fn max_entry(&self) -> usize {
         self.pages.max_bytes() / 8
+    }
+
+    /// The page kept under `key` when nothing it shows changed since it was rendered.
+    fn fresh(&self, key: &str, changes: &crate::db::changes::Changes) -> Option<std::sync::Arc<Entry>> {
+        self.pages.get(key).filter(|entry| entry.fresh(changes))
     }
 
     /// The counters in Prometheus' text format, for `/metrics`.
@@ -114,6 +127,11 @@ impl PublicCache {
                 "prongsai_public_cache_evictions_total",
                 "Pages dropped to stay within the size bound.",
                 self.evictions.load(Ordering::Relaxed),
+            ),
+            counter(
+                "prongsai_public_cache_waits_total",
+                "Requests that waited for another request's render of the same stale page.",
+                self.waits.load(Ordering::Relaxed),
             ),
             gauge("prongsai_public_cache_entries", "Pages kept now.", entries),
             gauge("prongsai_public_cache_bytes", "Bytes kept now.", bytes),
@@ -207,12 +225,30 @@ pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Nex
     let changes = state.db.changes();
     let headers = req.headers();
     let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(entry) = cache.pages.get(key)
-        && entry.fresh(changes)
-    {
+    let serve = |entry: std::sync::Arc<Entry>| {
         cache.hits.fetch_add(1, Ordering::Relaxed);
-        return entry.respond(text(header::ACCEPT_ENCODING), text(header::IF_NONE_MATCH));
+        entry.respond(text(header::ACCEPT_ENCODING), text(header::IF_NONE_MATCH))
+    };
+    let kept = cache.pages.get(key);
+    if let Some(entry) = kept.as_ref().filter(|entry| entry.fresh(changes)) {
+        return serve(std::sync::Arc::clone(entry));
     }
+    // A kept page gone stale is rendered again by one request at a time; the others wait for it.
+    // Only such a page: a path never kept (a staff page, an unknown slug) makes no one wait, nor
+    // does any page while the change watcher is down (nothing is kept then).
+    let flight = kept.is_some() && changes.stamp().is_some();
+    let _turn = match flight.then(|| cache.flights.begin(key)) {
+        Some(Turn::Follow(render)) => {
+            cache.waits.fetch_add(1, Ordering::Relaxed);
+            render.finished().await;
+            if let Some(entry) = cache.fresh(key, changes) {
+                return serve(entry);
+            }
+            None
+        }
+        Some(Turn::Lead(leader)) => Some(leader),
+        None => None,
+    };
     let key = key.to_string();
     let accept = text(header::ACCEPT_ENCODING).map(str::to_string);
     let if_none_match = text(header::IF_NONE_MATCH).map(str::to_string);
