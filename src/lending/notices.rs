@@ -10,7 +10,7 @@
 use chrono::NaiveDate;
 
 use super::loans::{self, Loan};
-use super::reminders::{self, Kind};
+use super::reminders::{self, Kind, Notice};
 use super::todo::Section;
 use super::{LoanId, today};
 use crate::db::Db;
@@ -59,32 +59,17 @@ impl Step {
     }
 }
 
-/// One notice written now, for the e-mail that follows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Written {
-    pub user_id: i64,
-    pub kind: Kind,
-    pub message: String,
-}
-
-/// Writes the in-app notices of `step` on the loan; returns the ones that are new.
-pub async fn record(db: &Db, org: OrgId, loan: LoanId, step: Step, today: NaiveDate) -> anyhow::Result<Vec<Written>> {
+/// Writes the in-app notices of `step` on the loan (in one transaction); returns the ones that
+/// are new, for the e-mails that follow.
+pub async fn record(db: &Db, org: OrgId, loan: LoanId, step: Step, today: NaiveDate) -> anyhow::Result<Vec<Notice>> {
     let Some(loan) = loans::find(db, org, loan).await? else { return Ok(Vec::new()) };
     let message = step.message(&loan);
-    let mut written = Vec::new();
-    for (user, _) in super::todo::readers(db, org, &loan, step.section(), today).await? {
-        if reminders::write_notice(db, org, user, loan.id, step.kind(), today, &message).await? {
-            written.push(Written { user_id: user, kind: step.kind(), message: message.clone() });
-        }
-    }
-    Ok(written)
-}
-
-/// E-mails new notices to those of their readers who have an address.
-pub async fn mail(db: &Db, mailer: &Mailer, org: OrgId, written: &[Written]) {
-    for w in written {
-        reminders::email_notice(db, mailer, org, w.user_id, w.kind, &w.message).await;
-    }
+    let readers = super::todo::readers(db, org, &loan, step.section(), today).await?;
+    let notices = readers
+        .into_iter()
+        .map(|(user_id, _)| Notice { user_id, loan_id: loan.id, kind: step.kind(), message: message.clone() })
+        .collect();
+    Ok(reminders::write_notices(db, org, today, notices).await?)
 }
 
 /// Tells who must act after `step`: in the app now, by e-mail in the background. A failure is
@@ -96,7 +81,7 @@ pub async fn announce(db: &Db, mailer: Option<&Mailer>, org: OrgId, loan: LoanId
                 && !written.is_empty()
             {
                 let db = db.clone();
-                tokio::spawn(async move { mail(&db, &mailer, org, &written).await });
+                tokio::spawn(async move { reminders::email_notices(&db, &mailer, org, &written).await });
             }
         }
         Err(e) => tracing::error!(error = ?e, loan = loan.0, "lending notices not written"),

@@ -69,66 +69,68 @@ async fn store_staff(db: &Db, org: OrgId) -> Result<Vec<i64>, sqlx::Error> {
     Ok(ids)
 }
 
-/// Writes a notice once per (loan, user, kind, day); true when it is new.
-pub(super) async fn write_notice(
+/// A notice for one person about one loan, as it is shown in the app and e-mailed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub user_id: i64,
+    pub loan_id: LoanId,
+    pub kind: Kind,
+    pub message: String,
+}
+
+/// Writes `notices` for `day` in one transaction, each once per (loan, user, kind, day); returns
+/// the ones that are new. One transaction per organization and run, not per notice: the day's
+/// first run writes thousands, each write transaction waiting its turn in the one write queue.
+pub(super) async fn write_notices(
     db: &Db,
     org: OrgId,
-    user: i64,
-    loan: LoanId,
-    kind: Kind,
     day: NaiveDate,
-    message: &str,
-) -> Result<bool, sqlx::Error> {
+    notices: Vec<Notice>,
+) -> Result<Vec<Notice>, sqlx::Error> {
+    if notices.is_empty() {
+        return Ok(notices);
+    }
     // In the write queue, so that the daily job waits for a long write instead of failing.
     let mut tx = db.begin_write().await?;
-    let done = sqlx::query(
-        "INSERT INTO notifications (org_id, user_id, loan_id, kind, day, message, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (loan_id, user_id, kind, day) DO NOTHING",
-    )
-    .bind(org.0)
-    .bind(user)
-    .bind(loan.0)
-    .bind(kind.code())
-    .bind(day_of(day))
-    .bind(message)
-    .bind(now())
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// E-mails a notice to the user when they have an address. A failed e-mail is logged: the notice
-/// stays in the app.
-pub(super) async fn email_notice(db: &Db, mailer: &Mailer, org: OrgId, user: i64, kind: Kind, message: &str) {
-    match crate::auth::users::email_of(db, org, user).await {
-        Ok(Some(to)) => {
-            if let Err(e) = mailer.send(&to, kind.subject_th(), message).await {
-                tracing::warn!(error = %e, user, "lending notice e-mail not sent");
-            }
+    let created_at = now();
+    let mut new = Vec::new();
+    for notice in notices {
+        let done = sqlx::query(
+            "INSERT INTO notifications (org_id, user_id, loan_id, kind, day, message, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (loan_id, user_id, kind, day) DO NOTHING",
+        )
+        .bind(org.0)
+        .bind(notice.user_id)
+        .bind(notice.loan_id.0)
+        .bind(notice.kind.code())
+        .bind(day_of(day))
+        .bind(&notice.message)
+        .bind(created_at)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            new.push(notice);
         }
-        Ok(None) => {}
-        Err(e) => tracing::warn!(error = %e, user, "lending notice e-mail: address not read"),
     }
+    tx.commit().await?;
+    Ok(new)
 }
 
-/// Writes a notice (once a day) and e-mails it when it is new and SMTP is configured.
-#[allow(clippy::too_many_arguments)]
-async fn notify(
-    db: &Db,
-    mailer: Option<&Mailer>,
-    org: OrgId,
-    user: i64,
-    loan: &Loan,
-    kind: Kind,
-    day: NaiveDate,
-    message: &str,
-) -> Result<bool, sqlx::Error> {
-    let new = write_notice(db, org, user, loan.id, kind, day, message).await?;
-    if let (true, Some(mailer)) = (new, mailer) {
-        email_notice(db, mailer, org, user, kind, message).await;
+/// E-mails each notice to its reader when they have an address, once the notices are committed.
+/// A failed e-mail is logged: the notice stays in the app.
+pub(super) async fn email_notices(db: &Db, mailer: &Mailer, org: OrgId, notices: &[Notice]) {
+    for notice in notices {
+        let Notice { user_id: user, kind, message, .. } = notice;
+        match crate::auth::users::email_of(db, org, *user).await {
+            Ok(Some(to)) => {
+                if let Err(e) = mailer.send(&to, kind.subject_th(), message).await {
+                    tracing::warn!(error = %e, user, "lending notice e-mail not sent");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, user, "lending notice e-mail: address not read"),
+        }
     }
-    Ok(new)
 }
 
 /// The notices of `org`'s loans out already written for `day`: (loan, user, kind's code). The job
@@ -159,8 +161,11 @@ pub async fn run_for_org(db: &Db, org: OrgId, today: NaiveDate, mailer: Option<&
     let written = written_on(db, org, today).await?;
     let unwritten = |loan: &Loan, user: i64, kind: Kind| !written.contains(&(loan.id.0, user, kind.code().to_string()));
     let mut summary = RunSummary::default();
+    let mut pending = Vec::new();
     for loan in loans::list(db, org, &[LoanStatus::HandedOver]).await? {
         let d = |date| format_date_medium(date, Digits::Thai);
+        let notice =
+            |user_id, kind, message: &String| Notice { user_id, loan_id: loan.id, kind, message: message.clone() };
         let mut people: Vec<i64> = loan.borrower_user_id.into_iter().collect();
         match loan.follow_up(today, &rules) {
             Some(FollowUpState::DueSoon { days_left }) => {
@@ -175,10 +180,8 @@ pub async fn run_for_org(db: &Db, org: OrgId, today: NaiveDate, mailer: Option<&
                 people.push(loan.requested_by);
                 people.sort_unstable();
                 people.dedup();
-                for p in people.into_iter().filter(|&p| unwritten(&loan, p, Kind::DueSoon)) {
-                    summary.notifications +=
-                        notify(db, mailer, org, p, &loan, Kind::DueSoon, today, &message).await? as usize;
-                }
+                let people = people.into_iter().filter(|&p| unwritten(&loan, p, Kind::DueSoon));
+                pending.extend(people.map(|p| notice(p, Kind::DueSoon, &message)));
             }
             Some(FollowUpState::Overdue { days, follow_up_by, late }) => {
                 summary.overdue += 1;
@@ -195,13 +198,16 @@ pub async fn run_for_org(db: &Db, org: OrgId, today: NaiveDate, mailer: Option<&
                 people.extend(&officers);
                 people.sort_unstable();
                 people.dedup();
-                for p in people.into_iter().filter(|&p| unwritten(&loan, p, Kind::Overdue)) {
-                    summary.notifications +=
-                        notify(db, mailer, org, p, &loan, Kind::Overdue, today, &message).await? as usize;
-                }
+                let people = people.into_iter().filter(|&p| unwritten(&loan, p, Kind::Overdue));
+                pending.extend(people.map(|p| notice(p, Kind::Overdue, &message)));
             }
             _ => {}
         }
+    }
+    let new = write_notices(db, org, today, pending).await?;
+    summary.notifications = new.len();
+    if let Some(mailer) = mailer {
+        email_notices(db, mailer, org, &new).await;
     }
     Ok(summary)
 }
