@@ -35,7 +35,7 @@ pub struct Leader<'a> {
     key: Box<str>,
     render: Arc<RwLock<()>>,
     // Declared last: released after `drop` has taken the key out of the running renders, so a
-    // woken follower that misses finds no render to wait for and makes its own.
+    // request arriving after the render ended takes a turn of its own instead of waiting on it.
     _running: OwnedRwLockWriteGuard<()>,
 }
 
