@@ -134,9 +134,9 @@ pub(super) async fn email_notices(db: &Db, mailer: &Mailer, org: OrgId, notices:
 }
 
 /// The notices of `org`'s loans out already written for `day`: (loan, user, kind's code). The job
-/// runs every hour; without this each run would write every notice of the day again, one write
-/// transaction each in the database's one write queue (21,000 an hour for 1,000 organizations
-/// with 7 loans out each: 8 s of a core on SQLite, clerks' saves waiting behind them).
+/// runs every hour; without this each run would insert every notice of the day again in the
+/// database's one write queue (21,000 an hour for 1,000 organizations with 7 loans out each,
+/// clerks' saves waiting behind them).
 async fn written_on(db: &Db, org: OrgId, day: NaiveDate) -> Result<HashSet<(i64, i64, String)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT n.loan_id, n.user_id, n.kind FROM notifications n JOIN loans l ON l.id = n.loan_id

@@ -39,6 +39,19 @@ async fn get_with(client: &reqwest::Client, url: &str, headers: &[(&str, &str)])
     request.send().await.unwrap()
 }
 
+/// `n` visitors asking for `path` at the same moment: each one's status and body.
+async fn at_once(app: &TestApp, path: &str, n: usize) -> Vec<(StatusCode, String)> {
+    let mut visitors = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        let (client, url) = (app.client.clone(), app.url(path));
+        visitors.spawn(async move {
+            let response = client.get(&url).send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        });
+    }
+    visitors.join_all().await
+}
+
 /// Requests `path` until the server answers it from its cache (the watcher of other processes'
 /// changes starts with the server; until it runs nothing is kept). Bounded, not timed.
 async fn until_served_from_cache(client: &reqwest::Client, base: &str, path: &str) {
@@ -190,23 +203,12 @@ crate::on_both_databases! {
         // A change makes the kept report stale; then 32 visitors ask for it at the same moment.
         prongsai::orgs::store::set_digits(&app.db, app.org_a.id, Digits::Arabic, "test").await.unwrap();
         let before = misses(&app.client, &base).await;
-        let mut visitors = tokio::task::JoinSet::new();
-        for _ in 0..32 {
-            let (client, url) = (app.client.clone(), app.url(REPORT));
-            visitors.spawn(async move {
-                let page = client.get(&url).send().await.unwrap();
-                assert_eq!(page.status(), StatusCode::OK);
-                page.text().await.unwrap()
-            });
-        }
-        let mut pages = Vec::new();
-        while let Some(page) = visitors.join_next().await {
-            pages.push(page.unwrap());
-        }
+        let pages = at_once(&app, REPORT, 32).await;
+        assert!(pages.iter().all(|(status, _)| *status == StatusCode::OK));
         // One rendered it; the others waited for that render instead of making their own.
         assert_eq!(misses(&app.client, &base).await, before + 1);
         // (The published report is frozen: the same text, rendered again after the change.)
-        assert!(pages.iter().all(|page| *page == unchanged), "every visitor got the whole page");
+        assert!(pages.iter().all(|(_, page)| *page == unchanged), "every visitor got the whole page");
     }
 
     async fn a_path_never_kept_makes_no_one_wait(app: TestApp) {
@@ -215,13 +217,8 @@ crate::on_both_databases! {
         let before = counter(&app.client, &base, "prongsai_public_cache_waits_total").await;
         // An unknown organization (404, never kept), asked for by many at once: each is answered
         // on its own, none queued behind another's answer.
-        let mut visitors = tokio::task::JoinSet::new();
-        for _ in 0..32 {
-            let (client, url) = (app.client.clone(), app.url("/o/no-such-town/"));
-            visitors.spawn(async move { client.get(&url).send().await.unwrap().status() });
-        }
-        while let Some(status) = visitors.join_next().await {
-            assert_eq!(status.unwrap(), StatusCode::NOT_FOUND);
+        for (status, _) in at_once(&app, "/o/no-such-town/", 32).await {
+            assert_eq!(status, StatusCode::NOT_FOUND);
         }
         assert_eq!(counter(&app.client, &base, "prongsai_public_cache_waits_total").await, before);
     }
