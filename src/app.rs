@@ -133,12 +133,29 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(axum::middleware::from_fn(crate::http::cache::no_store_for_staff))
-        // A public page served from memory skips every layer above (it kept their headers).
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::portal::cache::serve_cached))
-        // Outside the cache, so that API answers served from memory are counted too.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::api::limit::guard))
-        .layer(axum::middleware::from_fn(crate::ops::observe))
+        .layer(axum::middleware::from_fn(crate::ops::mark_route))
         .with_state(state)
+}
+
+/// The application as served: [`router`] behind what every request passes before routing,
+/// outermost first: the request log and metrics, the open API's limit (outside the cache, so that
+/// API answers served from memory are counted too) and the public pages kept in memory. A kept
+/// page is answered there, without routing or the routes' layers (it kept their headers).
+pub fn app(
+    state: AppState,
+) -> impl tower::Service<
+    Request<Body>,
+    Response = axum::response::Response,
+    Error = std::convert::Infallible,
+    Future: Send + 'static,
+> + Clone
++ Send
++ 'static {
+    tower::ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(crate::ops::observe))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::api::limit::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::portal::cache::serve_cached))
+        .service(router(state))
 }
 
 /// Serves until `shutdown` resolves, then stops accepting, lets the requests in flight finish
@@ -160,7 +177,7 @@ pub async fn serve(
     let boards = state.boards.clone();
     // The outbox's sender runs as long as the server: every process sends, each row once.
     let outbox = crate::publishing::worker::spawn(state.db.clone(), state.settings.clone());
-    let app = router(state);
+    let app = app(state);
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();

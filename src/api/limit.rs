@@ -1,5 +1,5 @@
 //! The API's rate limit per client address (`http::client::client_ip`, which believes
-//! `X-Forwarded-For` only from a trusted proxy), and its CORS headers: a layer in `app::router`
+//! `X-Forwarded-For` only from a trusted proxy), and its CORS headers: a layer in `app::app`
 //! outside the public page cache, so that answers served from memory are counted too.
 //!
 //! Each address may send `PRONGSAI_API_REQUESTS_PER_MINUTE` requests at once, and then one per

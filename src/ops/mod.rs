@@ -89,19 +89,29 @@ fn request_id(headers: &HeaderMap) -> HeaderValue {
     }
 }
 
+/// Inside the router: puts the route's pattern on the answer, for [`observe`] outside it (which
+/// runs before routing, so that a page kept in memory is answered without it).
+pub async fn mark_route(req: Request, next: Next) -> Response {
+    let route = req.extensions().get::<MatchedPath>().cloned();
+    let mut response = next.run(req).await;
+    if let Some(route) = route {
+        response.extensions_mut().insert(route);
+    }
+    response
+}
+
 /// Gives each request an id (header, log span, response header), logs its answer and counts it
-/// in the metrics by route pattern.
+/// in the metrics by route pattern (from [`mark_route`], or the kept page's).
 pub async fn observe(mut req: Request, next: Next) -> Response {
     let id = request_id(req.headers());
     req.headers_mut().insert(REQUEST_ID, id.clone());
-    let route = req.extensions().get::<MatchedPath>().cloned();
-    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
     let method = metrics::method_label(req.method());
     let span = tracing::info_span!("request", id = id.to_str().unwrap_or_default(), method, path = req.uri().path(),);
     let started = Instant::now();
     let mut response = next.run(req).instrument(span.clone()).await;
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
+    let route = response.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
     metrics::record_request(method, route, status, elapsed);
     span.in_scope(
         || tracing::info!(target: "prongsai::access", status, ms = elapsed.as_secs_f64() * 1000.0, "answered"),

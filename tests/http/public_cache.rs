@@ -54,7 +54,7 @@ async fn at_once(app: &TestApp, path: &str, n: usize) -> Vec<(StatusCode, String
 
 /// Requests `path` until the server answers it from its cache (the watcher of other processes'
 /// changes starts with the server; until it runs nothing is kept). Bounded, not timed.
-async fn until_served_from_cache(client: &reqwest::Client, base: &str, path: &str) {
+pub(crate) async fn until_served_from_cache(client: &reqwest::Client, base: &str, path: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let before = hits(client, base).await;

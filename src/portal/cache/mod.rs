@@ -22,7 +22,7 @@ mod store;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -153,6 +153,8 @@ struct Representation {
 }
 
 struct Entry {
+    /// The route that rendered it, for the request log's count of the answers served from here.
+    route: Option<MatchedPath>,
     scope: Scope,
     stamp: u64,
     until: Option<i64>,
@@ -185,10 +187,17 @@ impl Entry {
                     response.headers_mut().insert(name, value.clone());
                 }
             }
-            return response;
+            return self.mark(response);
         }
         let mut response = Response::new(Body::from(chosen.body.clone()));
         *response.headers_mut() = chosen.headers.clone();
+        self.mark(response)
+    }
+
+    fn mark(&self, mut response: Response) -> Response {
+        if let Some(route) = &self.route {
+            response.extensions_mut().insert(route.clone());
+        }
         response
     }
 }
@@ -215,7 +224,8 @@ fn key_of(uri: &axum::http::Uri) -> Option<&str> {
     }
 }
 
-/// The layer (in `app::router`, inside the request log so hits are counted there too).
+/// The layer (in `app::app`, before routing and inside the request log so hits are counted there
+/// too).
 pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::GET {
         return next.run(req).await;
@@ -275,11 +285,14 @@ pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Nex
         }
     };
     let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let route = parts.extensions.get::<MatchedPath>().cloned();
     // Only compressing is worth a blocking thread; a PDF is kept as it is. When the pool is busy
     // the page is sent as rendered, just not kept.
     let entry = if body.len() > COMPRESS_INLINE_UP_TO && encoding::compressible(content_type) {
         let (headers, kept_body) = (parts.headers.clone(), body.clone());
-        match crate::blocking::run(crate::blocking::Lane::Render, move || keep(headers, kept_body, mark, stamp)).await {
+        match crate::blocking::run(crate::blocking::Lane::Render, move || keep(headers, kept_body, route, mark, stamp))
+            .await
+        {
             Ok(entry) => entry,
             Err(error) => {
                 tracing::warn!(%error, "not keeping a public page: no thread to compress it");
@@ -287,7 +300,7 @@ pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Nex
             }
         }
     } else {
-        keep(parts.headers, body, mark, stamp)
+        keep(parts.headers, body, route, mark, stamp)
     };
     let response = entry.respond(accept.as_deref(), if_none_match.as_deref());
     let evicted = cache.pages.put(&key, entry);
@@ -296,7 +309,7 @@ pub async fn serve_cached(State(state): State<AppState>, req: Request, next: Nex
 }
 
 /// A rendered page as it is kept: its bodies (compressed once here), each with its headers.
-fn keep(mut headers: HeaderMap, body: Bytes, mark: Cacheable, stamp: u64) -> Entry {
+fn keep(mut headers: HeaderMap, body: Bytes, route: Option<MatchedPath>, mark: Cacheable, stamp: u64) -> Entry {
     headers.remove(header::CONTENT_LENGTH);
     headers.remove(header::TRANSFER_ENCODING);
     // The handler's own strong tag (a report's SHA-256) names the identity body; else ours.
@@ -332,7 +345,7 @@ fn keep(mut headers: HeaderMap, body: Bytes, mark: Cacheable, stamp: u64) -> Ent
         })
         .collect();
     let codings = bodies.iter().map(|r| r.coding).collect();
-    Entry { scope: mark.scope, stamp, until: mark.until, bodies, codings }
+    Entry { route, scope: mark.scope, stamp, until: mark.until, bodies, codings }
 }
 
 #[cfg(test)]
