@@ -174,21 +174,17 @@ crate::on_both_databases! {
 
     async fn pages_answered_from_memory_are_counted_under_their_route(app: TestApp) {
         // A kept page is answered before routing: the request log must still know its route.
-        let path = "/o/mae-khatuan/ita/2566/measures";
-        let count = |metrics: &str, prefix: &str| {
-            metrics.lines().find_map(|l| l.strip_prefix(prefix)).map_or(0, |n| n.trim().parse::<u64>().unwrap())
-        };
+        use crate::public_cache::{counter, hits, until_served_from_cache};
+        let (path, base) = ("/o/mae-khatuan/ita/2566/measures", format!("http://{}", app.addr));
         let route = "prongsai_http_request_duration_seconds_count{route=\"/o/{slug}/ita/{year}/measures\"}";
-        let hits = "prongsai_public_cache_hits_total";
-        crate::public_cache::until_served_from_cache(&app.client, &format!("http://{}", app.addr), path).await;
-        let before = app.get_text("/metrics").await;
+        until_served_from_cache(&app.client, &base, path).await;
+        let (hits_before, route_before) = (hits(&app.client, &base).await, counter(&app.client, &base, route).await);
         for _ in 0..50 {
             app.get_text(path).await;
         }
-        let after = app.get_text("/metrics").await;
         // The hits are this server's own; the route's count is the process's (other tests add).
-        assert_eq!(count(&after, hits) - count(&before, hits), 50, "all 50 served from memory");
-        assert!(count(&after, route) - count(&before, route) >= 50, "{after}");
+        assert_eq!(hits(&app.client, &base).await - hits_before, 50, "all 50 served from memory");
+        assert!(counter(&app.client, &base, route).await - route_before >= 50);
     }
 
     async fn every_answer_carries_a_request_id(app: TestApp) {

@@ -13,8 +13,8 @@ const REPORT: &str = "/o/mae-khatuan/ita/2566/measures";
 const HOME_A: &str = "/o/mae-khatuan/";
 const HOME_B: &str = "/o/other-town/";
 
-/// A counter of the public cache on `/metrics` of the server at `base`.
-async fn counter(client: &reqwest::Client, base: &str, name: &str) -> u64 {
+/// A counter (with its labels, if any, as in `name{label="…"}`) on `/metrics` of the server at `base`.
+pub(crate) async fn counter(client: &reqwest::Client, base: &str, name: &str) -> u64 {
     let text = client.get(format!("{base}/metrics")).send().await.unwrap().text().await.unwrap();
     let line = text
         .lines()
@@ -23,7 +23,7 @@ async fn counter(client: &reqwest::Client, base: &str, name: &str) -> u64 {
     line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
-async fn hits(client: &reqwest::Client, base: &str) -> u64 {
+pub(crate) async fn hits(client: &reqwest::Client, base: &str) -> u64 {
     counter(client, base, "prongsai_public_cache_hits_total").await
 }
 
