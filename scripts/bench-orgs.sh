@@ -4,24 +4,27 @@
 # database holding the demo organization alone, one on a database where `prongsai bench populate`
 # added 1,000 organizations and 300,000 loans, follow-ups and notifications of theirs. For each
 # page, wrk runs against A, then B, then B, then A (so that a drift of the machine over the
-# minutes weighs on both alike), and the table gives each server's mean of its two runs (and
-# each run's figures), and the CPU time each server spent per request, which the machine's other
-# load moves far less than req/s. Each page is fetched once from both servers before any is
-# measured.
+# minutes weighs on both alike), BENCH_ROUNDS times. The table gives each server's median over
+# its runs (and each run's figures), and the median CPU time each server spent per request,
+# which the machine's other load moves less than req/s. Each page is fetched once from both
+# servers before any is measured.
 #
 #   scripts/bench-orgs.sh PATH/TO/prongsai [sqlite|postgres ...]
 #
-# Environment: BENCH_SECONDS (8 per run), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
-# BENCH_ORGS (1000), BENCH_ROWS (300000), BENCH_PORT (18190; B on the next port),
+# Environment: BENCH_SECONDS (8 per run), BENCH_ROUNDS (3; with one round, two runs of the same
+# server were seen 20 % apart), BENCH_CONNECTIONS (64), BENCH_THREADS (2), BENCH_ORGS (1000),
+# BENCH_ROWS (300000), BENCH_PORT (18190; B on the next port),
 # BENCH_POSTGRES (postgres://postgres@127.0.0.1:5432: two databases are created and dropped).
 set -euo pipefail
 . "$(dirname "$0")/steal.sh"
+. "$(dirname "$0")/settle.sh"
 
 bin=$(realpath "${1:?usage: bench-orgs.sh PATH/TO/prongsai [sqlite|postgres ...]}")
 shift
 engines=("$@")
 [ ${#engines[@]} -gt 0 ] || engines=(sqlite)
 secs=${BENCH_SECONDS:-8}
+rounds=${BENCH_ROUNDS:-3}
 conns=${BENCH_CONNECTIONS:-64}
 threads=${BENCH_THREADS:-2}
 orgs=${BENCH_ORGS:-1000}
@@ -67,23 +70,6 @@ start_server() {
     done
     # The demo's published version is printed on its first request and kept: not measured.
     curl -fs -o /dev/null "http://127.0.0.1:$port/o/mae-khatuan/ita/2566/measures.pdf"
-}
-
-# Waits (at most 3 minutes) until the 1-minute load average is under 1 (the populate's writes
-# done) and the servers are idle: together under 2 % of a core over 2 s (their start-up jobs done).
-settle() {
-    for _ in $(seq 1 90); do
-        local before=0 after=0 pid
-        for pid in "${servers[@]}"; do before=$((before + $(process_ticks "$pid"))); done
-        sleep 2
-        for pid in "${servers[@]}"; do after=$((after + $(process_ticks "$pid"))); done
-        awk '{ exit !($1 < 1.0) }' /proc/loadavg && [ $((after - before)) -le $((hz * 2 / 50)) ] && return
-    done
-}
-
-# A process's CPU time so far (user and system), in clock ticks.
-process_ticks() {
-    awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
 
 # "req/s p99 µs" of one wrk run against the server with process id PID: p99 in ms, and the server's
@@ -135,29 +121,43 @@ bench_engine() {
         curl -fs -o /dev/null -H "Accept-Encoding: $accept" "http://127.0.0.1:$port_a$path"
         curl -fs -o /dev/null -H "Accept-Encoding: $accept" "http://127.0.0.1:$port_b$path"
     done
-    settle
+    settle "${servers[@]}"
     echo
-    echo "### $engine: A = 1 organization, B = $((orgs + 1)) organizations; wrk -t$threads -c$conns -d${secs}s, A B B A; $(date -u '+%Y-%m-%d %H:%M UTC'), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "### $engine: A = 1 organization, B = $((orgs + 1)) organizations; wrk -t$threads -c$conns -d${secs}s, (A B B A) × $rounds; $(date -u '+%Y-%m-%d %H:%M UTC'), load: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
     echo "| page | A req/s (runs) | A p99 ms (runs) | B req/s (runs) | B p99 ms (runs) | B/A req/s | server CPU µs/request, A (runs) | B (runs) | B/A CPU |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     local pid_a=${servers[-2]} pid_b=${servers[-1]}
     for page in "${pages[@]}"; do
         IFS='|' read -r name path accept <<<"$page"
-        local a1 a2 b1 b2 pa1 pa2 pb1 pb2 ca1 ca2 cb1 cb2
-        read -r a1 pa1 ca1 < <(run_wrk "http://127.0.0.1:$port_a$path" "$accept" "$pid_a")
-        read -r b1 pb1 cb1 < <(run_wrk "http://127.0.0.1:$port_b$path" "$accept" "$pid_b")
-        read -r b2 pb2 cb2 < <(run_wrk "http://127.0.0.1:$port_b$path" "$accept" "$pid_b")
-        read -r a2 pa2 ca2 < <(run_wrk "http://127.0.0.1:$port_a$path" "$accept" "$pid_a")
-        awk -v n="$name \`$path\`" -v a1="$a1" -v a2="$a2" -v b1="$b1" -v b2="$b2" \
-            -v pa1="$pa1" -v pa2="$pa2" -v pb1="$pb1" -v pb2="$pb2" \
-            -v ca1="$ca1" -v ca2="$ca2" -v cb1="$cb1" -v cb2="$cb2" 'BEGIN {
-            a = (a1 + a2) / 2; b = (b1 + b2) / 2
-            # CPU per request over both runs: each run weighed by the requests it served.
-            ca = (ca1 * a1 + ca2 * a2) / (a1 + a2); cb = (cb1 * b1 + cb2 * b2) / (b1 + b2)
-            printf "| %s | %.0f (%s, %s) | %s, %s | %.0f (%s, %s) | %s, %s | %.0f %% | %.1f (%s, %s) | %.1f (%s, %s) | %.0f %% |\n",
-                n, a, a1, a2, pa1, pa2, b, b1, b2, pb1, pb2, 100 * b / a, ca, ca1, ca2, cb, cb1, cb2, 100 * cb / ca
-        }'
+        # Each run as "req/s p99 cpu", A's and B's in the order they ran.
+        local runs_a=() runs_b=() r run
+        for ((r = 0; r < rounds; r++)); do
+            runs_a+=("$(run_wrk "http://127.0.0.1:$port_a$path" "$accept" "$pid_a")")
+            runs_b+=("$(run_wrk "http://127.0.0.1:$port_b$path" "$accept" "$pid_b")")
+            runs_b+=("$(run_wrk "http://127.0.0.1:$port_b$path" "$accept" "$pid_b")")
+            runs_a+=("$(run_wrk "http://127.0.0.1:$port_a$path" "$accept" "$pid_a")")
+        done
+        {
+            for run in "${runs_a[@]}"; do echo "A $run"; done
+            for run in "${runs_b[@]}"; do echo "B $run"; done
+        } | awk -v n="$name \`$path\`" '
+            # The lower middle of the values v[1..k].
+            function median(v, k,    i, j, t) {
+                for (i = 2; i <= k; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+                return v[int((k + 1) / 2)]
+            }
+            function list(old, x) { return old == "" ? x : old ", " x }
+            { k = ++count[$1]
+              if ($1 == "A") { ra[k] = $2; ca[k] = $4 } else { rb[k] = $2; cb[k] = $4 }
+              runs_rps[$1] = list(runs_rps[$1], $2); runs_p99[$1] = list(runs_p99[$1], $3); runs_cpu[$1] = list(runs_cpu[$1], $4) }
+            END {
+                a = median(ra, count["A"]); b = median(rb, count["B"])
+                pa = median(ca, count["A"]); pb = median(cb, count["B"])
+                printf "| %s | %.0f (%s) | %s | %.0f (%s) | %s | %.0f %% | %.1f (%s) | %.1f (%s) | %.0f %% |\n",
+                    n, a, runs_rps["A"], runs_p99["A"], b, runs_rps["B"], runs_p99["B"], 100 * b / a,
+                    pa, runs_cpu["A"], pb, runs_cpu["B"], 100 * pb / pa
+            }'
     done
     echo
     steal_report "$dir/steal"
