@@ -17,7 +17,7 @@
 # BENCH_POSTGRES (postgres://postgres@127.0.0.1:5432: two databases are created and dropped).
 set -euo pipefail
 . "$(dirname "$0")/steal.sh"
-. "$(dirname "$0")/settle.sh"
+. "$(dirname "$0")/bench-common.sh"
 
 bin=$(realpath "${1:?usage: bench-orgs.sh PATH/TO/prongsai [sqlite|postgres ...]}")
 shift
@@ -130,33 +130,24 @@ bench_engine() {
     local pid_a=${servers[-2]} pid_b=${servers[-1]}
     for page in "${pages[@]}"; do
         IFS='|' read -r name path accept <<<"$page"
-        # Each run as "req/s p99 cpu", A's and B's in the order they ran.
-        local runs_a=() runs_b=() r run
+        # Each server's runs, in the order they ran: space-separated lists.
+        local -A port=([A]=$port_a [B]=$port_b) pid=([A]=$pid_a [B]=$pid_b) rps=() p99=() cpu=()
+        local r s x y z
         for ((r = 0; r < rounds; r++)); do
-            runs_a+=("$(run_wrk "http://127.0.0.1:$port_a$path" "$accept" "$pid_a")")
-            runs_b+=("$(run_wrk "http://127.0.0.1:$port_b$path" "$accept" "$pid_b")")
-            runs_b+=("$(run_wrk "http://127.0.0.1:$port_b$path" "$accept" "$pid_b")")
-            runs_a+=("$(run_wrk "http://127.0.0.1:$port_a$path" "$accept" "$pid_a")")
+            for s in A B B A; do
+                read -r x y z < <(run_wrk "http://127.0.0.1:${port[$s]}$path" "$accept" "${pid[$s]}")
+                rps[$s]+="$x " p99[$s]+="$y " cpu[$s]+="$z "
+            done
         done
-        {
-            for run in "${runs_a[@]}"; do echo "A $run"; done
-            for run in "${runs_b[@]}"; do echo "B $run"; done
-        } | awk -v n="$name \`$path\`" '
-            # The lower middle of the values v[1..k].
-            function median(v, k,    i, j, t) {
-                for (i = 2; i <= k; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
-                return v[int((k + 1) / 2)]
-            }
-            function list(old, x) { return old == "" ? x : old ", " x }
-            { k = ++count[$1]
-              if ($1 == "A") { ra[k] = $2; ca[k] = $4 } else { rb[k] = $2; cb[k] = $4 }
-              runs_rps[$1] = list(runs_rps[$1], $2); runs_p99[$1] = list(runs_p99[$1], $3); runs_cpu[$1] = list(runs_cpu[$1], $4) }
-            END {
-                a = median(ra, count["A"]); b = median(rb, count["B"])
-                pa = median(ca, count["A"]); pb = median(cb, count["B"])
+        # shellcheck disable=SC2086 # the lists are split into numbers on purpose
+        awk -v n="$name \`$path\`" -v a="$(median ${rps[A]})" -v b="$(median ${rps[B]})" \
+            -v ca="$(median ${cpu[A]})" -v cb="$(median ${cpu[B]})" \
+            -v ra="${rps[A]}" -v rb="${rps[B]}" -v pa="${p99[A]}" -v pb="${p99[B]}" \
+            -v la="${cpu[A]}" -v lb="${cpu[B]}" '
+            function list(runs) { sub(/ $/, "", runs); gsub(/ /, ", ", runs); return runs }
+            BEGIN {
                 printf "| %s | %.0f (%s) | %s | %.0f (%s) | %s | %.0f %% | %.1f (%s) | %.1f (%s) | %.0f %% |\n",
-                    n, a, runs_rps["A"], runs_p99["A"], b, runs_rps["B"], runs_p99["B"], 100 * b / a,
-                    pa, runs_cpu["A"], pb, runs_cpu["B"], 100 * pb / pa
+                    n, a, list(ra), list(pa), b, list(rb), list(pb), 100 * b / a, ca, list(la), cb, list(lb), 100 * cb / ca
             }'
     done
     echo

@@ -18,7 +18,7 @@
 # the same machine as wrk; nothing else is tuned.
 set -euo pipefail
 . "$(dirname "$0")/steal.sh"
-. "$(dirname "$0")/settle.sh"
+. "$(dirname "$0")/bench-common.sh"
 
 bin=$(realpath "${1:?usage: bench-web.sh PATH/TO/prongsai [sqlite|postgres ...]}")
 shift
@@ -166,11 +166,6 @@ run_wrk() {
         $1 == "Requests/sec:" { rps = $2 }
         END { printf "%.0f %.2f %.2f\n", rps, p50, p99 }
     ' <<<"$out"
-}
-
-# The median of the numbers given (the lower middle one of an even count).
-median() {
-    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
 # "min–max" of the numbers given, or nothing for one.

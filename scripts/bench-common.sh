@@ -1,4 +1,5 @@
-# Sourced by the web benchmarks: waiting until a server just started is idle before measuring it.
+# Sourced by the web benchmarks: waiting until a server just started is idle before measuring it,
+# and the median of a cell's runs.
 
 # A process's CPU time so far (user and system), in clock ticks.
 process_ticks() {
@@ -17,9 +18,14 @@ settle() {
         sleep 2
         for pid in "$@"; do after=$((after + $(process_ticks "$pid"))); done
         if awk '{ exit !($1 < 1.0) }' /proc/loadavg && [ $((after - before)) -le $((hz * 2 / 50)) ]; then
-            echo "settled: the machine and the server idle after $((SECONDS - started)) s"
+            echo "settled: the machine and the servers idle after $((SECONDS - started)) s"
             return
         fi
     done
     echo "not settled after $((SECONDS - started)) s: measured anyway"
+}
+
+# The median of the numbers given (the lower middle one of an even count).
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
